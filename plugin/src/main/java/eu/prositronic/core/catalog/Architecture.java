@@ -1,0 +1,64 @@
+package eu.prositronic.core.catalog;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The hyperparameters the fit engine needs, named after the GGUF keys ({@code <arch>.block_count} …) so a GGUF
+ * header maps onto them one to one.
+ */
+public record Architecture(
+        String ggufArchitecture,
+        int blockCount,
+        int nextnLayers,
+        int embeddingLength,
+        int feedForwardLength,
+        int vocabSize,
+        int contextLength,
+        boolean tiedEmbeddings,
+        Attention attention,
+        Optional<Ssm> ssm,
+        Optional<Moe> moe) {
+
+    public record Attention(
+            int headCount,
+            int headCountKv,
+            int keyLength,
+            int valueLength,
+            List<LayerKind> layerPattern,
+            int slidingWindow) {}
+
+    /** Gated DeltaNet / Mamba-style state sizes ({@code <arch>.ssm.*}). */
+    public record Ssm(int convKernel, int stateSize, int groupCount, int timeStepRank, int innerSize) {}
+
+    public record Moe(
+            int expertCount, int expertUsedCount, int expertFeedForwardLength, int sharedExpertFeedForwardLength) {}
+
+    /** All blocks llama.cpp loads: the transformer blocks plus MTP/NextN blocks (n_layer_all). */
+    public int allLayers() {
+        return blockCount + nextnLayers;
+    }
+
+    /** The kind of block {@code il}; the pattern repeats over the blocks ({@code (il+1) % 4 == 0} for Qwen3.5). */
+    public LayerKind layerKind(int il) {
+        if (il >= blockCount) {
+            return LayerKind.FULL; // MTP/NextN blocks are full-attention blocks (src/models/qwen35.cpp)
+        }
+        List<LayerKind> p = attention.layerPattern();
+        return p.get(il % p.size());
+    }
+
+    public int countLayers(LayerKind kind) {
+        int n = 0;
+        for (int il = 0; il < blockCount; il++) {
+            if (layerKind(il) == kind) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    public boolean isMoe() {
+        return moe.isPresent();
+    }
+}

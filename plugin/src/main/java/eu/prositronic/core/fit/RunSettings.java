@@ -1,0 +1,51 @@
+package eu.prositronic.core.fit;
+
+import eu.prositronic.core.Bytes;
+import eu.prositronic.core.input.CacheType;
+
+/**
+ * The llama-server settings that decide its memory, resolved (flash attention is on or off, the context is a number).
+ *
+ * @param nCtx total context ({@code --ctx-size}), a multiple of 256
+ * @param kvUnified one KV stream shared by all slots ({@code --kv-unified}); llama-server's default for an explicit
+ *     {@code --parallel} is one stream per slot
+ * @param nRsSeq recurrent-state snapshots kept per sequence for speculative decoding (0 without MTP drafting)
+ */
+public record RunSettings(
+        long nCtx,
+        int nUbatch,
+        int nBatch,
+        int nSeq,
+        CacheType cacheTypeK,
+        CacheType cacheTypeV,
+        boolean flashAttn,
+        boolean kvUnified,
+        int nRsSeq,
+        int ctxCheckpoints,
+        Bytes cacheRam) {
+
+    public RunSettings withContext(long ctx) {
+        return new RunSettings(
+                ctx,
+                nUbatch,
+                nBatch,
+                nSeq,
+                cacheTypeK,
+                cacheTypeV,
+                flashAttn,
+                kvUnified,
+                nRsSeq,
+                ctxCheckpoints,
+                cacheRam);
+    }
+
+    /** Tokens of the worst-case graph llama.cpp reserves: {@code min(n_ctx, n_ubatch)} (llama-context.cpp sched_reserve). */
+    public long graphTokens() {
+        return Math.min(nCtx, nUbatch);
+    }
+
+    /** Outputs reserved by llama-server: one per slot ({@code server_n_outputs_max}, tools/server). */
+    public long graphOutputs() {
+        return Math.min(graphTokens(), nSeq);
+    }
+}

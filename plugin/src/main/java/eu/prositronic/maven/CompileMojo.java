@@ -1,0 +1,75 @@
+package eu.prositronic.maven;
+
+import eu.prositronic.core.Compiler;
+import eu.prositronic.core.FitTable;
+import eu.prositronic.core.ProsiException;
+import eu.prositronic.core.write.OutputWriter;
+import java.io.File;
+import java.util.Optional;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Compiles the hardware inventory and the model catalog into everything a fleet of llama.cpp servers needs: {@code
+ * plan.json} (how each deployment fits its node), Helm values per model × quantization × hardware, a helmfile, the
+ * {@code llama-server} chart, the Ansible collection {@code prositronic.infra} with an inventory and host variables,
+ * and a report. Every input error is reported with its file, line, column and a suggested fix, and nothing is written
+ * unless the whole input is valid.
+ */
+@Mojo(name = "compile", defaultPhase = LifecyclePhase.GENERATE_RESOURCES, threadSafe = true)
+public class CompileMojo extends AbstractMojo {
+
+    /** The hardware inventory: cluster, nodes with their GPUs and RAM, and the deployments. */
+    @Parameter(
+            property = PropertyNames.INVENTORY,
+            defaultValue = "${project.basedir}/src/main/prositronic/inventory.yaml")
+    File inventory;
+
+    /**
+     * An optional folder of catalog entries ({@code models/<id>.yaml}, {@code hardware/<id>.yaml}) merged over the
+     * catalog embedded in the plugin: the same id replaces an entry, a new id adds one.
+     */
+    @Parameter(
+            property = PropertyNames.CATALOG_DIRECTORY,
+            defaultValue = "${project.basedir}/src/main/prositronic/catalog")
+    File catalogDirectory;
+
+    /** Where the output goes. Files Prositronic did not write there are never overwritten. */
+    @Parameter(
+            property = PropertyNames.OUTPUT_DIRECTORY,
+            defaultValue = "${project.build.directory}/generated-resources/prositronic")
+    File outputDirectory;
+
+    /** Skips the goal. */
+    @Parameter(property = PropertyNames.SKIP, defaultValue = "false")
+    boolean skip;
+
+    @Parameter(defaultValue = "${plugin.version}", readonly = true)
+    String pluginVersion;
+
+    @Override
+    public void execute() throws MojoFailureException {
+        if (skip) {
+            getLog().info("Skipping Prositronic: " + PropertyNames.SKIP + " is true");
+            return;
+        }
+        Compiler.Request request = new Compiler.Request(
+                inventory.toPath(),
+                Optional.ofNullable(catalogDirectory).map(File::toPath),
+                outputDirectory.toPath(),
+                pluginVersion == null ? "dev" : pluginVersion);
+        try {
+            Compiler.Result result = Compiler.compile(request, getLog()::debug);
+            OutputWriter.Summary s = result.summary();
+            getLog().info("Prositronic output in " + outputDirectory + " (" + s.written() + " written, " + s.unchanged()
+                    + " unchanged, " + s.removed() + " removed)");
+            FitTable.lines(result.plan()).forEach(getLog()::info);
+        } catch (ProsiException e) {
+            // the message says what and where and how to fix it; a stack trace would only hide it
+            throw new MojoFailureException(e.getMessage());
+        }
+    }
+}
