@@ -56,6 +56,11 @@ function configs(set) {
             for (const ub of [512, 2048])
                 add({ctx: 32768, ub, np, set: "fit-np"});
     }
+    if (set === "np-grid" || set === "all") {
+        for (const np of [1, 2, 4, 8, 16, 32])
+            for (const ub of [64, 128, 256, 512, 1024, 2048])
+                add({ctx: 32768, ub, np, kvu: true, set: "np-grid"});
+    }
     if (set === "server-defaults" || set === "all") {
         for (const ctx of [4096, 32768, 262144])
             for (const ub of [512, 2048])

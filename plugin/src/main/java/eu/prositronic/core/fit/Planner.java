@@ -379,12 +379,29 @@ public final class Planner {
                 .append(HOST_RESERVE.human())
                 .append(" of RAM).");
         List<String> alternatives = new ArrayList<>();
-        model.quantizations().stream()
+        List<QuantFile> smaller = model.quantizations().stream()
                 .filter(q -> q.size().compareTo(quant.size()) < 0)
                 .sorted((a, b) -> b.size().compareTo(a.size()))
-                .limit(2)
-                .forEach(q -> fitAlone(with(d, q.quant(), d.context(), d.cacheTypeK(), d.cacheTypeV()), node, catalog)
-                        .ifPresent(ctx -> alternatives.add("`quant: " + q.quant() + "` (context " + ctx + ")")));
+                .toList();
+        int found = 0;
+        for (QuantFile q : smaller) {
+            if (found == 2) {
+                break;
+            }
+            Optional<Long> asked =
+                    fitAlone(with(d, q.quant(), d.context(), d.cacheTypeK(), d.cacheTypeV()), node, catalog);
+            Optional<Long> anyContext = asked.isPresent() || d.context().isEmpty()
+                    ? asked
+                    : fitAlone(
+                            with(d, q.quant(), java.util.OptionalLong.empty(), d.cacheTypeK(), d.cacheTypeV()),
+                            node,
+                            catalog);
+            if (anyContext.isPresent()) {
+                alternatives.add("`quant: " + q.quant() + "`" + (asked.isPresent() ? "" : " with `context: max`")
+                        + " (context " + anyContext.get() + ")");
+                found++;
+            }
+        }
         if (d.context().isPresent()) {
             fitAlone(with(d, d.quant(), java.util.OptionalLong.empty(), d.cacheTypeK(), d.cacheTypeV()), node, catalog)
                     .ifPresent(ctx -> alternatives.add("`context: " + ctx + "`"));

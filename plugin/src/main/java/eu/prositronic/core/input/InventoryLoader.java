@@ -112,7 +112,7 @@ public final class InventoryLoader {
                     String address = n.requireString("address", "192.168.1.21").orElse("");
                     Bytes ram =
                             n.require("ram", "64GiB").flatMap(YamlNode::bytes).orElse(Bytes.ZERO);
-                    if (n.get("ram").isPresent() && ram.value() < Bytes.GIB) {
+                    if (!ram.isZero() && ram.value() < Bytes.GIB) {
                         n.node()
                                 .problems()
                                 .at(n.get("ram").get(), "less than 1 GiB of RAM", "write the unit, e.g. 64GiB");

@@ -1,0 +1,166 @@
+package eu.prositronic.core.fit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import eu.prositronic.TestSupport;
+import eu.prositronic.core.catalog.Backend;
+import eu.prositronic.core.fit.Plan.DeploymentPlan;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PlannerTest {
+    static String inventory(String gpus, String ram, String deployments) {
+        return """
+                cluster: {name: lab, namespace: llm}
+                nodes:
+                  - name: n1
+                    address: 10.0.0.1
+                    ram: %s
+                    cpu: {cores: 16}
+                    %s
+                deployments:
+                %s
+                """.formatted(ram, gpus, deployments.indent(2));
+    }
+
+    static Plan plan(String gpus, String ram, String deployments) throws Exception {
+        return Planner.plan(TestSupport.inventory(inventory(gpus, ram, deployments)), TestSupport.catalog());
+    }
+
+    @Test
+    void qwen35_4bQ5OnA24GbCardGetsItsFullContext() throws Exception {
+        DeploymentPlan p = plan(
+                        "gpus: [{model: nvidia-rtx3090}]",
+                        "64GiB",
+                        "- {name: chat, model: qwen3-5-4b, quant: Q5_K_M, node: n1, context: max}")
+                .deployments()
+                .get(0);
+        assertThat(p.ctxSize()).isEqualTo(262144);
+        assertThat(p.layout()).isEqualTo("full");
+        assertThat(p.gpuLayers()).isEqualTo(p.layers()).isEqualTo(33);
+        assertThat(p.backend()).isEqualTo("cuda13");
+        Plan.Device gpu = p.memory().devices().get(0);
+        assertThat(gpu.kvCacheBytes()).isEqualTo(8L << 30);
+        assertThat(gpu.usedBytes())
+                .isEqualTo(gpu.weightsBytes()
+                        + gpu.kvCacheBytes()
+                        + gpu.recurrentStateBytes()
+                        + gpu.computeBytes()
+                        + gpu.overheadBytes());
+        assertThat(gpu.usedBytes() + p.memory().reserveBytes()).isLessThanOrEqualTo(gpu.capacityBytes());
+    }
+
+    @Test
+    void theLargestContextIsAMultipleOf256ThatFillsTheCard() throws Exception {
+        DeploymentPlan p = plan(
+                        "gpus: [{model: nvidia-rtx3060}]",
+                        "32GiB",
+                        "- {name: big, model: qwen3-5-9b, quant: Q8_0, node: n1}")
+                .deployments()
+                .get(0);
+        assertThat(p.ctxSize() % 256).isZero();
+        assertThat(p.ctxSize()).isBetween(4096L, 262143L);
+        Plan.Device gpu = p.memory().devices().get(0);
+        long free = gpu.capacityBytes() - p.memory().reserveBytes() - gpu.usedBytes();
+        // one more step of 256 tokens would not fit: the KV of 256 tokens is more than what is left
+        assertThat(free).isLessThan(256L * 32 * 1024 + 2L * 256 * 512 + 1024);
+        assertThat(p.notes()).anySatisfy(n -> assertThat(n).contains("context limited by memory"));
+    }
+
+    @Test
+    void moeExpertsGoToTheCpuBeforeWholeLayers() throws Exception {
+        DeploymentPlan p = plan(
+                        "gpus: [{model: nvidia-rtx3090}]",
+                        "128GiB",
+                        "- {name: moe, model: qwen3-5-122b-a10b, quant: Q4_K_M, node: n1, context: 32768}")
+                .deployments()
+                .get(0);
+        assertThat(p.layout()).isEqualTo("moe-experts-on-cpu");
+        assertThat(p.gpuLayers()).isEqualTo(p.layers());
+        assertThat(p.nCpuMoe()).isPositive();
+        assertThat(p.args()).containsSequence("--n-cpu-moe", String.valueOf(p.nCpuMoe()));
+    }
+
+    @Test
+    void aDenseModelTooLargeForTheCardIsPartiallyOffloaded() throws Exception {
+        DeploymentPlan p = plan(
+                        "gpus: [{model: nvidia-rtx3090}]",
+                        "128GiB",
+                        "- {name: big, model: llama-3-3-70b, quant: Q4_K_M, node: n1, context: 8192}")
+                .deployments()
+                .get(0);
+        assertThat(p.layout()).isEqualTo("partial");
+        assertThat(p.gpuLayers()).isBetween(1, p.layers() - 1);
+        assertThat(p.memory().devices().get(1).weightsBytes())
+                .as("CPU layers on the host")
+                .isGreaterThan(10L << 30);
+    }
+
+    @Test
+    void twoGpusSplitByMemory() throws Exception {
+        DeploymentPlan p = plan(
+                        "gpus: [{model: nvidia-rtx3090, count: 2}]",
+                        "128GiB",
+                        "- {name: big, model: qwen3-5-27b, quant: Q8_0, node: n1}")
+                .deployments()
+                .get(0);
+        assertThat(p.tensorSplit()).containsExactly(1, 1);
+        assertThat(p.args()).containsSequence("--tensor-split", "1,1");
+        assertThat(p.hardware()).isEqualTo("2x-nvidia-rtx3090");
+        assertThat(p.memory().devices()).hasSize(3);
+        assertThat(p.memory().devices().get(0).weightsBytes()).isPositive();
+        assertThat(p.memory().devices().get(1).weightsBytes()).isPositive();
+    }
+
+    @Test
+    void deploymentsOnOneNodeShareItsMemory() throws Exception {
+        Plan plan = plan("gpus: [{model: nvidia-rtx4090}]", "64GiB", """
+                - {name: a, model: qwen3-5-4b, quant: Q4_K_M, node: n1}
+                - {name: b, model: qwen3-5-0-8b, quant: Q8_0, node: n1, port: 8081, context: 32768}
+                """);
+        long used = plan.deployments().stream()
+                .mapToLong(d -> d.memory().devices().get(0).usedBytes())
+                .sum();
+        long capacity = plan.deployments().get(0).memory().devices().get(0).capacityBytes();
+        assertThat(used)
+                .isLessThanOrEqualTo(
+                        capacity - plan.deployments().get(0).memory().reserveBytes());
+        assertThat(plan.deployments().get(1).ctxSize()).isEqualTo(32768);
+        assertThat(plan.nodes().get(0).shares())
+                .extracting(Plan.Share::deployment)
+                .contains("a", "b");
+    }
+
+    @Test
+    void aDeploymentThatCannotFitSaysWhatItNeedsAndWhatWouldFit() {
+        assertThatThrownBy(() -> plan(
+                        "gpus: [{model: nvidia-rtx3060}]",
+                        "16GiB",
+                        "- {name: big, model: qwen3-5-27b, quant: Q8_0, node: n1, context: 131072}"))
+                .isInstanceOf(NoFitException.class)
+                .hasMessageContaining("deployment `big` (qwen3-5-27b Q8_0, 131072 tokens) does not fit node n1")
+                .hasMessageContaining("on nvidia-rtx3060:0")
+                .hasMessageContaining("Plans that fit:");
+    }
+
+    @Test
+    void backendsFollowComputeCapabilityDriverAndVendor() {
+        var c = TestSupport.catalog();
+        assertThat(BackendSelector.select(c.hardware("nvidia-gtx1080ti"), Optional.empty()))
+                .isEqualTo(Backend.CUDA12);
+        assertThat(BackendSelector.select(c.hardware("nvidia-v100-32gb"), Optional.of("580.82.07")))
+                .isEqualTo(Backend.CUDA12);
+        assertThat(BackendSelector.select(c.hardware("nvidia-rtx2080ti"), Optional.empty()))
+                .isEqualTo(Backend.CUDA13);
+        assertThat(BackendSelector.select(c.hardware("nvidia-rtx3090"), Optional.of("570.133.07")))
+                .isEqualTo(Backend.CUDA12);
+        assertThat(BackendSelector.select(c.hardware("nvidia-h100-80gb"), Optional.of("580.65.06")))
+                .isEqualTo(Backend.CUDA13);
+        assertThat(BackendSelector.select(c.hardware("amd-rx7900xtx"), Optional.empty()))
+                .isEqualTo(Backend.ROCM);
+        assertThat(BackendSelector.select(c.hardware("amd-mi300x"), Optional.empty()))
+                .isEqualTo(Backend.ROCM);
+        assertThat(BackendSelector.select(Optional.empty(), Optional.empty())).isEqualTo(Backend.CPU);
+    }
+}

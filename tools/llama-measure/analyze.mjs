@@ -1,0 +1,171 @@
+#!/usr/bin/env node
+// Checks the KV, recurrent-state and output-buffer formulas against the measured JSON lines and fits the compute
+// buffer model. Usage: node analyze.mjs [results/qwen35-cpu.jsonl ...] > results/qwen35-cpu-analysis.md
+//
+// Formulas (bytes; llama.cpp v0.5.0 source lines in brackets):
+//   n_ctx      = PAD(c, 256)                                             [llama-context.cpp: GGML_PAD(n_ctx, 256)]
+//   n_ctx_seq  = kv_unified ? n_ctx : PAD(n_ctx / n_seq_max, 256); n_ctx = n_ctx_seq * n_seq_max if not unified
+//   n_stream   = kv_unified ? 1 : n_seq_max                               [llama-kv-cache.cpp ctor]
+//   KV         = n_attn_layers * n_stream * n_ctx_seq * (row(type_k, Hkv*256) + row(type_v, Hkv*256))
+//   RS         = n_recr_layers * max(1, n_seq_max) * (1 + n_rs_seq) * 4 * (n_embd_r + n_embd_s)  [llama-memory-recurrent.cpp]
+//   output     = 4 * n_vocab * n_seq_max                                   [llama-context.cpp output_reserve(n_seq_max)]
+//   compute    = fitted: a + A*ub + c*n_ctx_seq*ub + d*n_seq (+ output stage for many outputs), ub = min(n_ctx, n_ubatch)
+import fs from "node:fs";
+import process from "node:process";
+
+const MIB = 1048576;
+const ARCH = {
+    "0.8B": {L: 24, E: 1024, H: 8, Hkv: 2, F: 3584, Hv: 16},
+    "2B": {L: 24, E: 2048, H: 8, Hkv: 2, F: 6144, Hv: 16},
+    "4B": {L: 32, E: 2560, H: 16, Hkv: 4, F: 9216, Hv: 32},
+    "9B": {L: 32, E: 4096, H: 16, Hkv: 4, F: 12288, Hv: 32},
+    "27B": {L: 64, E: 5120, H: 24, Hkv: 4, F: 17408, Hv: 48},
+    "35B-A3B": {L: 40, E: 2048, H: 16, Hkv: 2, X: 256, K: 8, Fe: 512, Fs: 512, Hv: 32},
+    "122B-A10B": {L: 48, E: 3072, H: 32, Hkv: 2, X: 256, K: 8, Fe: 1024, Fs: 1024, Hv: 64},
+    "397B-A17B": {L: 60, E: 4096, H: 32, Hkv: 2, X: 512, K: 10, Fe: 1024, Fs: 1024, Hv: 64}
+};
+const NV = 248320;
+const ROW = {f16: [1, 2], f32: [1, 4], bf16: [1, 2], q8_0: [32, 34], q4_0: [32, 18], q4_1: [32, 20], q5_0: [32, 22],
+    q5_1: [32, 24], iq4_nl: [32, 18]};
+const row = (t, n) => n / ROW[t][0] * ROW[t][1];
+const pad = (x, p) => Math.ceil(x / p) * p;
+
+function layerCounts(a) {
+    let attn = 0;
+    for (let i = 0; i < a.L; i++) if ((i + 1) % 4 === 0) attn++;
+    return {attn, recr: a.L - attn};
+}
+
+// Normalises one JSON line (any harness) into a flat record.
+function record(d) {
+    const blk = d.harness === "llama-server-dry-run" ? d.dry_run : d.harness === "llama-server" ? d.real : d;
+    if (blk == null || blk.cparams == null || blk.cparams.n_ctx == null) return null;
+    const cp = blk.cparams;
+    const comp = Object.keys(blk.compute_buffers_mib_4dp ?? {}).length > 0 ? blk.compute_buffers_mib_4dp : blk.compute_buffers_mib;
+    const compute = Object.values(comp ?? {}).reduce((x, y) => x + y, 0);
+    if (!(compute > 0)) return null;
+    return {
+        d, harness: d.harness, size: d.size, cfg: d.config,
+        n_ctx: cp.n_ctx, n_ctx_seq: cp.n_ctx_seq, ub: Math.min(cp.n_ctx, cp.n_ubatch), n_seq: cp.n_seq_max,
+        n_out_max: cp.n_outputs_max, unified: cp.kv_unified === "true" || cp.kv_unified === true,
+        fa: blk.worst_case != null && d.config.fa === "off" ? "off" : (d.config.fa === "off" ? "off" : "on"),
+        kv: blk.kv, rs: blk.rs, output: Object.values(blk.output_buffer_mib ?? {}).reduce((x, y) => x + y, 0),
+        compute, computeBytes: compute * MIB, n_rs_seq: cp.n_rs_seq ?? 0
+    };
+}
+
+function solve(X, y) {
+    // least squares via normal equations on column-scaled features
+    const n = X[0].length;
+    const scale = Array.from({length: n}, (_, j) => Math.max(...X.map((r) => Math.abs(r[j]))) || 1);
+    const Xs = X.map((r) => r.map((v, j) => v / scale[j]));
+    const A = Array.from({length: n}, () => new Array(n + 1).fill(0));
+    for (let i = 0; i < Xs.length; i++)
+        for (let j = 0; j < n; j++) {
+            for (let k = 0; k < n; k++) A[j][k] += Xs[i][j] * Xs[i][k];
+            A[j][n] += Xs[i][j] * y[i];
+        }
+    for (let c = 0; c < n; c++) {
+        let p = c;
+        for (let r = c + 1; r < n; r++) if (Math.abs(A[r][c]) > Math.abs(A[p][c])) p = r;
+        [A[c], A[p]] = [A[p], A[c]];
+        if (Math.abs(A[c][c]) < 1e-12) continue;
+        for (let r = 0; r < n; r++) {
+            if (r === c) continue;
+            const f = A[r][c] / A[c][c];
+            for (let k = c; k <= n; k++) A[r][k] -= f * A[c][k];
+        }
+    }
+    return A.map((r, j) => (Math.abs(r[j]) < 1e-12 ? 0 : r[n] / r[j] / scale[j]));
+}
+
+const files = process.argv.slice(2).length > 0 ? process.argv.slice(2) : [new URL("./results/qwen35-cpu.jsonl", import.meta.url).pathname];
+const recs = [];
+for (const f of files)
+    for (const l of fs.readFileSync(f, "utf8").split("\n"))
+        if (l.trim() !== "") {
+            const r = record(JSON.parse(l));
+            if (r != null) recs.push(r);
+        }
+
+const out = [];
+const p = (s) => out.push(s);
+p("# Qwen3.5 on llama.cpp v0.5.0 (CPU): formula checks and compute-buffer fit\n");
+p(`Generated by \`node analyze.mjs ${process.argv.slice(2).join(" ")}\` from ${recs.length} measured contexts.\n`);
+
+// (1) KV
+let kvMax = 0, kvN = 0, nctxBad = 0;
+for (const r of recs) {
+    const a = ARCH[r.size];
+    const {attn} = layerCounts(a);
+    const nStream = r.unified ? 1 : r.n_seq;
+    // n_ctx / n_ctx_seq prediction from the request
+    const req = r.cfg.ctx;
+    let nctx = pad(req, 256), nseq = nctx;
+    if (!r.unified) {
+        nseq = pad(Math.floor(nctx / r.n_seq), 256);
+        nctx = nseq * r.n_seq;
+    }
+    if (nctx !== r.n_ctx || nseq !== r.n_ctx_seq) nctxBad++;
+    const k = attn * nStream * r.n_ctx_seq * row(r.kv.type_k, a.Hkv * 256);
+    const v = attn * nStream * r.n_ctx_seq * row(r.kv.type_v, a.Hkv * 256);
+    const err = Math.max(Math.abs(k / MIB - r.kv.k_mib), Math.abs(v / MIB - r.kv.v_mib), Math.abs((k + v) / MIB - r.kv.size_mib));
+    kvMax = Math.max(kvMax, err);
+    kvN++;
+}
+p("## 1. KV cache\n");
+p("`KV = n_attn_layers * n_stream * n_ctx_seq * (row(type_k, n_head_kv*256) + row(type_v, n_head_kv*256))`, n_attn_layers = L/4, " +
+    "n_stream = 1 if kv_unified else n_seq_max; row(q8_0, n) = 34n/32, row(q4_0, n) = 18n/32.\n");
+p(`Checked on ${kvN} contexts: max |predicted - logged| = ${kvMax.toFixed(4)} MiB (logs print 2 decimals). ` +
+    `n_ctx/n_ctx_seq rule mismatches: ${nctxBad}.\n`);
+
+// (2) RS
+let rsMax = 0;
+for (const r of recs) {
+    const a = ARCH[r.size];
+    const {recr} = layerCounts(a);
+    const nEmbdR = 3 * (128 * a.Hv + 2 * 16 * 128);
+    const nEmbdS = 128 * 128 * a.Hv;
+    const mem = Math.max(1, r.n_seq) * (1 + r.n_rs_seq);
+    const R = recr * mem * 4 * nEmbdR, S = recr * mem * 4 * nEmbdS;
+    rsMax = Math.max(rsMax, Math.abs(R / MIB - r.rs.r_mib), Math.abs(S / MIB - r.rs.s_mib), Math.abs((R + S) / MIB - r.rs.size_mib));
+}
+p("## 2. Recurrent state\n");
+p("`RS = n_recr_layers * max(1, n_seq_max) * (1 + n_rs_seq) * 4 * (n_embd_r + n_embd_s)`, n_embd_r = 3*(128*Hv + 4096), " +
+    "n_embd_s = 128*128*Hv (both F32).\n");
+p(`Max |predicted - logged| over ${recs.length} contexts: ${rsMax.toFixed(4)} MiB.\n`);
+
+// (3) output
+let outMax = 0;
+for (const r of recs) outMax = Math.max(outMax, Math.abs(4 * NV * r.n_seq / MIB - r.output));
+p("## 3. Output buffer\n");
+p(`\`output = 4 * n_vocab * n_seq_max\` at context creation: max |diff| ${outMax.toFixed(4)} MiB.\n`);
+
+// (4) compute
+p("## 4. Compute buffer\n");
+p("Model per architecture and flash-attention mode, fitted by least squares on the llama-server records " +
+    "(n_outputs = n_parallel, i.e. the output stage is small):\n");
+p("`compute = a + A*ub + c*n_ctx_seq*ub + e*n_seq` (bytes), ub = min(n_ctx, n_ubatch).\n");
+p("| size | FA | n | a (MiB) | A (KiB/token) | c (B per kv*token) | e (MiB/seq) | max err % | max err MiB |");
+p("|---|---|---|---|---|---|---|---|---|");
+const fits = {};
+for (const size of Object.keys(ARCH)) {
+    for (const fa of ["on", "off"]) {
+        const rs = recs.filter((r) => r.size === size && r.fa === fa && r.harness.startsWith("llama-server") && r.n_out_max <= 16);
+        if (rs.length < 5) continue;
+        const X = rs.map((r) => [1, r.ub, r.n_ctx_seq * r.ub, r.n_seq]);
+        const y = rs.map((r) => r.computeBytes);
+        const c = solve(X, y);
+        let maxPct = 0, maxMiB = 0;
+        for (let i = 0; i < rs.length; i++) {
+            const pred = X[i].reduce((s, v, j) => s + v * c[j], 0);
+            maxPct = Math.max(maxPct, Math.abs(pred - y[i]) / y[i] * 100);
+            maxMiB = Math.max(maxMiB, Math.abs(pred - y[i]) / MIB);
+        }
+        fits[size + "/" + fa] = c;
+        p(`| ${size} | ${fa} | ${rs.length} | ${(c[0] / MIB).toFixed(2)} | ${(c[1] / 1024).toFixed(3)} | ${c[2].toFixed(4)} | ${(c[3] / MIB).toFixed(3)} | ${maxPct.toFixed(2)} | ${maxMiB.toFixed(2)} |`);
+    }
+}
+p("");
+process.stdout.write(out.join("\n") + "\n");
+fs.writeFileSync(new URL("./results/.fits.json", import.meta.url), JSON.stringify(fits, null, 1));
