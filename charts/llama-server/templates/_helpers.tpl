@@ -96,7 +96,7 @@ Usage: include "llama-server.isQuantizedCacheType" "q8_0"
 {{/*
 The llama-server argument list, rendered as a YAML list of quoted strings (the image entrypoint is
 /app/llama-server, so these are the container args). Order:
-  --host 0.0.0.0 --port P --alias A --hf-repo R --hf-file F --ctx-size --n-gpu-layers
+  --host 0.0.0.0 --port P --hf-repo R --hf-file F --alias A --ctx-size --n-gpu-layers
   [--n-cpu-moe N when > 0] [--tensor-split a,b when non-empty] --flash-attn --cache-type-k --cache-type-v
   --parallel --batch-size --ubatch-size [--cache-ram N and --ctx-checkpoints N when >= 0] [--threads N when > 0] [--no-mmap when mmap false] [--metrics]
   (--jinja | --no-jinja) [--chat-template-kwargs <compact JSON, keys sorted> when non-empty]
@@ -106,8 +106,8 @@ Numbers go through int64 because Helm reads YAML numbers as float64 (2930000000 
 {{- define "llama-server.args" -}}
 {{- $s := .Values.server -}}
 {{- $args := list "--host" "0.0.0.0" "--port" (toString (int64 $s.port)) -}}
-{{- $args = concat $args (list "--alias" $s.alias) -}}
 {{- $args = concat $args (list "--hf-repo" .Values.model.huggingFaceRepo "--hf-file" .Values.model.file) -}}
+{{- $args = concat $args (list "--alias" $s.alias) -}}
 {{- $args = concat $args (list "--ctx-size" (toString (int64 $s.ctxSize))) -}}
 {{- $args = concat $args (list "--n-gpu-layers" (toString (int64 $s.gpuLayers))) -}}
 {{- if gt (int64 $s.nCpuMoe) 0 }}

@@ -1,0 +1,82 @@
+package eu.prositronic.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real Ansible checks the generated collection, inventory and host variables the way an operator runs them. The
+ * output is in a temporary folder outside any git work tree: ansible-lint finds its files through git and would lint
+ * nothing inside an ignored target/ folder.
+ */
+class AnsibleCollectionTest {
+    @TempDir
+    static Path out;
+
+    static Path ansible;
+
+    @BeforeAll
+    static void generate() throws Exception {
+        ansible = GeneratedExample.writeTo(out.resolve("prositronic")).dir().resolve("ansible");
+    }
+
+    @Test
+    void theCollectionPassesAnsibleLintInTheProductionProfile() {
+        Path collection = ansible.resolve("ansible_collections/prositronic/infra");
+        ExternalTool.Run r = ExternalTool.run(collection, Map.of("GIT_DIR", "/nonexistent"), "ansible-lint");
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        Matcher m = Pattern.compile(
+                        "Passed with production profile: 0 failure\\(s\\), 0 warning\\(s\\) on (\\d+) files")
+                .matcher(r.output());
+        assertThat(m.find()).as(r.output()).isTrue();
+        assertThat(Integer.parseInt(m.group(1))).as("files linted").isGreaterThan(20);
+    }
+
+    @Test
+    void everyPlaybookPassesTheSyntaxCheckWithTheGeneratedInventory() {
+        for (String playbook : new String[] {"site", "nvidia_container_toolkit", "llama_server"}) {
+            ExternalTool.Run r = ExternalTool.run(
+                    ansible,
+                    Map.of("ANSIBLE_COLLECTIONS_PATH", ansible.toString()),
+                    "ansible-playbook",
+                    "-i",
+                    "inventory.yml",
+                    "prositronic.infra." + playbook,
+                    "--syntax-check");
+            assertThat(r.exitCode()).as(playbook + "\n" + r.output()).isZero();
+        }
+    }
+
+    @Test
+    void theGeneratedHostVariablesMatchTheRolesArgumentSpecs() {
+        ExternalTool.Run r = ExternalTool.run(
+                ansible,
+                Map.of("ANSIBLE_COLLECTIONS_PATH", ansible.toString()),
+                "ansible-playbook",
+                "-i",
+                "inventory.yml",
+                "prositronic.infra.validate_inventory");
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output()).contains("failed=0");
+        assertThat(r.output()).containsPattern("gpu-01\\s+: ok=\\d+");
+    }
+
+    @Test
+    void theGeneratedInventoryIsCleanYaml() {
+        ExternalTool.Run r = ExternalTool.run(
+                ansible,
+                "yamllint",
+                "-s",
+                "-c",
+                "ansible_collections/prositronic/infra/.yamllint",
+                "inventory.yml",
+                "host_vars");
+        assertThat(r.exitCode()).as(r.output()).isZero();
+    }
+}

@@ -1,0 +1,26 @@
+package eu.prositronic.tools;
+
+import eu.prositronic.TestSupport;
+import eu.prositronic.core.emit.EmitContext;
+import eu.prositronic.core.emit.OutputTree;
+import eu.prositronic.core.fit.Plan;
+import eu.prositronic.core.fit.Planner;
+import eu.prositronic.core.input.Inventory;
+import eu.prositronic.core.write.OutputWriter;
+import java.nio.file.Path;
+
+/** The example inventory compiled into a folder, as the compile goal would. */
+public final class GeneratedExample {
+    private GeneratedExample() {}
+
+    public record Output(Path dir, Plan plan) {}
+
+    public static Output writeTo(Path dir) throws Exception {
+        Inventory inventory = TestSupport.exampleInventoryLoaded();
+        Plan plan = Planner.plan(inventory, TestSupport.catalog());
+        OutputTree tree = eu.prositronic.core.Compiler.emit(
+                new EmitContext(plan, inventory, TestSupport.catalog(), "test"), s -> {});
+        OutputWriter.write(tree, dir);
+        return new Output(dir, plan);
+    }
+}

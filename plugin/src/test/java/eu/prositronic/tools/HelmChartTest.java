@@ -1,0 +1,196 @@
+package eu.prositronic.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
+import eu.prositronic.TestSupport;
+import eu.prositronic.core.fit.Plan.DeploymentPlan;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real Helm lints and renders the chart with every generated values file and every CI values file; each rendered
+ * manifest is checked against the Kubernetes API types (unknown fields and missing required ones fail).
+ */
+class HelmChartTest {
+    @TempDir
+    static Path out;
+
+    static GeneratedExample.Output example;
+
+    @BeforeAll
+    static void generate() throws Exception {
+        example = GeneratedExample.writeTo(out.resolve("prositronic"));
+    }
+
+    static List<Path> valuesFiles() throws Exception {
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(example.dir().resolve("values"))) {
+            s.filter(p -> p.toString().endsWith(".yaml")).sorted().forEach(files::add);
+        }
+        try (Stream<Path> s = Files.list(TestSupport.repoRoot().resolve("charts/llama-server/ci"))) {
+            s.filter(p -> p.toString().endsWith(".yaml")).sorted().forEach(files::add);
+        }
+        return files;
+    }
+
+    @Test
+    void lintsStrictlyWithEveryValuesFile() throws Exception {
+        Path chart = example.dir().resolve("charts/llama-server");
+        ExternalTool.Run bare = ExternalTool.run(out, "helm", "lint", "--strict", chart.toString());
+        assertThat(bare.exitCode()).as(bare.output()).isZero();
+        for (Path values : valuesFiles()) {
+            ExternalTool.Run r =
+                    ExternalTool.run(out, "helm", "lint", "--strict", chart.toString(), "-f", values.toString());
+            assertThat(r.exitCode()).as(values + "\n" + r.output()).isZero();
+        }
+    }
+
+    @Test
+    void rendersManifestsThatAreValidKubernetesObjects() throws Exception {
+        Path chart = example.dir().resolve("charts/llama-server");
+        int validated = 0;
+        for (Path values : valuesFiles()) {
+            ExternalTool.Run r =
+                    ExternalTool.run(out, "helm", "template", "r", chart.toString(), "-f", values.toString());
+            assertThat(r.exitCode()).as(values + "\n" + r.output()).isZero();
+            for (JsonNode doc : documents(r.output())) {
+                validate(doc, values);
+                validated++;
+            }
+        }
+        assertThat(validated).isGreaterThan(valuesFiles().size() * 3);
+    }
+
+    @Test
+    void theContainerRunsExactlyThePlannedFlags() throws Exception {
+        Path chart = example.dir().resolve("charts/llama-server");
+        for (DeploymentPlan p : example.plan().deployments()) {
+            ExternalTool.Run r = ExternalTool.run(
+                    out,
+                    "helm",
+                    "template",
+                    p.name(),
+                    chart.toString(),
+                    "-f",
+                    example.dir().resolve(p.valuesFile()).toString());
+            assertThat(r.exitCode()).as(r.output()).isZero();
+            JsonNode deployment = documents(r.output()).stream()
+                    .filter(d -> d.path("kind").asText().equals("Deployment"))
+                    .findFirst()
+                    .orElseThrow();
+            List<String> args = new ArrayList<>();
+            deployment.at("/spec/template/spec/containers/0/args").forEach(a -> args.add(a.asText()));
+            List<String> expected = new ArrayList<>(List.of(
+                    "--host",
+                    "0.0.0.0",
+                    "--port",
+                    String.valueOf(p.port()),
+                    "--hf-repo",
+                    p.modelFile().repo(),
+                    "--hf-file",
+                    p.modelFile().file()));
+            expected.addAll(p.args());
+            assertThat(args).as(p.name()).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void theSchemaRejectsATypoAWrongTypeAndABadEnum() throws Exception {
+        Path chart = example.dir().resolve("charts/llama-server");
+        Path values = valuesFiles().get(0);
+        for (String bad : List.of("server.ctxsize=1", "server.flashAttn=maybe", "image.tag=latest")) {
+            ExternalTool.Run r = ExternalTool.run(
+                    out, "helm", "template", "r", chart.toString(), "-f", values.toString(), "--set", bad);
+            assertThat(r.exitCode())
+                    .as("--set " + bad + " must be rejected\n" + r.output())
+                    .isNotZero();
+        }
+        ExternalTool.Run type = ExternalTool.run(
+                out,
+                "helm",
+                "template",
+                "r",
+                chart.toString(),
+                "-f",
+                values.toString(),
+                "--set-string",
+                "server.parallel=four");
+        assertThat(type.exitCode()).isNotZero();
+    }
+
+    static List<JsonNode> documents(String yaml) throws Exception {
+        ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
+        List<JsonNode> docs = new ArrayList<>();
+        try (YAMLParser parser = new YAMLFactory().createParser(yaml)) {
+            var it = mapper.readValues(parser, JsonNode.class);
+            while (it.hasNext()) {
+                JsonNode n = it.next();
+                if (n != null && !n.isNull() && !n.isEmpty()) {
+                    docs.add(n);
+                }
+            }
+        }
+        return docs;
+    }
+
+    /** Validates one manifest with the Kubernetes Java client's generated model of its kind. */
+    static void validate(JsonNode doc, Path values) throws Exception {
+        String kind = doc.path("kind").asText();
+        JsonElement json = JsonParser.parseString(new ObjectMapper().writeValueAsString(doc));
+        Map<String, ThrowingValidator> validators = Map.of(
+                "Deployment", io.kubernetes.client.openapi.models.V1Deployment::validateJsonElement,
+                "Service", io.kubernetes.client.openapi.models.V1Service::validateJsonElement,
+                "PersistentVolumeClaim",
+                        io.kubernetes.client.openapi.models.V1PersistentVolumeClaim::validateJsonElement,
+                "ServiceAccount", io.kubernetes.client.openapi.models.V1ServiceAccount::validateJsonElement,
+                "Pod", io.kubernetes.client.openapi.models.V1Pod::validateJsonElement,
+                "ServiceMonitor", HelmChartTest::validateServiceMonitor);
+        assertThat(validators)
+                .as("a validator for kind " + kind + " (" + values + ")")
+                .containsKey(kind);
+        try {
+            validators.get(kind).validate(json);
+        } catch (Exception e) {
+            throw new AssertionError(kind + " rendered with " + values + " is not valid: " + e.getMessage(), e);
+        }
+    }
+
+    interface ThrowingValidator {
+        void validate(JsonElement json) throws Exception;
+    }
+
+    /** ServiceMonitor is a custom resource: its metadata is checked by the core type, its spec by the fields we use. */
+    static void validateServiceMonitor(JsonElement json) throws Exception {
+        var o = json.getAsJsonObject();
+        assertThat(o.get("apiVersion").getAsString()).isEqualTo("monitoring.coreos.com/v1");
+        io.kubernetes.client.openapi.models.V1ObjectMeta.validateJsonElement(o.get("metadata"));
+        var spec = o.getAsJsonObject("spec");
+        assertThat(spec.keySet()).isSubsetOf("selector", "endpoints", "namespaceSelector", "jobLabel");
+        io.kubernetes.client.openapi.models.V1LabelSelector.validateJsonElement(spec.get("selector"));
+        for (JsonElement e : spec.getAsJsonArray("endpoints")) {
+            assertThat(e.getAsJsonObject().keySet())
+                    .isSubsetOf(
+                            "port",
+                            "path",
+                            "interval",
+                            "scrapeTimeout",
+                            "scheme",
+                            "authorization",
+                            "bearerTokenSecret",
+                            "honorLabels");
+        }
+    }
+}
