@@ -309,12 +309,20 @@ public final class Planner {
                 p.notes());
     }
 
-    /** Thinking on or off through the chat template, only when it differs from the model's default. */
+    /**
+     * Thinking on or off through the chat template, only when it differs from the model's default. Boolean toggles
+     * ({@code enable_thinking}) get the boolean; gpt-oss's {@code reasoning_effort} cannot switch reasoning off, so
+     * "off" becomes its lowest level.
+     */
     public static Map<String, Object> chatTemplateKwargs(Deployment d, ModelSpec model) {
         Map<String, Object> kwargs = new LinkedHashMap<>();
         var caps = model.capabilities();
         if (caps.thinking() && d.thinking() != caps.thinkingDefaultOn()) {
-            kwargs.put(caps.thinkingKwarg(), d.thinking());
+            if (caps.thinkingKwarg().equals("reasoning_effort")) {
+                kwargs.put(caps.thinkingKwarg(), d.thinking() ? "medium" : "low");
+            } else {
+                kwargs.put(caps.thinkingKwarg(), d.thinking());
+            }
         }
         return kwargs;
     }
