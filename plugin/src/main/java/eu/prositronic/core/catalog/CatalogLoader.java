@@ -190,7 +190,8 @@ public final class CatalogLoader {
                                     vm.requireString("file", "mmproj-F16.gguf").orElse(""),
                                     Bytes.of(vm.integer("sizeBytes", 0, 1, Long.MAX_VALUE)),
                                     vm.string("sha256"),
-                                    requireSource(vm))));
+                                    requireSource(vm),
+                                    Optional.empty())));
                     return new Capabilities(
                             thinking,
                             defaultOn,
@@ -286,12 +287,23 @@ public final class CatalogLoader {
     }
 
     private static Optional<QuantFile> readQuant(YamlNode n) {
-        return n.map(withSources("quant", "repo", "file", "sizeBytes", "sha256"))
+        return n.map(withSources("quant", "repo", "file", "sizeBytes", "sha256", "tensors"))
                 .map(q -> {
                     Optional<String> sha = q.get("sha256").flatMap(YamlNode::string);
                     sha.filter(s -> !SHA256.matcher(s).matches()).ifPresent(s -> q.node()
                             .problems()
                             .at(q.get("sha256").get(), "not a sha256", "write 64 lower-case hex digits or omit it"));
+                    Optional<ModelSpec.TensorLayout> tensors = q.get("tensors")
+                            .flatMap(t -> t.map(withSources(
+                                    "tokenEmbeddingBytes", "outputBytes", "blockBytes", "blockExpertBytes")))
+                            .map(t -> {
+                                requireSource(t);
+                                return new ModelSpec.TensorLayout(
+                                        Bytes.of(t.integer("tokenEmbeddingBytes", 0, 0, Long.MAX_VALUE)),
+                                        Bytes.of(t.integer("outputBytes", 0, 0, Long.MAX_VALUE)),
+                                        sizes(t.list("blockBytes")),
+                                        sizes(t.list("blockExpertBytes")));
+                            });
                     return new QuantFile(
                             q.requireString("quant", "Q4_K_M").orElse(""),
                             q.requireString("repo", "unsloth/Qwen3.5-4B-GGUF").orElse(""),
@@ -300,8 +312,15 @@ public final class CatalogLoader {
                                     .flatMap(s -> s.integer(1, Long.MAX_VALUE))
                                     .orElse(1L)),
                             sha,
-                            requireSource(q));
+                            requireSource(q),
+                            tensors);
                 });
+    }
+
+    private static List<Bytes> sizes(List<YamlNode> nodes) {
+        return nodes.stream()
+                .map(x -> Bytes.of(x.integer(0, Long.MAX_VALUE).orElse(0L)))
+                .toList();
     }
 
     // ---------------------------------------------------------------- hardware

@@ -40,10 +40,22 @@ public record ModelSpec(
 
     /** One GGUF file; {@code source} says where the size comes from (a URL, or "computed: …"). */
     public record QuantFile(
-            String quant, String repo, String file, Bytes size, Optional<String> sha256, String source) {
+            String quant,
+            String repo,
+            String file,
+            Bytes size,
+            Optional<String> sha256,
+            String source,
+            Optional<TensorLayout> tensors) {
         /** The values-path slug: {@code Q5_K_M} → {@code q5_k_m}. */
         public String slug() {
             return quant.toLowerCase(java.util.Locale.ROOT);
         }
     }
+
+    /**
+     * Exact bytes per placement unit from a GGUF tensor table: the token embedding (host), the output layer (last
+     * device; for tied models the duplicated embedding), each block, and the routed-expert part of each block.
+     */
+    public record TensorLayout(Bytes tokenEmbedding, Bytes output, List<Bytes> blocks, List<Bytes> blockExperts) {}
 }

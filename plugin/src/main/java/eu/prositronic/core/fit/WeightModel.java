@@ -23,6 +23,9 @@ public record WeightModel(
     }
 
     public static WeightModel of(Architecture a, QuantFile q) {
+        if (q.tensors().isPresent() && q.tensors().get().blocks().size() == a.allLayers()) {
+            return exact(a, q.tensors().get());
+        }
         long embdParams = (long) a.vocabSize() * a.embeddingLength();
         Bytes tokenEmbd = Bytes.of(
                 Math.round(embdParams * QuantMix.tokenEmbeddingBitsPerWeight(q.quant(), a.tiedEmbeddings()) / 8));
@@ -57,6 +60,21 @@ public record WeightModel(
         }
         active += embdParams; // the output projection is a full matmul per token
         return new WeightModel(tokenEmbd, output, List.copyOf(blocks), List.copyOf(experts), active);
+    }
+
+    /** The GGUF's own tensor table, as prositronic:import recorded it: no estimate involved. */
+    static WeightModel exact(Architecture a, eu.prositronic.core.catalog.ModelSpec.TensorLayout t) {
+        long active = (long) a.vocabSize() * a.embeddingLength();
+        for (int il = 0; il < a.blockCount(); il++) {
+            long[] p = blockParams(a, il);
+            long routed = p[1];
+            active += p[0]
+                    - routed
+                    + a.moe()
+                            .map(m -> routed / m.expertCount() * m.expertUsedCount())
+                            .orElse(0L);
+        }
+        return new WeightModel(t.tokenEmbedding(), t.output(), t.blocks(), t.blockExperts(), active);
     }
 
     /** Parameters of block {@code il}: {all, routed-expert part}. */
