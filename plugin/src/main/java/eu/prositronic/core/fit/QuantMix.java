@@ -1,72 +1,67 @@
 package eu.prositronic.core.fit;
 
+import eu.prositronic.gguf.GgmlType;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * The ggml types llama.cpp's quantizer gives the two tensors that matter for placement: the token embedding (always on
  * the host) and the output projection (on the last device). From {@code llama_tensor_get_type} in src/llama-quant.cpp:
  * the output (or, for tied models, the token embedding that doubles as output) becomes Q6_K unless the file type is
- * Q8_0 or better; an untied token embedding keeps the file type's base type. Bits per weight are the ggml block sizes
- * of ggml/src/ggml-common.h.
+ * Q8_0 or wider; an untied token embedding keeps the file type's base type.
  */
 public final class QuantMix {
     private QuantMix() {}
 
-    /** Bits per weight of the file type's base tensor type (e.g. Q4_K for Q4_K_M). */
-    public static double baseBitsPerWeight(String quant) {
+    /** File-type prefixes and their base tensor type, longest prefixes first (Q4_K_M → Q4_K, IQ3_XXS → IQ3_XXS). */
+    private static final List<String[]> BASE = List.of(
+            new String[] {"IQ3_XXS", "IQ3_XXS"},
+            new String[] {"IQ2_XXS", "IQ2_XXS"},
+            new String[] {"IQ4_XS", "IQ4_XS"},
+            new String[] {"IQ4_NL", "IQ4_NL"},
+            new String[] {"IQ3_S", "IQ3_S"},
+            new String[] {"IQ3_M", "IQ3_S"},
+            new String[] {"IQ2_XS", "IQ2_XS"},
+            new String[] {"IQ2_S", "IQ2_S"},
+            new String[] {"IQ2_M", "IQ2_S"},
+            new String[] {"IQ1_S", "IQ1_S"},
+            new String[] {"IQ1_M", "IQ1_M"},
+            new String[] {"MXFP4", "MXFP4"},
+            new String[] {"TQ1_0", "TQ1_0"},
+            new String[] {"TQ2_0", "TQ2_0"},
+            new String[] {"Q2_K", "Q2_K"},
+            new String[] {"Q3_K", "Q3_K"},
+            new String[] {"Q4_K", "Q4_K"},
+            new String[] {"Q5_K", "Q5_K"},
+            new String[] {"Q6_K", "Q6_K"},
+            new String[] {"Q4_0", "Q4_0"},
+            new String[] {"Q4_1", "Q4_1"},
+            new String[] {"Q5_0", "Q5_0"},
+            new String[] {"Q5_1", "Q5_1"},
+            new String[] {"Q8_0", "Q8_0"},
+            new String[] {"BF16", "BF16"},
+            new String[] {"F16", "F16"},
+            new String[] {"F32", "F32"});
+
+    /** The base tensor type of a file type such as {@code Q4_K_M} or {@code UD-Q4_K_XL}; F16 when unknown. */
+    public static GgmlType baseType(String quant) {
         String q = quant.toUpperCase(Locale.ROOT).replaceFirst("^UD-", "");
-        if (q.startsWith("Q8_0")) {
-            return 8.5;
+        for (String[] entry : BASE) {
+            if (q.startsWith(entry[0])) {
+                return GgmlType.fromName(entry[1]);
+            }
         }
-        if (q.startsWith("Q6_K")) {
-            return 6.5625;
-        }
-        if (q.startsWith("Q5_K")) {
-            return 5.5;
-        }
-        if (q.startsWith("Q5_0")) {
-            return 5.5;
-        }
-        if (q.startsWith("Q5_1")) {
-            return 6.0;
-        }
-        if (q.startsWith("Q4_K")) {
-            return 4.5;
-        }
-        if (q.startsWith("Q4_0") || q.startsWith("IQ4_NL")) {
-            return 4.5;
-        }
-        if (q.startsWith("Q4_1")) {
-            return 5.0;
-        }
-        if (q.startsWith("IQ4_XS") || q.startsWith("MXFP4")) {
-            return 4.25;
-        }
-        if (q.startsWith("Q3_K") || q.startsWith("IQ3_S")) {
-            return 3.4375;
-        }
-        if (q.startsWith("IQ3_XXS")) {
-            return 3.0625;
-        }
-        if (q.startsWith("Q2_K")) {
-            return 2.625;
-        }
-        if (q.startsWith("IQ2")) {
-            return 2.3125;
-        }
-        if (q.startsWith("IQ1")) {
-            return 1.75;
-        }
-        if (q.startsWith("F32")) {
-            return 32;
-        }
-        return 16; // F16, BF16
+        return GgmlType.F16;
+    }
+
+    public static double baseBitsPerWeight(String quant) {
+        return baseType(quant).bitsPerWeight();
     }
 
     /** Bits per weight of the output projection: Q6_K unless the file type is Q8_0 or wider. */
     public static double outputBitsPerWeight(String quant) {
         double base = baseBitsPerWeight(quant);
-        return base >= 8.5 ? base : 6.5625;
+        return base >= GgmlType.Q8_0.bitsPerWeight() ? base : GgmlType.Q6_K.bitsPerWeight();
     }
 
     /** Bits per weight of the token embedding; tied models use the output rule because it doubles as the output. */

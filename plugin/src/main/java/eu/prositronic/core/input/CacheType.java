@@ -1,38 +1,34 @@
 package eu.prositronic.core.input;
 
+import eu.prositronic.gguf.GgmlType;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-/**
- * KV cache element types llama-server accepts ({@code kv_cache_types} in common/arg.cpp). Sizes are the ggml block
- * sizes from the static_asserts in ggml/src/ggml-common.h: bytes per block of {@code blockSize} elements.
- */
+/** KV cache element types llama-server accepts ({@code kv_cache_types} in common/arg.cpp), each a ggml type. */
 public enum CacheType {
-    F16(1, 2),
-    BF16(1, 2),
-    Q8_0(32, 34),
-    Q5_1(32, 24),
-    Q5_0(32, 22),
-    Q4_1(32, 20),
-    Q4_0(32, 18),
-    IQ4_NL(32, 18);
+    F16(GgmlType.F16),
+    BF16(GgmlType.BF16),
+    Q8_0(GgmlType.Q8_0),
+    Q5_1(GgmlType.Q5_1),
+    Q5_0(GgmlType.Q5_0),
+    Q4_1(GgmlType.Q4_1),
+    Q4_0(GgmlType.Q4_0),
+    IQ4_NL(GgmlType.IQ4_NL);
 
-    public final int blockSize;
-    public final int blockBytes;
+    public final GgmlType ggml;
 
-    CacheType(int blockSize, int blockBytes) {
-        this.blockSize = blockSize;
-        this.blockBytes = blockBytes;
+    CacheType(GgmlType ggml) {
+        this.ggml = ggml;
     }
 
     /** Bytes of a row of {@code elements} values; ggml rows are whole blocks. */
     public long rowBytes(long elements) {
-        return (elements / blockSize) * blockBytes;
+        return ggml.rowSize(elements);
     }
 
     public boolean quantized() {
-        return blockSize > 1;
+        return ggml.isQuantized();
     }
 
     /** The spelling of llama.cpp's flags: {@code q8_0}. */
