@@ -142,30 +142,183 @@ p("## 3. Output buffer\n");
 p(`\`output = 4 * n_vocab * n_seq_max\` at context creation: max |diff| ${outMax.toFixed(4)} MiB.\n`);
 
 // (4) compute
+// Closed-form stage model (bytes). T = min(n_ctx, n_ubatch) tokens of the worst-case ubatch, n_kv = n_ctx_seq,
+// n_seq = n_seq_max, n_out = min(T, n_outputs_max). The compute buffer is the high-water mark of ggml-alloc over the
+// graph, so it is the MAX over graph stages, each stage = what is live there:
+//   mask      : KQ mask input, live through the last attention layer: 2*n_kv*T (FA, f16) or 4*n_kv*T (no FA, f32)
+//   ffn/conv  : A*T,  A = 4*(3*max(n_ff, conv_dim) + 3*E) dense, 4*(K*E + 3*K*Fe + 4*E) MoE
+//   gdn       : G*T + S*n_seq,  G = 4*(2*conv_dim + d_inner + 3*E),  S = 8*(n_embd_r + n_embd_s)
+//   attn (no FA): 4*H*n_kv*T (f32 KQ) + A_off*T,  A_off = 4*(3*H*256 + 3*E + 2*Hkv*256 (+E for MoE))
+//   output    : 4*n_out*(n_vocab + 3*E) (logits + result_norm), mask already freed
+// compute = max(mask + max(ffn, gdn), [no FA] 4*n_kv*T + attn, output)
+function stageModel(r) {
+    const a = ARCH[r.size];
+    const moe = a.X != null;
+    const conv = 4096 + 128 * a.Hv, dInner = 128 * a.Hv;
+    const nEmbdR = 3 * conv, nEmbdS = 128 * 128 * a.Hv;
+    const T = r.ub, nkv = r.n_ctx_seq;
+    const A = moe ? 4 * (a.K * a.E + 3 * a.K * a.Fe + 4 * a.E) : 4 * (3 * Math.max(a.F, conv) + 3 * a.E);
+    const G = 4 * (2 * conv + dInner + 3 * a.E);
+    const S = 8 * (nEmbdR + nEmbdS);
+    const nOut = Math.min(T, r.n_out_max);
+    const mask = (r.fa === "on" ? 2 : 4) * nkv * T;
+    // output stage: the mask block is freed before the logits are allocated, but ggml-alloc may not reuse it
+    // (it did not for 0.8B/4B/27B, it did for 35B/397B); conservative: count it
+    const out = 4 * nOut * (NV + 3 * a.E) + (conservativeOut ? mask : 0);
+    const body = Math.max(A * T, G * T + S * r.n_seq);
+    if (r.fa === "on") return Math.max(mask + body, out);
+    const aOff = 4 * (3 * a.H * 256 + 3 * a.E + 2 * a.Hkv * 256 + (moe ? a.E : 0));
+    return Math.max(mask + body, 4 * (a.H + 1) * nkv * T + aOff * T, out);
+}
+let conservativeOut = false;
+
 p("## 4. Compute buffer\n");
-p("Model per architecture and flash-attention mode, fitted by least squares on the llama-server records " +
-    "(n_outputs = n_parallel, i.e. the output stage is small):\n");
-p("`compute = a + A*ub + c*n_ctx_seq*ub + e*n_seq` (bytes), ub = min(n_ctx, n_ubatch).\n");
-p("| size | FA | n | a (MiB) | A (KiB/token) | c (B per kv*token) | e (MiB/seq) | max err % | max err MiB |");
+p("The compute buffer is ggml-alloc's high-water mark over the worst-case graph reserved in `sched_reserve` " +
+    "(llama-context.cpp: `n_tokens = min(n_ctx, n_ubatch)`, `n_seqs = n_seq_max`, `n_outputs = min(n_tokens, n_outputs_max)`), " +
+    "so it is a MAX over graph stages, not a sum. All sizes in bytes, T = min(n_ctx, n_ubatch), n_kv = n_ctx_seq:\n");
+p("| stage | live bytes | where |");
+p("|---|---|---|");
+p("| KQ mask (input, live until the last attention layer) | FA: `2*n_kv*T` (f16); no FA: `4*n_kv*T` (f32) | llama-graph.cpp `build_attn_inp_kq_mask` |");
+p("| FFN / conv (dense) | `A*T`, `A = 4*(3*max(n_ff, conv_dim) + 3*n_embd)` | qwen35.cpp `build_layer_ffn` / `build_layer_attn_linear` |");
+p("| routed experts (MoE) | `A*T`, `A = 4*(K*n_embd + 3*K*n_ff_exp + 4*n_embd)` | qwen35moe.cpp, `build_moe_ffn` |");
+p("| gated delta net | `G*T + S*n_seq`, `G = 4*(2*conv_dim + d_inner + 3*n_embd)`, `S = 8*(n_embd_r + n_embd_s)` (state read + new state) | delta-net-base.cpp, `ggml_gated_delta_net` |");
+p("| attention without FA | `4*n_head*n_kv*T` (f32 KQ, llama-graph.cpp `ggml_mul_mat(k, q)`/`ggml_soft_max_ext`) + `4*(3*n_head*256 + 3*n_embd + 2*n_head_kv*256 [+ n_embd MoE])*T` | llama-graph.cpp `build_attn_mha` |");
+p("| output | `4*n_out*(n_vocab + 3*n_embd)` (logits f32 + result_norm) | qwen35.cpp `build_lora_mm(model.output, cur)` |");
+p("");
+p("`compute = max(mask + max(FFN, GDN), [no FA] 4*n_kv*T + attention, output)`, with conv_dim = 2*16*128 + 128*Hv, " +
+    "d_inner = 128*Hv, n_embd_r = 3*conv_dim, n_embd_s = 128*d_inner, K = experts used, n_out = min(T, n_outputs_max).\n");
+
+for (const cons of [false, true]) {
+conservativeOut = cons;
+const byHarness = {};
+const worst = [];
+for (const r of recs) {
+    const pred = stageModel(r);
+    const err = (pred - r.computeBytes) / r.computeBytes * 100;
+    const key = r.harness + " / FA " + r.fa;
+    const h = (byHarness[key] ??= {n: 0, max: 0, maxMiB: 0, sumAbs: 0});
+    h.n++;
+    h.sumAbs += Math.abs(err);
+    if (Math.abs(err) > h.max) h.max = Math.abs(err);
+    h.maxMiB = Math.max(h.maxMiB, Math.abs(pred - r.computeBytes) / MIB);
+    worst.push({r, err, pred});
+}
+p(cons ? "With the mask counted in the output stage (conservative variant):\n" : "Closed-form stage model against every measured context:\n");
+p("| harness / FA | contexts | mean abs err % | max abs err % | max abs err MiB |");
+p("|---|---|---|---|---|");
+for (const [k, h] of Object.entries(byHarness).sort())
+    p(`| ${k} | ${h.n} | ${(h.sumAbs / h.n).toFixed(2)} | ${h.max.toFixed(2)} | ${h.maxMiB.toFixed(2)} |`);
+p("");
+worst.sort((x, y) => Math.abs(y.err) - Math.abs(x.err));
+p("Largest misses:\n");
+p("| size | harness | ctx | ub | np | unified | FA | n_out | measured MiB | predicted MiB | err % |");
+p("|---|---|---|---|---|---|---|---|---|---|---|");
+for (const w of worst.slice(0, 12))
+    p(`| ${w.r.size} | ${w.r.harness} | ${w.r.n_ctx} | ${w.r.ub} | ${w.r.n_seq} | ${w.r.unified} | ${w.r.fa} | ${Math.min(w.r.ub, w.r.n_out_max)} | ${w.r.compute.toFixed(2)} | ${(w.pred / MIB).toFixed(2)} | ${w.err.toFixed(2)} |`);
+p("");
+const under = worst.filter((w) => w.err < -0.5).length;
+p(`Underestimates by more than 0.5 %: ${under} of ${worst.length}.\n`);
+}
+
+// Per-architecture least-squares fit of A (the brief's form) on single-sequence llama-server records where the FFN
+// stage dominates (T >= 256): compute - c*n_kv*T = a + A*T.
+p("### Fitted per-architecture coefficients (single sequence, T >= 256, llama-server, n_out = 1)\n");
+p("`compute = a + A*T + c*n_kv*T` (+ logits term `4*n_out*(n_vocab + 3*n_embd)` only when it exceeds the body, i.e. node-llama-cpp's n_out = T).\n");
+p("| size | FA | n | a (MiB) | A fitted (KiB/token) | A closed form (KiB/token) | c fitted (B) | c expected | max err % |");
 p("|---|---|---|---|---|---|---|---|---|");
 const fits = {};
 for (const size of Object.keys(ARCH)) {
+    const a = ARCH[size];
+    const moe = a.X != null;
+    const conv = 4096 + 128 * a.Hv;
     for (const fa of ["on", "off"]) {
-        const rs = recs.filter((r) => r.size === size && r.fa === fa && r.harness.startsWith("llama-server") && r.n_out_max <= 16);
-        if (rs.length < 5) continue;
-        const X = rs.map((r) => [1, r.ub, r.n_ctx_seq * r.ub, r.n_seq]);
+        const rs = recs.filter((r) => r.size === size && r.fa === fa && r.harness.startsWith("llama-server") && r.n_seq === 1 && r.ub >= 256);
+        if (rs.length < 4) continue;
+        const X = rs.map((r) => [1, r.ub, r.n_ctx_seq * r.ub]);
         const y = rs.map((r) => r.computeBytes);
         const c = solve(X, y);
-        let maxPct = 0, maxMiB = 0;
+        let maxPct = 0;
         for (let i = 0; i < rs.length; i++) {
-            const pred = X[i].reduce((s, v, j) => s + v * c[j], 0);
+            const pred = X[i].reduce((s2, v, j) => s2 + v * c[j], 0);
             maxPct = Math.max(maxPct, Math.abs(pred - y[i]) / y[i] * 100);
-            maxMiB = Math.max(maxMiB, Math.abs(pred - y[i]) / MIB);
         }
+        const Aclosed = fa === "on"
+            ? (moe ? 4 * (a.K * a.E + 3 * a.K * a.Fe + 4 * a.E) : 4 * (3 * Math.max(a.F, conv) + 3 * a.E))
+            : 4 * (3 * a.H * 256 + 3 * a.E + 2 * a.Hkv * 256 + (moe ? a.E : 0));
+        const cExp = fa === "on" ? 2 : 4 * (a.H + 1);
         fits[size + "/" + fa] = c;
-        p(`| ${size} | ${fa} | ${rs.length} | ${(c[0] / MIB).toFixed(2)} | ${(c[1] / 1024).toFixed(3)} | ${c[2].toFixed(4)} | ${(c[3] / MIB).toFixed(3)} | ${maxPct.toFixed(2)} | ${maxMiB.toFixed(2)} |`);
+        p(`| ${size} | ${fa} | ${rs.length} | ${(c[0] / MIB).toFixed(3)} | ${(c[1] / 1024).toFixed(3)} | ${(Aclosed / 1024).toFixed(3)} | ${c[2].toFixed(4)} | ${cExp} | ${maxPct.toFixed(3)} |`);
     }
 }
 p("");
 process.stdout.write(out.join("\n") + "\n");
-fs.writeFileSync(new URL("./results/.fits.json", import.meta.url), JSON.stringify(fits, null, 1));
+
+
+// Realistic llama-server range: n_seq <= 4, T >= 256
+{
+    conservativeOut = false;
+    const rs = recs.filter((r) => r.harness.startsWith("llama-server") && r.n_seq <= 4 && r.ub >= 256);
+    let max = 0, maxUnder = 0, n = 0;
+    const bad = [];
+    for (const r of rs) {
+        const e = (stageModel(r) - r.computeBytes) / r.computeBytes * 100;
+        max = Math.max(max, Math.abs(e));
+        if (e < maxUnder) maxUnder = e;
+        if (Math.abs(e) > 2) bad.push(`${r.size} ctx ${r.n_ctx} ub ${r.ub} np ${r.n_seq} uni ${r.unified} FA ${r.fa}: ${e.toFixed(2)} %`);
+        n++;
+    }
+    process.stdout.write(`\n### llama-server, n_parallel <= 4, n_ubatch >= 256 (${n} contexts)\n\nmax |err| ${max.toFixed(2)} %, worst underestimate ${maxUnder.toFixed(2)} %. Contexts off by more than 2 %:\n\n` +
+        bad.map((b) => "- " + b).join("\n") + "\n");
+}
+
+// Measured table (selected configurations), MiB as logged by llama.cpp
+{
+    const o = [];
+    o.push("\n## 5. Measured values (MiB, as logged)\n");
+    o.push("Model buffers are from the real loads (node-llama-cpp, mmap of the Q8_0 synthetic file); KV, RS, output and " +
+        "compute from llama-server (dry run = real, checked). Cache f16 unless noted; `np auto` = llama-server default " +
+        "(4 slots, unified KV, FA auto -> on).\n");
+    o.push("| size | model buffers (Q8_0) | ctx | ub | np | FA | KV (K+V) | RS (R+S) | output | compute (server) | compute (node-llama-cpp, n_out = ub) |");
+    o.push("|---|---|---|---|---|---|---|---|---|---|---|");
+    const node = recs.filter((r) => r.harness === "node-llama-cpp");
+    for (const size of Object.keys(ARCH)) {
+        const mb = node.find((r) => r.size === size)?.d.model_buffers_mib;
+        const mbs = mb ? Object.entries(mb).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ") : "";
+        const sel = recs.filter((r) => r.size === size && r.harness === "llama-server-dry-run" && r.cfg.ctk === "f16" &&
+            ((r.cfg.np === 1 && !r.cfg.npAuto && (r.cfg.set === "core")) || r.cfg.set === "server-defaults") &&
+            [512, 2048].includes(r.ub));
+        sel.sort((x, y) => x.n_ctx - y.n_ctx || x.ub - y.ub || (x.cfg.npAuto - y.cfg.npAuto) || x.fa.localeCompare(y.fa));
+        let first = true;
+        for (const r of sel) {
+            const n = r.cfg.npAuto ? null : node.find((q) => q.size === size && q.cfg.ctx === r.cfg.ctx && q.ub === r.ub && q.n_seq === r.n_seq && q.fa === r.fa && q.cfg.ctk === "f16");
+            o.push(`| ${size} | ${first ? mbs : ""} | ${r.n_ctx} | ${r.ub} | ${r.cfg.npAuto ? "auto (4, unified)" : r.n_seq} | ${r.cfg.fa ?? "auto"} | ` +
+                `${r.kv.size_mib.toFixed(2)} (${r.kv.k_mib.toFixed(2)}+${r.kv.v_mib.toFixed(2)}) | ${r.rs.size_mib.toFixed(2)} (${r.rs.r_mib.toFixed(2)}+${r.rs.s_mib.toFixed(2)}) | ` +
+                `${r.output.toFixed(2)} | ${r.compute.toFixed(2)} | ${n ? n.compute.toFixed(2) : ""} |`);
+            first = false;
+        }
+    }
+    process.stdout.write(o.join("\n") + "\n");
+}
+
+{
+    conservativeOut = false;
+    const groups = {
+        "llama-server FA on, n_seq 1, T >= 256": (r) => r.fa === "on" && r.n_seq === 1 && r.ub >= 256,
+        "llama-server FA on, default slots (np auto = 4 unified), T >= 256": (r) => r.fa === "on" && r.cfg.npAuto && r.ub >= 256,
+        "llama-server FA on, n_seq <= 4, T >= 256": (r) => r.fa === "on" && r.n_seq <= 4 && r.ub >= 256,
+        "llama-server FA off, n_seq 1": (r) => r.fa === "off" && r.n_seq === 1,
+        "llama-server all": () => true
+    };
+    const o = ["\n### Error of the closed-form model by use case (llama-server records)\n", "| records | n | max over % | max under % |", "|---|---|---|---|"];
+    for (const [name, f] of Object.entries(groups)) {
+        const rs = recs.filter((r) => r.harness.startsWith("llama-server") && f(r));
+        let over = 0, under = 0;
+        for (const r of rs) {
+            const e = (stageModel(r) - r.computeBytes) / r.computeBytes * 100;
+            over = Math.max(over, e);
+            under = Math.min(under, e);
+        }
+        o.push(`| ${name} | ${rs.length} | ${over.toFixed(2)} | ${under.toFixed(2)} |`);
+    }
+    process.stdout.write(o.join("\n") + "\n");
+}

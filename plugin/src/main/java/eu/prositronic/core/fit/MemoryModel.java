@@ -13,10 +13,12 @@ import java.util.List;
 public final class MemoryModel {
     private final Architecture arch;
     private final WeightModel weights;
+    private final ComputeModel compute;
 
     public MemoryModel(Architecture arch, WeightModel weights) {
         this.arch = arch;
         this.weights = weights;
+        this.compute = new ComputeModel(arch);
     }
 
     public Architecture architecture() {
@@ -77,16 +79,10 @@ public final class MemoryModel {
         w[outDev] += weights.output().value();
 
         long tokens = s.graphTokens();
-        long nKv = kvCells(s, LayerKind.FULL);
+        long nKv = kvCellsPerStream(s, LayerKind.FULL);
         List<DeviceMemory> out = new ArrayList<>();
         for (int d = 0; d < nGpu; d++) {
-            long compute = 0;
-            if (holdsLayers[d] || d == outDev) {
-                compute = graphBytes(s, tokens, nKv);
-            }
-            if (d == outDev) {
-                compute += logitsBytes(s);
-            }
+            long graph = holdsLayers[d] || d == outDev ? compute.graphBytes(s, nKv, d == outDev) : 0;
             out.add(new DeviceMemory(
                     gpuIds.get(d),
                     DeviceMemory.Kind.GPU,
@@ -94,26 +90,23 @@ public final class MemoryModel {
                     Bytes.of(w[d]),
                     Bytes.of(kv[d]),
                     Bytes.of(rs[d]),
-                    Bytes.of(compute),
+                    Bytes.of(graph),
                     gpuRuntime));
         }
         long hostCompute;
         if (nGpu == 0 || ngl == 0) {
-            hostCompute = graphBytes(s, tokens, nKv) + logitsBytes(s);
+            hostCompute = graphBytesCpuOnly(s);
         } else {
             // With the graph on a GPU, the host keeps the F32 inputs: the KQ mask and the input embeddings
             // (llm_graph_input_attn / llm_graph_input_embd, src/llama-graph.cpp).
             hostCompute = 4L * nKv * tokens + 4L * arch.embeddingLength() * tokens;
             if (holdsLayers[host] && gpuStart > 0) {
-                hostCompute += graphBytes(s, tokens, nKv);
-            }
-            if (outDev == host) {
-                hostCompute += logitsBytes(s);
+                hostCompute += compute.graphBytes(s, nKv, outDev == host);
             }
         }
         // Output buffer: output_reserve(n_seq_max) holds n_vocab floats per sequence in host memory
         // (llama-context.cpp).
-        hostCompute += (long) arch.vocabSize() * LlamaCpp.LOGIT_BYTES * s.nSeq();
+        hostCompute += outputBufferBytes(s);
         long hostOverhead = hostRuntime.value() + serverHostCaches(s);
         out.add(new DeviceMemory(
                 "host",
@@ -174,6 +167,39 @@ public final class MemoryModel {
             }
         }
         return nGpu - 1;
+    }
+
+    /** The graph buffer of a CPU-only run, output projection included. */
+    public long graphBytesCpuOnly(RunSettings s) {
+        return compute.graphBytes(s, kvCellsPerStream(s, LayerKind.FULL), true);
+    }
+
+    /** The output buffer: {@code output_reserve(n_seq_max)}, n_vocab F32 logits per sequence (llama-context.cpp). */
+    public long outputBufferBytes(RunSettings s) {
+        return (long) arch.vocabSize() * LlamaCpp.LOGIT_BYTES * s.nSeq();
+    }
+
+    /** The KV cache over all layers. */
+    public long kvBytes(RunSettings s) {
+        long total = 0;
+        for (int il = 0; il < arch.allLayers(); il++) {
+            total += kvBytesOfLayer(il, s);
+        }
+        return total;
+    }
+
+    /** The recurrent state over all layers. */
+    public long recurrentBytes(RunSettings s) {
+        long total = 0;
+        for (int il = 0; il < arch.allLayers(); il++) {
+            total += recurrentBytesOfLayer(il, s);
+        }
+        return total;
+    }
+
+    /** Cells of one KV stream ({@code n_ctx_seq}); the KQ mask is this wide. */
+    public long kvCellsPerStream(RunSettings s, LayerKind kind) {
+        return kvCells(s, kind) / (s.kvUnified() ? 1 : s.nSeq());
     }
 
     /** Cells of a KV stream times streams: {@code kv_size × n_stream} (src/llama-kv-cache.cpp). */
@@ -238,26 +264,6 @@ public final class MemoryModel {
     /** One sequence's recurrent state over all recurrent layers: what a context checkpoint of a hybrid holds. */
     public long recurrentBytesPerSequence() {
         return recurrentBytesPerLayerPerSequence() * arch.countLayers(LayerKind.RECURRENT);
-    }
-
-    /**
-     * The compute graph's buffer on a device that runs layers: activations per ubatch token plus the KQ mask (F16 with
-     * flash attention), or the F32 KQ scores without it. Coefficients: {@link ComputeCoefficients}.
-     */
-    long graphBytes(RunSettings s, long tokens, long nKv) {
-        long perToken = ComputeCoefficients.activationBytesPerToken(arch);
-        long attention = s.flashAttn()
-                ? (long) LlamaCpp.MASK_BYTES_FA * nKv * tokens
-                : (long) LlamaCpp.MASK_BYTES_NO_FA
-                        * nKv
-                        * tokens
-                        * (arch.attention().headCount() + 1L);
-        return perToken * tokens + attention;
-    }
-
-    /** The logits of the reserved outputs: n_vocab × n_outputs × 4 (llama-context.cpp output_reserve / graph). */
-    long logitsBytes(RunSettings s) {
-        return (long) arch.vocabSize() * LlamaCpp.LOGIT_BYTES * s.graphOutputs();
     }
 
     /**

@@ -160,7 +160,7 @@ public final class Planner {
         long cacheRam = Math.min(
                 LlamaCpp.SERVER_DEFAULT_CACHE_RAM.value(),
                 node.ram().value() / 16 / onNode / (256 * Bytes.MIB) * 256 * Bytes.MIB);
-        return new RunSettings(
+        return RunSettings.server(
                 0,
                 d.ubatchSize(),
                 d.batchSize(),
@@ -168,8 +168,6 @@ public final class Planner {
                 d.cacheTypeK(),
                 d.cacheTypeV(),
                 d.flashAttn() != FlashAttn.OFF, // auto: every backend we ship supports flash attention
-                false,
-                0,
                 LlamaCpp.SERVER_DEFAULT_CTX_CHECKPOINTS,
                 Bytes.of(cacheRam));
     }

@@ -18,7 +18,7 @@ class MemoryModelTest {
     }
 
     static RunSettings settings(long ctx, int nSeq, CacheType k, CacheType v) {
-        return new RunSettings(ctx, 512, 2048, nSeq, k, v, true, false, 0, 0, Bytes.ZERO);
+        return RunSettings.server(ctx, 512, 2048, nSeq, k, v, true, 0, Bytes.ZERO);
     }
 
     static long kvTotal(MemoryModel mm, RunSettings s) {
