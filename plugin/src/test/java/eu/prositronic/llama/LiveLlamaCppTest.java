@@ -1,0 +1,158 @@
+package eu.prositronic.llama;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import eu.prositronic.TestSupport;
+import eu.prositronic.gguf.GgmlType;
+import eu.prositronic.gguf.Qwen35Config;
+import eu.prositronic.gguf.Qwen35Gguf;
+import eu.prositronic.gguf.Qwen35Tensors;
+import eu.prositronic.tools.ExternalTool;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the real llama.cpp that node-llama-cpp ships (release v0.5.0) on GGUFs with the exact tensor shapes of every
+ * Qwen3.5 size (weights all zero, sparse files, Q8_0 so that nothing is repacked into RAM), creates contexts at several
+ * sizes, ubatches, cache types and slot counts, reads llama.cpp's own accounting and compares it with the engine.
+ * Prints the table (and writes it to target/llama-cpp-comparison.md): this is also the benchmark command, see
+ * tools/llama-measure/README.md. Set {@code -Dprositronic.llama.sizes=0.8B,4B} to run fewer sizes.
+ */
+class LiveLlamaCppTest {
+    static final String SIZES = "0.8B,2B,4B,9B,27B,35B-A3B,122B-A10B,397B-A17B";
+
+    /** ctx (total), batch (= ubatch in node-llama-cpp), parallel, K, V, flash attention. */
+    static final List<Map<String, Object>> CONFIGS = List.of(
+            Map.of(
+                    "ctx",
+                    4096,
+                    "batch",
+                    512,
+                    "parallel",
+                    1,
+                    "cacheTypeK",
+                    "f16",
+                    "cacheTypeV",
+                    "f16",
+                    "flashAttn",
+                    "on"),
+            Map.of(
+                    "ctx",
+                    32768,
+                    "batch",
+                    512,
+                    "parallel",
+                    1,
+                    "cacheTypeK",
+                    "q8_0",
+                    "cacheTypeV",
+                    "q8_0",
+                    "flashAttn",
+                    "on"),
+            Map.of(
+                    "ctx",
+                    16384,
+                    "batch",
+                    256,
+                    "parallel",
+                    4,
+                    "cacheTypeK",
+                    "q4_0",
+                    "cacheTypeV",
+                    "q4_0",
+                    "flashAttn",
+                    "on"),
+            Map.of(
+                    "ctx",
+                    4096,
+                    "batch",
+                    1024,
+                    "parallel",
+                    1,
+                    "cacheTypeK",
+                    "f16",
+                    "cacheTypeV",
+                    "f16",
+                    "flashAttn",
+                    "off"));
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theEngineMatchesLlamaCppForEveryQwen35Size() throws Exception {
+        Path measure = TestSupport.repoRoot().resolve("tools/llama-measure");
+        if (!Files.isDirectory(measure.resolve("node_modules/node-llama-cpp"))) {
+            fail("node-llama-cpp is not installed in tools/llama-measure; run scripts/install-test-tools.sh");
+        }
+        ObjectMapper json = new ObjectMapper();
+        Path sweep = dir.resolve("sweep.json");
+        json.writeValue(sweep.toFile(), CONFIGS);
+        List<LlamaCppRecord> records = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        for (String size : System.getProperty("prositronic.llama.sizes", SIZES).split(",")) {
+            Path gguf = dir.resolve("qwen35-" + size + "-q8_0.gguf");
+            Qwen35Gguf.writer(Qwen35Config.preset(size), Qwen35Tensors.uniform(GgmlType.Q8_0), GgmlType.Q8_0)
+                    .write(gguf);
+            ExternalTool.Run run =
+                    ExternalTool.run(measure, "node", "measure.mjs", gguf.toString(), "--sweep", sweep.toString());
+            Files.delete(gguf);
+            int lines = 0;
+            for (String line : run.output().split("\n")) {
+                if (!line.startsWith("{")) {
+                    continue;
+                }
+                JsonNode out = json.readTree(line);
+                assertThat(out.path("error").isNull() || out.path("error").isMissingNode())
+                        .as(size + ": " + out.path("error"))
+                        .isTrue();
+                assertThat(out.path("context_ok").asBoolean())
+                        .as(size + " " + out.path("options"))
+                        .isTrue();
+                JsonNode o = out.path("options");
+                ObjectNode line2 = (ObjectNode) out;
+                line2.put("harness", "node-llama-cpp");
+                line2.put("size", size);
+                line2.set(
+                        "config",
+                        json.valueToTree(Map.of(
+                                "ctk", o.path("cacheTypeK").asText(),
+                                "ctv", o.path("cacheTypeV").asText(),
+                                "fa", o.path("flashAttn").asText(),
+                                "np", o.path("parallel").asInt(),
+                                "kvu", false,
+                                "ctx",
+                                        o.path("ctx").asInt()
+                                                / o.path("parallel").asInt(),
+                                "ub", o.path("batch").asInt())));
+                LlamaCppRecord r = LlamaCppRecord.of(line2);
+                records.add(r);
+                lines++;
+                if (Math.abs(r.kvAndStateError()) > 1.0 || !r.computeWithinTarget()) {
+                    failures.add(r.row());
+                }
+            }
+            assertThat(lines)
+                    .as(size + ": one line per context\n" + run.output())
+                    .isEqualTo(CONFIGS.size());
+        }
+        StringBuilder table =
+                new StringBuilder("# The fit engine against llama.cpp v0.5.0 (node-llama-cpp 3.22.1, CPU)\n\n");
+        table.append(LlamaCppRecord.TABLE_HEADER).append('\n');
+        records.forEach(r -> table.append(r.row()).append('\n'));
+        System.out.println(table);
+        Path report = TestSupport.repoRoot().resolve("plugin/target/llama-cpp-comparison.md");
+        Files.createDirectories(report.getParent());
+        Files.writeString(report, table);
+        assertThat(failures).as("contexts outside the target").isEmpty();
+    }
+}
