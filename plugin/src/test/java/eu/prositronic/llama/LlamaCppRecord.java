@@ -151,6 +151,6 @@ record LlamaCppRecord(
     }
 
     static final String TABLE_HEADER =
-            "| harness | size | configuration | KV+RS llama.cpp MiB | KV+RS ours MiB | error |"
+            "| harness | size | configuration (ctx per slot) | KV+RS llama.cpp MiB | KV+RS ours MiB | error |"
                     + " compute llama.cpp MiB | compute ours MiB | error |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |";
 }

@@ -225,7 +225,7 @@ public final class ReportEmitter implements Emitter {
                         " ", d.args().stream().map(ReportEmitter::shellQuote).toList()));
         m.put("kvSentence", kvSentence);
         m.put("canRunSentence", canRun);
-        m.put("ollamaTag", "");
+        m.put("ollamaTag", ollamaTag(model, d.quant()));
         return m;
     }
 
@@ -304,6 +304,22 @@ public final class ReportEmitter implements Emitter {
         } catch (IOException e) {
             throw new ProsiException("cannot read the template " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The Ollama library tag of a model and quantization, in its naming ({@code qwen3.5:4b-q5_k_m}): the catalog alias
+     * with a colon plus the quantization; empty for quantizations the library does not name this way.
+     */
+    static String ollamaTag(ModelSpec model, String quant) {
+        String q = quant.toLowerCase(Locale.ROOT);
+        if (!q.matches("q[2-8]_(k_[sm]|k|0)")) {
+            return "";
+        }
+        return model.aliases().stream()
+                .filter(a -> a.contains(":"))
+                .findFirst()
+                .map(a -> a + "-" + q)
+                .orElse("");
     }
 
     /** Templates see plain maps: records have no bean getters for Jinjava to find. */

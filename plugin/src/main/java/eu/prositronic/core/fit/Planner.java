@@ -7,6 +7,7 @@ import eu.prositronic.core.catalog.Hardware;
 import eu.prositronic.core.catalog.ModelSpec;
 import eu.prositronic.core.catalog.ModelSpec.QuantFile;
 import eu.prositronic.core.fit.Plan.DeploymentPlan;
+import eu.prositronic.core.input.CacheType;
 import eu.prositronic.core.input.FlashAttn;
 import eu.prositronic.core.input.Inventory;
 import eu.prositronic.core.input.Inventory.Deployment;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Fits every deployment of an inventory on its node: pure computation, no files, no Maven. Deployments that share a
@@ -398,10 +400,7 @@ public final class Planner {
                     fitAlone(with(d, q.quant(), d.context(), d.cacheTypeK(), d.cacheTypeV()), node, catalog);
             Optional<Long> anyContext = asked.isPresent() || d.context().isEmpty()
                     ? asked
-                    : fitAlone(
-                            with(d, q.quant(), java.util.OptionalLong.empty(), d.cacheTypeK(), d.cacheTypeV()),
-                            node,
-                            catalog);
+                    : fitAlone(with(d, q.quant(), OptionalLong.empty(), d.cacheTypeK(), d.cacheTypeV()), node, catalog);
             if (anyContext.isPresent()) {
                 alternatives.add("`quant: " + q.quant() + "`" + (asked.isPresent() ? "" : " with `context: max`")
                         + " (context " + anyContext.get() + ")");
@@ -409,10 +408,10 @@ public final class Planner {
             }
         }
         if (d.context().isPresent()) {
-            fitAlone(with(d, d.quant(), java.util.OptionalLong.empty(), d.cacheTypeK(), d.cacheTypeV()), node, catalog)
+            fitAlone(with(d, d.quant(), OptionalLong.empty(), d.cacheTypeK(), d.cacheTypeV()), node, catalog)
                     .ifPresent(ctx -> alternatives.add("`context: " + ctx + "`"));
         }
-        for (var ct : List.of(eu.prositronic.core.input.CacheType.Q8_0, eu.prositronic.core.input.CacheType.Q4_0)) {
+        for (var ct : List.of(CacheType.Q8_0, CacheType.Q4_0)) {
             if (d.cacheTypeK().ordinal() < ct.ordinal() && d.flashAttn() != FlashAttn.OFF) {
                 fitAlone(with(d, d.quant(), d.context(), ct, ct), node, catalog)
                         .ifPresent(ctx -> alternatives.add("`cacheTypeK: " + ct.flag() + "` and `cacheTypeV: "
@@ -437,12 +436,7 @@ public final class Planner {
         return sb.toString();
     }
 
-    private static Deployment with(
-            Deployment d,
-            String quant,
-            java.util.OptionalLong ctx,
-            eu.prositronic.core.input.CacheType k,
-            eu.prositronic.core.input.CacheType v) {
+    private static Deployment with(Deployment d, String quant, OptionalLong ctx, CacheType k, CacheType v) {
         return new Deployment(
                 d.name(),
                 d.model(),
