@@ -29,7 +29,8 @@ fi
 
 if [ -f "$root/tools/llama-measure/package-lock.json" ] && ! [ -d "$root/tools/llama-measure/node_modules/node-llama-cpp" ]; then
   echo "installing node-llama-cpp (prebuilt llama.cpp) with npm"
-  (cd "$root/tools/llama-measure" && npm ci --no-audit --no-fund --omit=optional --silent)
+  # npm ci would demand the other platforms' optional packages in the lock file; install keeps the lock as it is
+  (cd "$root/tools/llama-measure" && npm install --no-audit --no-fund --omit=optional --silent)
 fi
 
 "$bin/helm" version --short 2>/dev/null || helm version --short
