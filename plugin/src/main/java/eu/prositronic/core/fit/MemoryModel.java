@@ -77,6 +77,13 @@ public final class MemoryModel {
         }
         int outDev = ngl >= 1 ? gpuOf(ngl - 1, ngl, layout.split(), nGpu) : host;
         w[outDev] += weights.output().value();
+        if (weights.cpuRepack()) {
+            // the CPU backend keeps a repacked copy of its matmul weights (CPU_REPACK) besides the mapped file;
+            // the token embedding is only read by get_rows and the output is Q6_K (QuantMix): neither is repacked.
+            // Blocks count whole, an upper bound: a few of their tensors are Q6_K in _M mixes (WeightModel)
+            long output = outDev == host ? weights.output().value() : 0;
+            w[host] += w[host] - weights.tokenEmbedding().value() - output;
+        }
 
         long tokens = s.graphTokens();
         long nKv = kvCellsPerStream(s, LayerKind.FULL);

@@ -4,6 +4,7 @@ import eu.prositronic.core.Bytes;
 import eu.prositronic.core.catalog.Architecture;
 import eu.prositronic.core.catalog.LayerKind;
 import eu.prositronic.core.catalog.ModelSpec.QuantFile;
+import eu.prositronic.gguf.GgmlType;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,7 +16,25 @@ import java.util.List;
  * published file size exactly; the split between blocks is computed, not read from a tensor table.
  */
 public record WeightModel(
-        Bytes tokenEmbedding, Bytes output, List<Bytes> blocks, List<Bytes> blockExperts, long activeParamsPerToken) {
+        Bytes tokenEmbedding,
+        Bytes output,
+        List<Bytes> blocks,
+        List<Bytes> blockExperts,
+        long activeParamsPerToken,
+        boolean cpuRepack) {
+
+    /**
+     * Base types whose matmul weights the CPU backend repacks at load into an interleaved copy in anonymous memory
+     * ({@code CPU_REPACK} buffer, ggml/src/ggml-cpu/repack.cpp, x86 with AVX2 and ARM): measured with llama.cpp v0.5.0
+     * here, Q4_0, Q4_K and IQ4_NL are repacked (a second copy of the CPU-resident weights), Q3_K, Q5_K, Q6_K, Q8_0 and
+     * F16 are not.
+     */
+    static final java.util.Set<GgmlType> REPACKED_ON_CPU =
+            java.util.Set.of(GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.IQ4_NL);
+
+    static boolean repackedOnCpu(String quant) {
+        return REPACKED_ON_CPU.contains(QuantMix.baseType(quant));
+    }
 
     /** GGUF header, metadata and tokenizer (about 40 bytes a vocabulary entry: token, score, type, merges). */
     static long metadataBytes(Architecture a) {
@@ -24,7 +43,7 @@ public record WeightModel(
 
     public static WeightModel of(Architecture a, QuantFile q) {
         if (q.tensors().isPresent() && q.tensors().get().blocks().size() == a.allLayers()) {
-            return exact(a, q.tensors().get());
+            return exact(a, q.tensors().get(), repackedOnCpu(q.quant()));
         }
         long embdParams = (long) a.vocabSize() * a.embeddingLength();
         Bytes tokenEmbd = Bytes.of(
@@ -59,11 +78,12 @@ public record WeightModel(
             }
         }
         active += embdParams; // the output projection is a full matmul per token
-        return new WeightModel(tokenEmbd, output, List.copyOf(blocks), List.copyOf(experts), active);
+        return new WeightModel(
+                tokenEmbd, output, List.copyOf(blocks), List.copyOf(experts), active, repackedOnCpu(q.quant()));
     }
 
     /** The GGUF's own tensor table, as prositronic:import recorded it: no estimate involved. */
-    static WeightModel exact(Architecture a, eu.prositronic.core.catalog.ModelSpec.TensorLayout t) {
+    static WeightModel exact(Architecture a, eu.prositronic.core.catalog.ModelSpec.TensorLayout t, boolean cpuRepack) {
         long active = (long) a.vocabSize() * a.embeddingLength();
         for (int il = 0; il < a.blockCount(); il++) {
             long[] p = blockParams(a, il);
@@ -74,7 +94,7 @@ public record WeightModel(
                             .map(m -> routed / m.expertCount() * m.expertUsedCount())
                             .orElse(0L);
         }
-        return new WeightModel(t.tokenEmbedding(), t.output(), t.blocks(), t.blockExperts(), active);
+        return new WeightModel(t.tokenEmbedding(), t.output(), t.blocks(), t.blockExperts(), active, cpuRepack);
     }
 
     /** Parameters of block {@code il}: {all, routed-expert part}. */
