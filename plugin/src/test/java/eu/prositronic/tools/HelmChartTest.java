@@ -131,6 +131,59 @@ class HelmChartTest {
         assertThat(type.exitCode()).isNotZero();
     }
 
+    /**
+     * helmfile is in none of the registries this project installs from, but its state file is a Go template with
+     * sprig functions and {@code .Values}, which Helm renders the same way: both modes are rendered and checked.
+     */
+    @Test
+    void theHelmfileRendersTheFleetAndEverySingleRelease() throws Exception {
+        Path chart = out.resolve("helmfile-as-chart");
+        Files.createDirectories(chart.resolve("templates"));
+        Files.writeString(chart.resolve("Chart.yaml"), "apiVersion: v2\nname: helmfile\nversion: 0.1.0\n");
+        Files.copy(example.dir().resolve("helmfile.yaml.gotmpl"), chart.resolve("templates/helmfile.yaml"));
+
+        ExternalTool.Run fleet = ExternalTool.run(out, "helm", "template", "x", chart.toString());
+        assertThat(fleet.exitCode()).as(fleet.output()).isZero();
+        JsonNode state = documents(fleet.output()).get(0);
+        List<String> names = new ArrayList<>();
+        state.path("releases")
+                .forEach(r -> names.add(
+                        r.path("namespace").asText() + "/" + r.path("name").asText()));
+        assertThat(names).doesNotHaveDuplicates().contains("nvidia-device-plugin/nvidia-device-plugin");
+        for (DeploymentPlan p : example.plan().deployments()) {
+            JsonNode release = null;
+            for (JsonNode r : state.path("releases")) {
+                if (r.path("name").asText().equals(p.name())) {
+                    release = r;
+                }
+            }
+            assertThat(release).as("a release for " + p.name()).isNotNull();
+            assertThat(Files.isRegularFile(
+                            example.dir().resolve(release.at("/values/0").asText())))
+                    .isTrue();
+            assertThat(release.at("/values/1/nodeSelector/kubernetes.io~1hostname")
+                            .asText())
+                    .isEqualTo(p.node());
+            release.path("needs").forEach(n -> assertThat(names).contains(n.asText()));
+        }
+
+        try (Stream<Path> s = Files.walk(example.dir().resolve("values"))) {
+            for (Path values : s.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                ExternalTool.Run one =
+                        ExternalTool.run(out, "helm", "template", "x", chart.toString(), "-f", values.toString());
+                assertThat(one.exitCode()).as(values + "\n" + one.output()).isZero();
+                JsonNode single = documents(one.output()).get(0);
+                JsonNode expected = new ObjectMapper(new YAMLFactory()).readTree(values.toFile());
+                assertThat(single.path("releases")).hasSize(1);
+                assertThat(single.at("/releases/0/name").asText())
+                        .isEqualTo(expected.path("fullnameOverride").asText());
+                assertThat(single.at("/releases/0/values/0"))
+                        .as("the state values reach the release")
+                        .isEqualTo(expected);
+            }
+        }
+    }
+
     static List<JsonNode> documents(String yaml) throws Exception {
         ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
         List<JsonNode> docs = new ArrayList<>();
