@@ -40,7 +40,7 @@ public final class Planner {
     /** Host memory left to the operating system, kubelet and container runtime (estimate). */
     public static final Bytes HOST_RESERVE = Bytes.ofGiB(2);
 
-    /** Default RAM bandwidth of a CPU-only node when neither the node nor the catalog says better. */
+    /** The hardware slug (and catalog id) of CPU-only nodes. */
     static final String CPU_HARDWARE = "cpu";
 
     public static Plan plan(Inventory inventory, Catalog catalog) throws NoFitException {
@@ -51,7 +51,7 @@ public final class Planner {
             List<Deployment> here = inventory.deployments().stream()
                     .filter(d -> d.node().equals(node.name()))
                     .toList();
-            NodeFit nodeFit = new NodeFit(node, catalog, here.size());
+            NodeFit nodeFit = new NodeFit(node, catalog);
             List<Plan.Share> shares = new ArrayList<>();
             // explicit contexts first: they take what they need; `max` ones share what is left
             List<Deployment> ordered =
@@ -95,7 +95,7 @@ public final class Planner {
         Bytes hostFree;
         final Bytes hostCapacity;
 
-        NodeFit(Node node, Catalog catalog, int deployments) {
+        NodeFit(Node node, Catalog catalog) {
             for (var ref : node.gpus()) {
                 Hardware h = catalog.hardware(ref.model()).orElseThrow();
                 for (int i = 0; i < ref.count(); i++) {
@@ -456,7 +456,7 @@ public final class Planner {
 
     /** The context a deployment would get alone on a node, if it fits there at all. */
     static Optional<Long> fitAlone(Deployment d, Node node, Catalog catalog) {
-        Result r = fitOne(d, node, catalog, new NodeFit(node, catalog, 1), 1, 1, List.of());
+        Result r = fitOne(d, node, catalog, new NodeFit(node, catalog), 1, 1, List.of());
         return r.plan == null ? Optional.empty() : Optional.of(r.plan.ctxSize());
     }
 }
