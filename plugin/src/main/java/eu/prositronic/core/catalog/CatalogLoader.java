@@ -165,8 +165,8 @@ public final class CatalogLoader {
         if (m.get("quantizations").isEmpty()) {
             problems.at(m.node(), "missing key `quantizations`", "list at least one GGUF file");
         }
-        return arch.map(a -> new ModelSpec(
-                id, name, family, aliases, license, description, counts[0], counts[1], caps, a, quants, ""));
+        return arch.map(a ->
+                new ModelSpec(id, name, family, aliases, license, description, counts[0], counts[1], caps, a, quants));
     }
 
     private static Optional<Capabilities> readCapabilities(YamlNode n, Problems problems) {

@@ -16,8 +16,7 @@ public record ModelSpec(
         long parametersActive,
         Capabilities capabilities,
         Architecture architecture,
-        List<QuantFile> quantizations,
-        String source) {
+        List<QuantFile> quantizations) {
 
     public Optional<QuantFile> quant(String quant) {
         return quantizations.stream()
