@@ -51,7 +51,11 @@ public record Plan(
 
     public record ModelFile(String repo, String file, long sizeBytes, String sha256, String sizeSource) {}
 
-    public record Memory(List<Device> devices, long reserveBytes, String method) {}
+    /**
+     * @param reserveBytes the margin kept free on every GPU when fitting (llama.cpp's --fit-target)
+     * @param hostReserveBytes the node RAM left to the operating system when fitting
+     */
+    public record Memory(List<Device> devices, long reserveBytes, long hostReserveBytes, String method) {}
 
     public record Device(
             String id,

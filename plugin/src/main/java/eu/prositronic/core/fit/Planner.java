@@ -260,6 +260,7 @@ public final class Planner {
                 new Plan.Memory(
                         f.devices().stream().map(Plan.Device::of).toList(),
                         LlamaCpp.FIT_TARGET.value(),
+                        HOST_RESERVE.value(),
                         "Prositronic fit engine: llama.cpp's allocations per device (docs/fit-engine.md); GPU and host"
                                 + " runtime overheads are estimates"),
                 new Plan.Speed(
