@@ -1,5 +1,7 @@
 package eu.prositronic.core.catalog;
 
+import static eu.prositronic.core.emit.Serializers.ordered;
+
 import eu.prositronic.core.ProsiException;
 import eu.prositronic.core.emit.Serializers;
 import eu.prositronic.gguf.GgufFile;
@@ -331,15 +333,6 @@ public final class GgufImporter {
     static String slug(String s) {
         String out = s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
         return out.length() > 63 ? out.substring(0, 63).replaceAll("-+$", "") : out;
-    }
-
-    /** An insertion-ordered map, so the written entry's keys come out in a fixed order. */
-    private static Map<String, Object> ordered(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
     }
 
     private static List<Long> toList(long[] a) {

@@ -1,6 +1,6 @@
 package eu.prositronic.core.emit;
 
-import static eu.prositronic.core.emit.ValuesEmitter.map;
+import static eu.prositronic.core.emit.Serializers.ordered;
 
 import eu.prositronic.core.catalog.Backend;
 import eu.prositronic.core.catalog.Hardware;
@@ -27,7 +27,7 @@ public final class AnsibleEmitter implements Emitter {
         Map<String, Object> nvidiaHosts = new LinkedHashMap<>();
         Map<String, Object> cpuHosts = new LinkedHashMap<>();
         for (Node n : inv.nodes()) {
-            Map<String, Object> host = map("ansible_host", n.address());
+            Map<String, Object> host = ordered("ansible_host", n.address());
             if (n.hasGpu()) {
                 gpuHosts.put(n.name(), host);
                 if (vendor(n, c) == Hardware.Vendor.NVIDIA) {
@@ -39,18 +39,18 @@ public final class AnsibleEmitter implements Emitter {
             out.put("ansible/host_vars/" + n.name() + ".yml", "---\n" + Serializers.yaml(hostVars(n, c)));
         }
         Map<String, Object> children = new LinkedHashMap<>();
-        children.put("prositronic_gpu_nodes", map("hosts", gpuHosts));
-        children.put("prositronic_nvidia_nodes", map("hosts", nvidiaHosts));
-        children.put("prositronic_cpu_nodes", map("hosts", cpuHosts));
-        Map<String, Object> all = map(
+        children.put("prositronic_gpu_nodes", ordered("hosts", gpuHosts));
+        children.put("prositronic_nvidia_nodes", ordered("hosts", nvidiaHosts));
+        children.put("prositronic_cpu_nodes", ordered("hosts", cpuHosts));
+        Map<String, Object> all = ordered(
                 "vars",
-                map(
+                ordered(
                         "prositronic_cluster_name", c.plan().cluster(),
                         "prositronic_namespace", c.plan().namespace(),
                         "prositronic_container_runtime", c.plan().containerRuntime()),
                 "children",
                 children);
-        out.put("ansible/inventory.yml", "---\n" + Serializers.yaml(map("all", all)));
+        out.put("ansible/inventory.yml", "---\n" + Serializers.yaml(ordered("all", all)));
     }
 
     private static Hardware.Vendor vendor(Node n, EmitContext c) {
@@ -65,7 +65,7 @@ public final class AnsibleEmitter implements Emitter {
         List<Object> gpus = new ArrayList<>();
         for (var g : n.gpus()) {
             Hardware h = c.catalog().hardware(g.model()).orElseThrow();
-            gpus.add(map(
+            gpus.add(ordered(
                     "model", h.id(),
                     "vendor", h.vendor().name().toLowerCase(java.util.Locale.ROOT),
                     "count", g.count(),
@@ -90,12 +90,12 @@ public final class AnsibleEmitter implements Emitter {
         }
         List<Object> instances = new ArrayList<>();
         for (DeploymentPlan p : here) {
-            instances.add(map(
+            instances.add(ordered(
                     "name", p.name(),
                     "image", p.image(),
                     "backend", p.backend(),
                     "model",
-                            map(
+                            ordered(
                                     "id", p.model(),
                                     "hugging_face_repo", p.modelFile().repo(),
                                     "file", p.modelFile().file(),

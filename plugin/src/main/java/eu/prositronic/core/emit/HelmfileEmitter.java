@@ -1,6 +1,6 @@
 package eu.prositronic.core.emit;
 
-import static eu.prositronic.core.emit.ValuesEmitter.map;
+import static eu.prositronic.core.emit.Serializers.ordered;
 
 import eu.prositronic.core.fit.Plan.DeploymentPlan;
 import java.util.ArrayList;
@@ -56,8 +56,8 @@ public final class HelmfileEmitter implements Emitter {
         Map<String, Object> doc = new LinkedHashMap<>();
         List<Object> releases = new ArrayList<>();
         if (nvidia) {
-            doc.put("repositories", List.of(map("name", "nvdp", "url", DEVICE_PLUGIN_REPO)));
-            releases.add(map(
+            doc.put("repositories", List.of(ordered("name", "nvdp", "url", DEVICE_PLUGIN_REPO)));
+            releases.add(ordered(
                     "name",
                     "nvidia-device-plugin",
                     "namespace",
@@ -69,13 +69,13 @@ public final class HelmfileEmitter implements Emitter {
                     "version",
                     DEVICE_PLUGIN_VERSION,
                     "values",
-                    List.of(map("gfd", map("enabled", true), "runtimeClassName", "nvidia"))));
+                    List.of(ordered("gfd", ordered("enabled", true), "runtimeClassName", "nvidia"))));
         }
         Map<String, DeploymentPlan> writers = ValuesEmitter.firstByValuesFile(c.plan());
         for (DeploymentPlan p : c.plan().deployments()) {
             Map<String, Object> inline = new LinkedHashMap<>();
             inline.put("fullnameOverride", p.name());
-            inline.put("nodeSelector", map("kubernetes.io/hostname", p.node()));
+            inline.put("nodeSelector", ordered("kubernetes.io/hostname", p.node()));
             DeploymentPlan writer = writers.get(p.valuesFile());
             if (writer != p) {
                 // shares the values file with another deployment: its own flags, resources and figures win
@@ -92,7 +92,7 @@ public final class HelmfileEmitter implements Emitter {
             release.put("namespace", c.plan().namespace());
             release.put("createNamespace", true);
             release.put("chart", "./charts/llama-server");
-            release.put("labels", map("model", p.model(), "node", p.node()));
+            release.put("labels", ordered("model", p.model(), "node", p.node()));
             release.put("values", List.of(p.valuesFile(), inline));
             if (p.backend().startsWith("cuda")) {
                 release.put("needs", List.of(DEVICE_PLUGIN_NAMESPACE + "/nvidia-device-plugin"));

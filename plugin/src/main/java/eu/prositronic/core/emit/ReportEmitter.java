@@ -1,6 +1,6 @@
 package eu.prositronic.core.emit;
 
-import static eu.prositronic.core.emit.ValuesEmitter.map;
+import static eu.prositronic.core.emit.Serializers.ordered;
 
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
@@ -49,7 +49,7 @@ public final class ReportEmitter implements Emitter {
         for (DeploymentPlan d : c.plan().deployments()) {
             out.put("report/" + d.name() + ".md", render(page, pageContext(d, c)));
             out.put("report/" + d.name() + "-memory.svg", render(svg, svgContext(d)));
-            rows.add(map(
+            rows.add(ordered(
                     "name", d.name(),
                     "node", d.node(),
                     "model", d.model(),
@@ -66,7 +66,7 @@ public final class ReportEmitter implements Emitter {
         for (Plan.NodePlan n : c.plan().nodes()) {
             List<Object> shares = new ArrayList<>();
             for (Plan.Share s : n.shares()) {
-                shares.add(map(
+                shares.add(ordered(
                         "deployment",
                         s.deployment(),
                         "device",
@@ -77,7 +77,7 @@ public final class ReportEmitter implements Emitter {
                         human(s.usedBytes())));
             }
             String gpus = n.gpus().isEmpty() ? "no GPU" : String.join(", ", n.gpus());
-            nodes.add(map(
+            nodes.add(ordered(
                     "name",
                     n.name(),
                     "summary",
@@ -88,7 +88,7 @@ public final class ReportEmitter implements Emitter {
         }
         out.put(
                 "report/index.md",
-                render(template("index.md.jinja"), map("plan", asMap(c.plan()), "rows", rows, "nodes", nodes)));
+                render(template("index.md.jinja"), ordered("plan", asMap(c.plan()), "rows", rows, "nodes", nodes)));
     }
 
     private Map<String, Object> pageContext(DeploymentPlan d, EmitContext c) {
@@ -169,7 +169,7 @@ public final class ReportEmitter implements Emitter {
         m.put("d", asMap(d));
         m.put(
                 "model",
-                map(
+                ordered(
                         "name", model.name(),
                         "tags", caps.tags(),
                         "parameters", billions(model.parametersTotal()),
@@ -208,7 +208,7 @@ public final class ReportEmitter implements Emitter {
         m.put(
                 "devices",
                 d.memory().devices().stream()
-                        .map(x -> map(
+                        .map(x -> ordered(
                                 "id", x.id(),
                                 "capacity", human(x.capacityBytes()),
                                 "used", human(x.usedBytes()),
@@ -248,12 +248,12 @@ public final class ReportEmitter implements Emitter {
             for (int i = 0; i < parts.length; i++) {
                 double w = parts[i] * scale;
                 if (w >= 0.05) {
-                    segments.add(map(
+                    segments.add(ordered(
                             "x", fmt(x), "w", fmt(w), "color", COLORS[i], "title", PARTS[i] + ": " + human(parts[i])));
                 }
                 x += w;
             }
-            rows.add(map(
+            rows.add(ordered(
                     "y",
                     y,
                     "label",
@@ -266,9 +266,9 @@ public final class ReportEmitter implements Emitter {
         }
         List<Object> legend = new ArrayList<>();
         for (int i = 0; i < PARTS.length; i++) {
-            legend.add(map("x", 8 + i * 130, "color", COLORS[i], "label", PARTS[i]));
+            legend.add(ordered("x", 8 + i * 130, "color", COLORS[i], "label", PARTS[i]));
         }
-        return map(
+        return ordered(
                 "name",
                 d.name(),
                 "width",

@@ -25,6 +25,15 @@ public final class Serializers {
 
     private Serializers() {}
 
+    /** An insertion-ordered map from key, value pairs: generated files keep a fixed, readable key order. */
+    public static java.util.Map<String, Object> ordered(Object... kv) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
     public static String yaml(Object value) {
         try {
             return YAML.writeValueAsString(value);

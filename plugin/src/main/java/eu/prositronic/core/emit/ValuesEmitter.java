@@ -1,5 +1,7 @@
 package eu.prositronic.core.emit;
 
+import static eu.prositronic.core.emit.Serializers.ordered;
+
 import eu.prositronic.core.Bytes;
 import eu.prositronic.core.catalog.Hardware;
 import eu.prositronic.core.catalog.ModelSpec;
@@ -48,14 +50,14 @@ public final class ValuesEmitter implements Emitter {
         String image = p.image();
         v.put(
                 "image",
-                map(
+                ordered(
                         "repository",
                         image.substring(0, image.lastIndexOf(':')),
                         "tag",
                         image.substring(image.lastIndexOf(':') + 1)));
         v.put(
                 "model",
-                map(
+                ordered(
                         "id", p.model(),
                         "name", p.modelName(),
                         "quant", p.quant(),
@@ -71,7 +73,7 @@ public final class ValuesEmitter implements Emitter {
             boolean nvidia = hw.vendor() == Hardware.Vendor.NVIDIA;
             v.put(
                     "gpu",
-                    map(
+                    ordered(
                             "enabled",
                             true,
                             "vendor",
@@ -84,9 +86,9 @@ public final class ValuesEmitter implements Emitter {
             hw.productLabel()
                     .ifPresent(label -> v.put(
                             "nodeSelector",
-                            map(nvidia ? "nvidia.com/gpu.product" : "amd.com/gpu.product-name", label)));
+                            ordered(nvidia ? "nvidia.com/gpu.product" : "amd.com/gpu.product-name", label)));
         } else {
-            v.put("gpu", map("enabled", false, "vendor", "nvidia", "count", 1, "resourceName", "nvidia.com/gpu"));
+            v.put("gpu", ordered("enabled", false, "vendor", "nvidia", "count", 1, "resourceName", "nvidia.com/gpu"));
             v.put("runtimeClassName", "");
         }
         Plan.Device host = p.memory().devices().get(p.memory().devices().size() - 1);
@@ -94,13 +96,14 @@ public final class ValuesEmitter implements Emitter {
         // The memory limit is the host prediction plus the page-cache headroom of the reserve; requests what is used.
         v.put(
                 "resources",
-                map(
-                        "requests", map("cpu", "1", "memory", hostUsed.kubernetesQuantity()),
-                        "limits", map("memory", hostUsed.plus(Bytes.ofGiB(1)).kubernetesQuantity())));
+                ordered(
+                        "requests", ordered("cpu", "1", "memory", hostUsed.kubernetesQuantity()),
+                        "limits",
+                                ordered("memory", hostUsed.plus(Bytes.ofGiB(1)).kubernetesQuantity())));
         long cacheGiB = (long) Math.ceil(p.modelFile().sizeBytes() * 1.2 / Bytes.GIB) + 1;
         v.put(
                 "persistence",
-                map(
+                ordered(
                         "enabled",
                         true,
                         "existingClaim",
@@ -153,7 +156,7 @@ public final class ValuesEmitter implements Emitter {
                 ram += d.usedBytes();
             }
         }
-        return map(
+        return ordered(
                 "hardware",
                 p.hardware(),
                 "backend",
@@ -172,14 +175,5 @@ public final class ValuesEmitter implements Emitter {
                 p.speed().generationTokensPerSecond(),
                 "promptTokensPerSecond",
                 p.speed().promptTokensPerSecond());
-    }
-
-    /** An insertion-ordered map from key, value pairs. */
-    static Map<String, Object> map(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
     }
 }
