@@ -12,6 +12,7 @@ public record Hardware(
         Bytes memory,
         long memoryBandwidthBytesPerSecond,
         double fp16Tflops,
+        double fp32Tflops,
         Optional<String> computeCapability,
         String architecture,
         Optional<String> gfxTarget,

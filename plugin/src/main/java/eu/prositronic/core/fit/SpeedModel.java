@@ -33,6 +33,12 @@ public final class SpeedModel {
      */
     static final double GPU_PROMPT_EFFICIENCY = 2.0;
 
+    /**
+     * Pre-Volta NVIDIA cards have no tensor cores and a crippled FP16 rate; llama.cpp multiplies in FP32 (and int8 dp4a)
+     * there: half the FP32 peak (estimate).
+     */
+    static final double PRE_VOLTA_PROMPT_EFFICIENCY = 0.5;
+
     /** CPU prompt FLOPs per core per second: AVX2/AVX-512 FMA at ~3 GHz, ~50 % utilised (estimate). */
     static final double CPU_FLOPS_PER_CORE = 50e9;
 
@@ -65,7 +71,11 @@ public final class SpeedModel {
         double flopsPerToken = 2.0 * activeParams;
         double prompt;
         if (promptOnGpu && gpu != null) {
-            prompt = GPU_PROMPT_EFFICIENCY * gpu.fp16Tflops() * 1e12 / flopsPerToken;
+            boolean preVolta = gpu.vendor() == eu.prositronic.core.catalog.Hardware.Vendor.NVIDIA
+                    && gpu.computeCapabilityValue() < 70;
+            prompt = preVolta
+                    ? PRE_VOLTA_PROMPT_EFFICIENCY * Math.max(gpu.fp16Tflops(), gpu.fp32Tflops()) * 1e12 / flopsPerToken
+                    : GPU_PROMPT_EFFICIENCY * gpu.fp16Tflops() * 1e12 / flopsPerToken;
         } else {
             prompt = CPU_FLOPS_PER_CORE * Math.max(1, cpuCores) / flopsPerToken;
         }

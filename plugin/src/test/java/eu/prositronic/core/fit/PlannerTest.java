@@ -145,6 +145,20 @@ class PlannerTest {
     }
 
     @Test
+    void preVoltaCardsEstimatePromptSpeedFromTheirFp32Rate() throws Exception {
+        DeploymentPlan pascal = plan(
+                        "gpus: [{model: nvidia-gtx1080ti}]",
+                        "32GiB",
+                        "- {name: chat, model: qwen3-5-4b, quant: Q4_K_M, node: n1, context: 8192}")
+                .deployments()
+                .get(0);
+        assertThat(pascal.backend()).isEqualTo("cuda12");
+        // 0.5 × 11.34 TFLOPS / (2 × 4.2e9 FLOPs per token) ≈ 675 tokens/s, not the 1:64 FP16 rate's 21
+        assertThat(pascal.speed().promptTokensPerSecond()).isBetween(500.0, 900.0);
+        assertThat(pascal.speed().estimate()).isTrue();
+    }
+
+    @Test
     void backendsFollowComputeCapabilityDriverAndVendor() {
         var c = TestSupport.catalog();
         assertThat(BackendSelector.select(c.hardware("nvidia-gtx1080ti"), Optional.empty()))
