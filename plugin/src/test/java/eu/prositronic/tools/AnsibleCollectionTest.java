@@ -41,27 +41,14 @@ class AnsibleCollectionTest {
     @Test
     void everyPlaybookPassesTheSyntaxCheckWithTheGeneratedInventory() {
         for (String playbook : new String[] {"site", "nvidia_container_toolkit", "llama_server"}) {
-            ExternalTool.Run r = ExternalTool.run(
-                    ansible,
-                    Map.of("ANSIBLE_COLLECTIONS_PATH", ansible.toString()),
-                    "ansible-playbook",
-                    "-i",
-                    "inventory.yml",
-                    "prositronic.infra." + playbook,
-                    "--syntax-check");
+            ExternalTool.Run r = playbook(playbook, "--syntax-check");
             assertThat(r.exitCode()).as(playbook + "\n" + r.output()).isZero();
         }
     }
 
     @Test
     void theGeneratedHostVariablesMatchTheRolesArgumentSpecs() {
-        ExternalTool.Run r = ExternalTool.run(
-                ansible,
-                Map.of("ANSIBLE_COLLECTIONS_PATH", ansible.toString()),
-                "ansible-playbook",
-                "-i",
-                "inventory.yml",
-                "prositronic.infra.validate_inventory");
+        ExternalTool.Run r = playbook("validate_inventory");
         assertThat(r.exitCode()).as(r.output()).isZero();
         assertThat(r.output()).contains("failed=0");
         assertThat(r.output()).containsPattern("gpu-01\\s+: ok=\\d+");
@@ -78,5 +65,14 @@ class AnsibleCollectionTest {
                 "inventory.yml",
                 "host_vars");
         assertThat(r.exitCode()).as(r.output()).isZero();
+    }
+
+    /** {@code ansible-playbook -i inventory.yml prositronic.infra.<name>} as an operator runs it from the output. */
+    static ExternalTool.Run playbook(String name, String... extra) {
+        java.util.List<String> command = new java.util.ArrayList<>(
+                java.util.List.of("ansible-playbook", "-i", "inventory.yml", "prositronic.infra." + name));
+        command.addAll(java.util.List.of(extra));
+        return ExternalTool.run(
+                ansible, Map.of("ANSIBLE_COLLECTIONS_PATH", ansible.toString()), command.toArray(String[]::new));
     }
 }
