@@ -1,7 +1,7 @@
 package eu.prositronic.maven;
 
-import eu.prositronic.core.ProsiException;
-import eu.prositronic.core.catalog.GgufImporter;
+import eu.prositronic.core.importer.GgufImporter;
+import eu.prositronic.core.problem.ProsiException;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.Optional;

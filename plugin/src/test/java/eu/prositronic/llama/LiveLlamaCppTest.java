@@ -7,16 +7,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import eu.prositronic.TestSupport;
-import eu.prositronic.gguf.GgmlType;
-import eu.prositronic.gguf.Qwen35Config;
-import eu.prositronic.gguf.Qwen35Gguf;
-import eu.prositronic.gguf.Qwen35Tensors;
+import eu.prositronic.core.ggml.GgmlType;
+import eu.prositronic.testkit.Qwen35Config;
+import eu.prositronic.testkit.Qwen35Gguf;
+import eu.prositronic.testkit.Qwen35Tensors;
 import eu.prositronic.tools.ExternalTool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Prints the table (and writes it to target/llama-cpp-comparison.md): this is also the benchmark command, see
  * tools/llama-measure/README.md. Set {@code -Dprositronic.llama.sizes=0.8B,4B} to run fewer sizes.
  */
+@Tag("live") // runs the real llama.cpp (minutes): run by scripts/test, not by a plain mvn test
 class LiveLlamaCppTest {
     static final String SIZES = "0.8B,2B,4B,9B,27B,35B-A3B,122B-A10B,397B-A17B";
 

@@ -2,13 +2,13 @@ package eu.prositronic.llama;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import eu.prositronic.TestSupport;
-import eu.prositronic.core.Bytes;
 import eu.prositronic.core.catalog.ModelSpec;
 import eu.prositronic.core.fit.LlamaCpp;
 import eu.prositronic.core.fit.MemoryModel;
 import eu.prositronic.core.fit.RunSettings;
 import eu.prositronic.core.fit.WeightModel;
-import eu.prositronic.core.input.CacheType;
+import eu.prositronic.core.inventory.CacheType;
+import eu.prositronic.core.units.Bytes;
 import java.util.Locale;
 
 /**

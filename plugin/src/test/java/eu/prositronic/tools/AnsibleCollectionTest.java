@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  * output is in a temporary folder outside any git work tree: ansible-lint finds its files through git and would lint
  * nothing inside an ignored target/ folder.
  */
+@Tag("tool") // drives the real ansible-playbook, ansible-lint and yamllint: run by scripts/test, not by a plain mvn
+// test
 class AnsibleCollectionTest {
     @TempDir
     static Path out;

@@ -5,7 +5,7 @@ import eu.prositronic.core.emit.EmitContext;
 import eu.prositronic.core.emit.OutputTree;
 import eu.prositronic.core.fit.Plan;
 import eu.prositronic.core.fit.Planner;
-import eu.prositronic.core.input.Inventory;
+import eu.prositronic.core.inventory.Inventory;
 import eu.prositronic.core.write.OutputWriter;
 import java.nio.file.Path;
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The real Helm lints and renders the chart with every generated values file and every CI values file; each rendered
  * manifest is checked against the Kubernetes API types (unknown fields and missing required ones fail).
  */
+@Tag("tool") // drives the real helm: run by scripts/test, not by a plain mvn test
 class HelmChartTest {
     @TempDir
     static Path out;

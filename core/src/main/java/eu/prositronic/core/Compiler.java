@@ -1,0 +1,84 @@
+package eu.prositronic.core;
+
+import eu.prositronic.core.catalog.Catalog;
+import eu.prositronic.core.catalog.CatalogLoader;
+import eu.prositronic.core.emit.AnsibleEmitter;
+import eu.prositronic.core.emit.BundleEmitter;
+import eu.prositronic.core.emit.EmitContext;
+import eu.prositronic.core.emit.Emitter;
+import eu.prositronic.core.emit.HelmfileEmitter;
+import eu.prositronic.core.emit.OutputTree;
+import eu.prositronic.core.emit.PlanEmitter;
+import eu.prositronic.core.emit.ReportEmitter;
+import eu.prositronic.core.emit.ValuesEmitter;
+import eu.prositronic.core.fit.Plan;
+import eu.prositronic.core.fit.Planner;
+import eu.prositronic.core.inventory.Inventory;
+import eu.prositronic.core.inventory.InventoryLoader;
+import eu.prositronic.core.problem.ProsiException;
+import eu.prositronic.core.write.OutputWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The Maven-free core's one entry point: load and validate, plan, emit, write. Nothing is written unless every step
+ * before writing succeeded.
+ */
+public final class Compiler {
+    private Compiler() {}
+
+    /** What to compile; the Mojo fills it from its parameters. */
+    public record Request(Path inventory, Optional<Path> catalogDirectory, Path outputDirectory, String version) {}
+
+    public record Result(Plan plan, OutputWriter.Summary summary) {}
+
+    /** The generation steps, in order. */
+    public static List<Emitter> steps() {
+        return List.of(
+                new PlanEmitter(),
+                new ValuesEmitter(),
+                new HelmfileEmitter(),
+                BundleEmitter.chart(),
+                BundleEmitter.collection(),
+                new AnsibleEmitter(),
+                new ReportEmitter());
+    }
+
+    public static Result compile(Request request, Consumer<String> debug) throws ProsiException {
+        Catalog catalog = CatalogLoader.load(request.catalogDirectory());
+        debug.accept("catalog: " + catalog.models().size() + " models, "
+                + catalog.hardware().size() + " hardware entries");
+        Inventory inventory = InventoryLoader.load(request.inventory(), read(request.inventory()), catalog);
+        Plan plan = Planner.plan(inventory, catalog);
+        OutputTree tree = emit(new EmitContext(plan, inventory, catalog, request.version()), debug);
+        OutputWriter.Summary summary = OutputWriter.write(tree, request.outputDirectory());
+        return new Result(plan, summary);
+    }
+
+    public static OutputTree emit(EmitContext context, Consumer<String> debug) throws ProsiException {
+        OutputTree tree = new OutputTree();
+        for (Emitter step : steps()) {
+            int before = tree.files().size();
+            step.emit(context, tree);
+            debug.accept("step " + step.name() + ": " + (tree.files().size() - before) + " files");
+        }
+        return tree;
+    }
+
+    static String read(Path inventory) throws ProsiException {
+        try {
+            return Files.readString(inventory, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ProsiException("the inventory " + inventory + " does not exist; create it (see the README's input"
+                    + " reference) or point <inventory> (-Dprositronic.inventory) at yours");
+        } catch (IOException e) {
+            throw new ProsiException("cannot read the inventory " + inventory + ": " + e.getMessage(), e);
+        }
+    }
+}

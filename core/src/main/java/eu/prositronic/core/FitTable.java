@@ -1,0 +1,62 @@
+package eu.prositronic.core;
+
+import eu.prositronic.core.fit.Plan;
+import eu.prositronic.core.fit.Plan.DeploymentPlan;
+import eu.prositronic.core.units.Bytes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The short fit table the build prints: one line per deployment. */
+public final class FitTable {
+    private FitTable() {}
+
+    public static List<String> lines(Plan plan) {
+        String[] head = {"deployment", "node", "model", "quant", "backend", "context", "layers", "VRAM", "RAM", "tok/s*"
+        };
+        List<String[]> rows = new ArrayList<>();
+        rows.add(head);
+        for (DeploymentPlan d : plan.deployments()) {
+            long vram = d.memory().devices().stream()
+                    .filter(x -> x.kind().equals("gpu"))
+                    .mapToLong(Plan.Device::usedBytes)
+                    .sum();
+            long ram = d.memory().devices().stream()
+                    .filter(x -> x.kind().equals("cpu"))
+                    .mapToLong(Plan.Device::usedBytes)
+                    .sum();
+            rows.add(new String[] {
+                d.name(),
+                d.node(),
+                d.model(),
+                d.quant(),
+                d.backend(),
+                String.valueOf(d.ctxSize()),
+                d.gpuLayers() + "/" + d.layers(),
+                vram == 0 ? "-" : Bytes.of(vram).human(),
+                Bytes.of(ram).human(),
+                String.format(Locale.ROOT, "%.0f", d.speed().generationTokensPerSecond())
+            });
+        }
+        int[] width = new int[head.length];
+        for (String[] r : rows) {
+            for (int i = 0; i < r.length; i++) {
+                width[i] = Math.max(width[i], r[i].length());
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (String[] r : rows) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < r.length; i++) {
+                sb.append(String.format(Locale.ROOT, "%-" + width[i] + "s", r[i]));
+                if (i < r.length - 1) {
+                    sb.append("  ");
+                }
+            }
+            out.add(sb.toString().stripTrailing());
+        }
+        out.add(
+                "* estimated generation speed at 4096 tokens of context (roofline); memory is the fit engine's prediction");
+        return out;
+    }
+}

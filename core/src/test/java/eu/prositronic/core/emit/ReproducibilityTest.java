@@ -1,0 +1,86 @@
+package eu.prositronic.core.emit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import eu.prositronic.TestSupport;
+import eu.prositronic.core.Compiler;
+import eu.prositronic.core.fit.Planner;
+import eu.prositronic.core.inventory.Inventory;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ReproducibilityTest {
+    static OutputTree emit() throws Exception {
+        Inventory inv = TestSupport.exampleInventoryLoaded();
+        return Compiler.emit(
+                new EmitContext(Planner.plan(inv, TestSupport.catalog()), inv, TestSupport.catalog(), "test"), s -> {});
+    }
+
+    @Test
+    void theSameInputGivesTheSameBytes() throws Exception {
+        OutputTree a = emit();
+        OutputTree b = emit();
+        assertThat(a.files().keySet()).isEqualTo(b.files().keySet());
+        a.files()
+                .forEach((path, bytes) ->
+                        assertThat(b.files().get(path)).as(path).isEqualTo(bytes));
+    }
+
+    @Test
+    void theOutputHoldsEveryContractedPath() throws Exception {
+        OutputTree t = emit();
+        assertThat(t.files())
+                .containsKeys(
+                        "plan.json",
+                        "plan.schema.json",
+                        "values/qwen3-5-4b/q5_k_m/nvidia-rtx3090.yaml",
+                        "values/qwen3-5-4b/q3_k_m/cpu.yaml",
+                        "values/qwen3-5-0-8b/q4_0/cpu.yaml",
+                        "values/qwen3-5-27b/q4_k_m/nvidia-rtx4090.yaml",
+                        "helmfile.yaml.gotmpl",
+                        "charts/llama-server/Chart.yaml",
+                        "charts/llama-server/values.schema.json",
+                        "ansible/inventory.yml",
+                        "ansible/host_vars/gpu-01.yml",
+                        "ansible/ansible_collections/prositronic/infra/galaxy.yml",
+                        "ansible/ansible_collections/prositronic/infra/playbooks/nvidia_container_toolkit.yml",
+                        "report/index.md",
+                        "report/chat.md",
+                        "report/chat-memory.svg");
+        List<String> timestamps = t.files().keySet().stream()
+                .filter(p -> t.text(p).matches("(?s).*20\\d\\d-\\d\\d-\\d\\dT\\d\\d:\\d\\d.*"))
+                .toList();
+        assertThat(timestamps).as("no timestamps in generated files").isEmpty();
+    }
+
+    @Test
+    void planJsonValidatesAgainstItsSchema() throws Exception {
+        OutputTree t = emit();
+        var schema =
+                JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(t.text("plan.schema.json"));
+        JsonNode plan = new ObjectMapper().readTree(t.text("plan.json"));
+        assertThat(schema.validate(plan)).isEmpty();
+        assertThat(plan.at("/deployments/0/memory/devices/0/kind").asText()).isEqualTo("gpu");
+        assertThat(plan.at("/deployments/2/memory/devices").size())
+                .as("CPU-only: one device")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void theFieldReportSettingsReachTheValuesFile() throws Exception {
+        String values = emit().text("values/qwen3-5-27b/q4_k_m/nvidia-rtx4090.yaml");
+        assertThat(values)
+                .contains("ctxSize: 131072")
+                .contains("flashAttn: \"on\"")
+                .contains("cacheTypeK: q4_0")
+                .contains("cacheTypeV: q4_0")
+                .contains("port: 8001")
+                .contains("metrics: true")
+                .contains("enable_thinking: false")
+                .contains("tag: server-cuda13-b");
+    }
+}

@@ -1,0 +1,138 @@
+package eu.prositronic.core.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import eu.prositronic.TestSupport;
+import eu.prositronic.core.problem.InvalidInputException;
+import eu.prositronic.core.problem.Problem;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class InventoryLoaderTest {
+    private static final String GOOD = """
+            cluster: {name: homelab, namespace: llm, containerRuntime: k3s}
+            nodes:
+              - name: gpu-01
+                address: 192.168.1.21
+                ram: 64GiB
+                cpu: {cores: 16}
+                gpus: [{model: nvidia-rtx3090, count: 2}]
+            deployments:
+              - name: chat
+                model: qwen3.5-4b
+                quant: q5_k_m
+                node: gpu-01
+                context: 32768
+                cacheTypeK: q8_0
+                cacheTypeV: q8_0
+                flashAttn: "on"
+                parallel: 2
+            """;
+
+    @Test
+    void readsEveryKeyOfTheContract() throws Exception {
+        Inventory inv = TestSupport.inventory(GOOD);
+        assertThat(inv.cluster().containerRuntime()).isEqualTo(ContainerRuntime.K3S);
+        Inventory.Node node = inv.nodes().get(0);
+        assertThat(node.ram().value()).isEqualTo(64L << 30);
+        assertThat(node.gpus()).containsExactly(new Inventory.GpuRef("nvidia-rtx3090", 2));
+        Inventory.Deployment d = inv.deployments().get(0);
+        assertThat(d.model()).as("alias resolved to the id").isEqualTo("qwen3-5-4b");
+        assertThat(d.quant()).as("quant in the catalog's spelling").isEqualTo("Q5_K_M");
+        assertThat(d.context()).hasValue(32768);
+        assertThat(d.cacheTypeK()).isEqualTo(CacheType.Q8_0);
+        assertThat(d.flashAttn()).isEqualTo(FlashAttn.ON);
+        assertThat(d.parallel()).isEqualTo(2);
+        assertThat(d.batchSize()).isEqualTo(2048);
+        assertThat(d.ubatchSize()).isEqualTo(512);
+        assertThat(d.port()).isEqualTo(8080);
+        assertThat(d.thinking()).as("the model's default").isTrue();
+    }
+
+    @Test
+    void reportsAnUnknownGpuWithItsPositionAndTheClosestId() {
+        String yaml = GOOD.replace("model: nvidia-rtx3090", "model: nvidia-rtx-3090");
+        List<Problem> problems = problems(yaml);
+        assertThat(problems).hasSize(1);
+        assertThat(problems.get(0).format())
+                .isEqualTo("inventory.yaml:7:20: nodes[0].gpus[0].model: unknown GPU `nvidia-rtx-3090` (found"
+                        + " `nvidia-rtx-3090`); perhaps you meant `nvidia-rtx3090` (or add"
+                        + " hardware/nvidia-rtx-3090.yaml to your catalog folder)");
+    }
+
+    @Test
+    void collectsEveryProblemBeforeFailing() {
+        String yaml = """
+                cluster: {name: Homelab, namespace: llm}
+                nodes:
+                  - name: gpu-01
+                    address: 10.0.0.1
+                    ram: 64G
+                    cpu: {cores: 16}
+                deployments:
+                  - name: chat
+                    model: qwen3-5-4
+                    quant: Q5_K_M
+                    node: gpu-02
+                    cacheTypeV: q4_0
+                    flashAttn: "off"
+                    contxt: 4096
+                """;
+        List<String> messages = problems(yaml).stream().map(Problem::format).toList();
+        assertThat(messages)
+                .anySatisfy(m -> assertThat(m)
+                        .startsWith("inventory.yaml:1:17: cluster.name: not a DNS-1123 label")
+                        .contains("perhaps `homelab`"))
+                .anySatisfy(m -> assertThat(m)
+                        .startsWith("inventory.yaml:5:10: nodes[0].ram: not a size")
+                        .contains("64GiB"))
+                .anySatisfy(m -> assertThat(m)
+                        .contains("deployments[0].model: unknown model `qwen3-5-4`")
+                        .contains("perhaps you meant `qwen3-5-4b`"))
+                .anySatisfy(m -> assertThat(m)
+                        .contains("deployments[0].node: unknown node `gpu-02`")
+                        .contains("perhaps you meant `gpu-01`"))
+                .anySatisfy(m -> assertThat(m).contains("a quantized V cache needs flash attention"))
+                .anySatisfy(m -> assertThat(m)
+                        .contains("deployments[0].contxt: unknown key `contxt`")
+                        .contains("perhaps you meant `context`"));
+        assertThat(messages).hasSize(6);
+    }
+
+    @Test
+    void rejectsAContextBeyondTheTrainedOneAndAClashingPort() {
+        String yaml = GOOD.replace("context: 32768", "context: 300000") + """
+                  - name: chat2
+                    model: qwen3-5-0-8b
+                    quant: Q4_0
+                    node: gpu-01
+                """;
+        List<String> messages = problems(yaml).stream().map(Problem::format).toList();
+        assertThat(messages)
+                .anySatisfy(m -> assertThat(m).contains("more than the model's trained context of 262144 tokens"))
+                .anySatisfy(m -> assertThat(m).contains("port 8080 on node gpu-01 is already used by deployment chat"));
+    }
+
+    @Test
+    void reportsSyntaxErrorsWithTheirPosition() {
+        List<Problem> problems = problems("cluster: {name: a\nnodes: [\n");
+        assertThat(problems).hasSize(1);
+        assertThat(problems.get(0).line()).isPositive();
+        assertThat(problems.get(0).message()).startsWith("not valid YAML");
+    }
+
+    private static List<Problem> problems(String yaml) {
+        InvalidInputException e = (InvalidInputException)
+                org.assertj.core.api.Assertions.catchThrowable(() -> TestSupport.inventory(yaml));
+        assertThat(e).as("the inventory should be rejected").isNotNull();
+        return e.problems();
+    }
+
+    @Test
+    void failsWithoutNodes() {
+        assertThatThrownBy(() -> TestSupport.inventory("cluster: {name: a, namespace: b}\nnodes: []\n"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("no nodes");
+    }
+}

@@ -1,0 +1,181 @@
+package eu.prositronic.core.importer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import eu.prositronic.core.catalog.Catalog;
+import eu.prositronic.core.catalog.CatalogLoader;
+import eu.prositronic.core.catalog.CatalogLoader.CatalogFile;
+import eu.prositronic.core.catalog.ModelSpec;
+import eu.prositronic.core.fit.WeightModel;
+import eu.prositronic.core.ggml.GgmlType;
+import eu.prositronic.core.gguf.GgufReader;
+import eu.prositronic.core.problem.ProsiException;
+import eu.prositronic.testkit.Qwen35Config;
+import eu.prositronic.testkit.Qwen35Gguf;
+import eu.prositronic.testkit.Qwen35Tensors;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** prositronic:import against GGUFs written by the tests, from disk and from a local HTTP server with range support. */
+class GgufImportTest {
+    @TempDir
+    Path dir;
+
+    Path gguf;
+    HttpServer server;
+    final AtomicLong bytesServed = new AtomicLong();
+    volatile boolean honourRanges = true;
+
+    @BeforeEach
+    void writeModel() throws Exception {
+        gguf = dir.resolve("Qwen3.5-4B-Q8_0.gguf");
+        Qwen35Gguf.writer(Qwen35Config.preset("4B"), Qwen35Tensors.uniform(GgmlType.Q8_0), GgmlType.Q8_0)
+                .write(gguf);
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void importsALocalFileIntoAnEntryTheFitEngineAccepts() throws Exception {
+        GgufImporter.Imported imported =
+                GgufImporter.importFrom(gguf.toString(), Optional.of("my-qwen"), Optional.of("me/my-qwen-GGUF"));
+        assertThat(imported.quant()).isEqualTo("Q8_0");
+        assertThat(imported.sizeBytes()).isEqualTo(Files.size(gguf));
+
+        Catalog catalog = CatalogLoader.load(
+                CatalogLoader.embeddedFiles(),
+                List.of(new CatalogFile(dir.resolve("models/my-qwen.yaml"), "models/my-qwen.yaml", imported.yaml())));
+        ModelSpec m = catalog.model("my-qwen").orElseThrow();
+        ModelSpec reference = catalog.model("qwen3-5-4b").orElseThrow();
+        assertThat(m.architecture().blockCount()).isEqualTo(32);
+        assertThat(m.architecture().attention().layerPattern())
+                .isEqualTo(reference.architecture().attention().layerPattern());
+        assertThat(m.architecture().ssm()).isEqualTo(reference.architecture().ssm());
+        assertThat(m.architecture().tiedEmbeddings()).isTrue();
+        assertThat(m.parametersTotal()).isEqualTo(WeightModel.totalParams(reference.architecture()));
+
+        // the fit engine uses the exact tensor table: the blocks add up to the tensor bytes
+        var q = m.quant("Q8_0").orElseThrow();
+        assertThat(q.tensors()).isPresent();
+        WeightModel w = WeightModel.of(m.architecture(), q);
+        long tensorBytes = GgufReader.read(gguf).tensorBytes();
+        assertThat(w.tokenEmbedding().value()
+                        + w.blocksTotal().value()
+                        + w.output().value()
+                        - w.tokenEmbedding().value())
+                .as("blocks + output (duplicated embedding) = all tensors")
+                .isEqualTo(tensorBytes);
+
+        try (var schema = getClass()
+                .getClassLoader()
+                .getResourceAsStream(CatalogLoader.RESOURCE_ROOT + "schema/model.schema.json")) {
+            var errors = com.networknt.schema.JsonSchemaFactory.getInstance(
+                            com.networknt.schema.SpecVersion.VersionFlag.V202012)
+                    .getSchema(schema)
+                    .validate(new com.fasterxml.jackson.databind.ObjectMapper(
+                                    new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                            .readTree(imported.yaml()));
+            assertThat(errors).as("the entry follows the catalog schema").isEmpty();
+        }
+
+        Path written = GgufImporter.write(imported, dir.resolve("catalog"));
+        assertThat(written).hasFileName("my-qwen.yaml");
+        assertThatThrownBy(() -> GgufImporter.write(imported, dir.resolve("catalog")))
+                .hasMessageContaining("already exists");
+    }
+
+    @Test
+    void readsOnlyTheHeaderOfARemoteFile() throws Exception {
+        String url = serve();
+        GgufImporter.Imported imported = GgufImporter.importFrom(url, Optional.empty(), Optional.of("me/repo"));
+        assertThat(imported.sizeBytes()).isEqualTo(Files.size(gguf));
+        assertThat(imported.requests()).isPositive();
+        assertThat(bytesServed.get()).as("header only").isLessThan(Files.size(gguf) / 100);
+        assertThat(imported.yaml()).contains("ggufArchitecture: qwen35").contains("sizeBytes: " + Files.size(gguf));
+    }
+
+    @Test
+    void refusesAServerWithoutRangeSupportInsteadOfDownloadingEverything() throws Exception {
+        honourRanges = false;
+        String url = serve();
+        assertThatThrownBy(() -> GgufImporter.importFrom(url, Optional.empty(), Optional.empty()))
+                .isInstanceOf(ProsiException.class)
+                .hasMessageContaining("does not answer range requests")
+                .hasMessageContaining("import the local path");
+    }
+
+    @Test
+    void aTruncatedOrForeignFileGetsAClearError() throws Exception {
+        Path truncated = dir.resolve("cut.gguf");
+        try (RandomAccessFile f = new RandomAccessFile(truncated.toFile(), "rw")) {
+            byte[] head = new byte[4000];
+            try (var in = Files.newInputStream(gguf)) {
+                in.readNBytes(head, 0, head.length);
+            }
+            f.write(head);
+        }
+        assertThatThrownBy(() -> GgufImporter.importFrom(truncated.toString(), Optional.empty(), Optional.empty()))
+                .isInstanceOf(ProsiException.class)
+                .hasMessageContaining("is not a valid GGUF file")
+                .hasMessageContaining("truncated");
+        Path text = dir.resolve("readme.gguf");
+        Files.writeString(text, "hello, this is not a model");
+        assertThatThrownBy(() -> GgufImporter.importFrom(text.toString(), Optional.empty(), Optional.empty()))
+                .hasMessageContaining("bad magic");
+        assertThatThrownBy(() -> GgufImporter.importFrom(
+                        dir.resolve("nope.gguf").toString(), Optional.empty(), Optional.empty()))
+                .hasMessageContaining("no GGUF file at");
+    }
+
+    /** A real HTTP server on loopback that answers {@code Range: bytes=a-b} with 206 and Content-Range. */
+    String serve() throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        long size = Files.size(gguf);
+        Pattern range = Pattern.compile("bytes=(\\d+)-(\\d*)");
+        server.createContext("/models/", exchange -> {
+            String header = exchange.getRequestHeaders().getFirst("Range");
+            Matcher m = header == null ? null : range.matcher(header);
+            try (RandomAccessFile f = new RandomAccessFile(gguf.toFile(), "r")) {
+                if (honourRanges && m != null && m.matches()) {
+                    long start = Long.parseLong(m.group(1));
+                    long end = m.group(2).isEmpty() ? size - 1 : Math.min(size - 1, Long.parseLong(m.group(2)));
+                    byte[] body = new byte[(int) (end - start + 1)];
+                    f.seek(start);
+                    f.readFully(body);
+                    exchange.getResponseHeaders().add("Content-Range", "bytes " + start + "-" + end + "/" + size);
+                    exchange.sendResponseHeaders(206, body.length);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(body);
+                    }
+                    bytesServed.addAndGet(body.length);
+                } else {
+                    exchange.sendResponseHeaders(200, 16);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(new byte[16]);
+                    }
+                }
+            }
+        });
+        server.start();
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/models/" + gguf.getFileName();
+    }
+}
