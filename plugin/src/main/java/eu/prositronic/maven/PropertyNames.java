@@ -1,6 +1,8 @@
 package eu.prositronic.maven;
 
-/** Every {@code -D} property of the plugin, with one prefix. */
+import eu.prositronic.core.problem.Setting;
+
+/** Every {@code -D} property of the plugin, with one prefix, and how the core's hints spell each setting in Maven. */
 public final class PropertyNames {
     private PropertyNames() {}
 
@@ -12,4 +14,14 @@ public final class PropertyNames {
     public static final String GGUF = PREFIX + "gguf";
     public static final String MODEL_ID = PREFIX + "modelId";
     public static final String REPO = PREFIX + "repo";
+
+    /** The Maven spelling of a core setting: the pom element and its {@code -D} property. */
+    public static final Setting.Spellings SPELLINGS = setting -> switch (setting) {
+        case INVENTORY -> "<inventory> (-D" + INVENTORY + ")";
+        case CATALOG_DIRECTORY -> "<catalogDirectory> (-D" + CATALOG_DIRECTORY + ")";
+        case OUTPUT_DIRECTORY -> "<outputDirectory> (-D" + OUTPUT_DIRECTORY + ")";
+        case GGUF -> "-D" + GGUF + "=<path or URL>";
+        case MODEL_ID -> "-D" + MODEL_ID + "=<id>";
+        case REPO -> "-D" + REPO + "=<owner/name>";
+    };
 }
