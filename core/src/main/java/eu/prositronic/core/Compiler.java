@@ -2,6 +2,7 @@ package eu.prositronic.core;
 
 import eu.prositronic.core.catalog.Catalog;
 import eu.prositronic.core.catalog.CatalogLoader;
+import eu.prositronic.core.console.NoFitMessage;
 import eu.prositronic.core.emit.AnsibleEmitter;
 import eu.prositronic.core.emit.BundleEmitter;
 import eu.prositronic.core.emit.EmitContext;
@@ -9,8 +10,9 @@ import eu.prositronic.core.emit.Emitter;
 import eu.prositronic.core.emit.HelmfileEmitter;
 import eu.prositronic.core.emit.OutputTree;
 import eu.prositronic.core.emit.PlanEmitter;
-import eu.prositronic.core.emit.ReportEmitter;
 import eu.prositronic.core.emit.ValuesEmitter;
+import eu.prositronic.core.emit.report.ReportEmitter;
+import eu.prositronic.core.fit.NoFitException;
 import eu.prositronic.core.fit.Plan;
 import eu.prositronic.core.fit.Planner;
 import eu.prositronic.core.inventory.Inventory;
@@ -55,8 +57,13 @@ public final class Compiler {
         debug.accept("catalog: " + catalog.models().size() + " models, "
                 + catalog.hardware().size() + " hardware entries");
         Inventory inventory = InventoryLoader.load(request.inventory(), read(request.inventory()), catalog);
-        Plan plan = Planner.plan(inventory, catalog);
-        OutputTree tree = emit(new EmitContext(plan, inventory, catalog, request.version()), debug);
+        Plan plan;
+        try {
+            plan = Planner.plan(inventory, catalog);
+        } catch (NoFitException e) {
+            throw new ProsiException(NoFitMessage.format(e.noFits()), e);
+        }
+        OutputTree tree = emit(new EmitContext(plan, catalog.images(), inventory.file(), request.version()), debug);
         OutputWriter.Summary summary = OutputWriter.write(tree, request.outputDirectory());
         return new Result(plan, summary);
     }

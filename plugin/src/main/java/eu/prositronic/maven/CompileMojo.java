@@ -1,7 +1,7 @@
 package eu.prositronic.maven;
 
 import eu.prositronic.core.Compiler;
-import eu.prositronic.core.FitTable;
+import eu.prositronic.core.console.FitTable;
 import eu.prositronic.core.problem.ProsiException;
 import eu.prositronic.core.write.OutputWriter;
 import java.io.File;

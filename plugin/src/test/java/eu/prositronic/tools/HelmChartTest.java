@@ -9,7 +9,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
 import eu.prositronic.TestSupport;
-import eu.prositronic.core.fit.Plan.DeploymentPlan;
+import eu.prositronic.core.emit.ServerArgs;
+import eu.prositronic.core.emit.ValuesEmitter;
+import eu.prositronic.core.fit.DeploymentPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,34 +81,49 @@ class HelmChartTest {
     @Test
     void theContainerRunsExactlyThePlannedFlags() throws Exception {
         Path chart = example.dir().resolve("charts/llama-server");
+        // each deployment: its values file with its release layer, as the fleet helmfile installs it
         for (DeploymentPlan p : example.plan().deployments()) {
-            ExternalTool.Run r = ExternalTool.run(
-                    out,
-                    "helm",
-                    "template",
-                    p.name(),
-                    chart.toString(),
-                    "-f",
-                    example.dir().resolve(p.valuesFile()).toString());
-            assertThat(r.exitCode()).as(r.output()).isZero();
-            JsonNode deployment = documents(r.output()).stream()
-                    .filter(d -> d.path("kind").asText().equals("Deployment"))
-                    .findFirst()
-                    .orElseThrow();
-            List<String> args = new ArrayList<>();
-            deployment.at("/spec/template/spec/containers/0/args").forEach(a -> args.add(a.asText()));
-            List<String> expected = new ArrayList<>(List.of(
-                    "--host",
-                    "0.0.0.0",
-                    "--port",
-                    String.valueOf(p.port()),
-                    "--hf-repo",
-                    p.modelFile().repo(),
-                    "--hf-file",
-                    p.modelFile().file()));
-            expected.addAll(p.args());
-            assertThat(args).as(p.name()).isEqualTo(expected);
+            assertThat(containerArgs(chart, p.name(), p.valuesFile(), ValuesEmitter.releaseFile(p)))
+                    .as(p.name())
+                    .isEqualTo(expectedArgs(p));
         }
+        // each values file alone, as `helmfile --state-values-file` installs it: its catalog page's flags
+        for (var page : example.plan().catalogPages().entrySet()) {
+            assertThat(containerArgs(chart, "page", page.getKey()))
+                    .as(page.getKey())
+                    .isEqualTo(expectedArgs(page.getValue()));
+        }
+    }
+
+    private List<String> containerArgs(Path chart, String release, String... valuesFiles) throws Exception {
+        List<String> command = new ArrayList<>(List.of("helm", "template", release, chart.toString()));
+        for (String v : valuesFiles) {
+            command.add("-f");
+            command.add(example.dir().resolve(v).toString());
+        }
+        ExternalTool.Run r = ExternalTool.run(out, command.toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        JsonNode deployment = documents(r.output()).stream()
+                .filter(d -> d.path("kind").asText().equals("Deployment"))
+                .findFirst()
+                .orElseThrow();
+        List<String> args = new ArrayList<>();
+        deployment.at("/spec/template/spec/containers/0/args").forEach(a -> args.add(a.asText()));
+        return args;
+    }
+
+    private static List<String> expectedArgs(DeploymentPlan p) {
+        List<String> expected = new ArrayList<>(List.of(
+                "--host",
+                "0.0.0.0",
+                "--port",
+                String.valueOf(p.deployment().port()),
+                "--hf-repo",
+                p.quant().repo(),
+                "--hf-file",
+                p.quant().file()));
+        expected.addAll(ServerArgs.of(p));
+        return expected;
     }
 
     @Test
@@ -163,9 +180,9 @@ class HelmChartTest {
             assertThat(Files.isRegularFile(
                             example.dir().resolve(release.at("/values/0").asText())))
                     .isTrue();
-            assertThat(release.at("/values/1/nodeSelector/kubernetes.io~1hostname")
-                            .asText())
-                    .isEqualTo(p.node());
+            assertThat(release.at("/values/1").asText()).isEqualTo(ValuesEmitter.releaseFile(p));
+            assertThat(Files.readString(example.dir().resolve(ValuesEmitter.releaseFile(p))))
+                    .contains("kubernetes.io/hostname: " + p.node().name());
             release.path("needs").forEach(n -> assertThat(names).contains(n.asText()));
         }
 

@@ -19,6 +19,11 @@ public enum Backend {
         return this != CPU;
     }
 
+    /** The NVIDIA builds: they need the NVIDIA device plugin and container toolkit. */
+    public boolean cuda() {
+        return this == CUDA12 || this == CUDA13;
+    }
+
     public static List<String> keys() {
         return List.of("cpu", "cuda12", "cuda13", "rocm", "vulkan");
     }

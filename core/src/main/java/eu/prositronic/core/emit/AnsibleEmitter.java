@@ -1,20 +1,59 @@
 package eu.prositronic.core.emit;
 
-import static eu.prositronic.core.emit.Serializers.ordered;
-
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import eu.prositronic.core.catalog.Backend;
 import eu.prositronic.core.catalog.Hardware;
 import eu.prositronic.core.catalog.Images;
-import eu.prositronic.core.fit.Plan.DeploymentPlan;
-import eu.prositronic.core.inventory.Inventory;
-import eu.prositronic.core.inventory.Inventory.Node;
+import eu.prositronic.core.fit.DeploymentPlan;
+import eu.prositronic.core.inventory.Node;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
-/** {@code ansible/inventory.yml} and {@code ansible/host_vars/<node>.yml} (docs/contracts.md §2). */
+/**
+ * Reads the plan's nodes and deployments and the images' driver floors; writes {@code ansible/inventory.yml} and
+ * {@code ansible/host_vars/<node>.yml} (docs/contracts.md §2).
+ */
 public final class AnsibleEmitter implements Emitter {
+    static final String GPU_GROUP = "prositronic_gpu_nodes";
+    static final String NVIDIA_GROUP = "prositronic_nvidia_nodes";
+    static final String CPU_GROUP = "prositronic_cpu_nodes";
+
+    record InventoryFile(All all) {}
+
+    record All(ClusterVars vars, Map<String, Group> children) {}
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record ClusterVars(
+            String prositronicClusterName, String prositronicNamespace, String prositronicContainerRuntime) {}
+
+    record Group(Map<String, Object> hosts) {}
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Connection(String ansibleHost) {}
+
+    /** One node's variables, read by the roles (their meta/argument_specs.yml). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record HostVars(
+            String prositronicNodeName,
+            long prositronicNodeRamBytes,
+            int prositronicNodeCpuCores,
+            List<Gpu> prositronicGpus,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String nvidiaContainerToolkitDriverMinVersion,
+            List<Instance> llamaServerInstances) {}
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Gpu(String model, String vendor, int count, String product, String computeCapability, long memoryBytes) {}
+
+    record Instance(String name, String image, String backend, Model model, int port, List<String> args) {}
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Model(String id, String huggingFaceRepo, String file, long sizeBytes, String sha256) {}
+
     @Override
     public String name() {
         return "ansible-inventory";
@@ -22,90 +61,73 @@ public final class AnsibleEmitter implements Emitter {
 
     @Override
     public void emit(EmitContext c, OutputTree out) {
-        Inventory inv = c.inventory();
+        Map<String, List<DeploymentPlan>> byNode = new LinkedHashMap<>();
+        c.plan().nodes().forEach(n -> byNode.put(n.name(), new ArrayList<>()));
+        c.plan().deployments().forEach(p -> byNode.get(p.node().name()).add(p));
         Map<String, Object> gpuHosts = new LinkedHashMap<>();
         Map<String, Object> nvidiaHosts = new LinkedHashMap<>();
         Map<String, Object> cpuHosts = new LinkedHashMap<>();
-        for (Node n : inv.nodes()) {
-            Map<String, Object> host = ordered("ansible_host", n.address());
+        for (Node n : c.plan().nodes().stream().map(np -> np.node()).toList()) {
+            Connection host = new Connection(n.address());
             if (n.hasGpu()) {
                 gpuHosts.put(n.name(), host);
-                if (vendor(n, c) == Hardware.Vendor.NVIDIA) {
+                if (n.gpuVendor().orElseThrow() == Hardware.Vendor.NVIDIA) {
                     nvidiaHosts.put(n.name(), Map.of());
                 }
             } else {
                 cpuHosts.put(n.name(), host);
             }
-            out.put("ansible/host_vars/" + n.name() + ".yml", "---\n" + Serializers.yaml(hostVars(n, c)));
+            HostVars vars = hostVars(n, byNode.get(n.name()), c.images());
+            out.put("ansible/host_vars/" + n.name() + ".yml", "---\n" + Serializers.yaml(vars));
         }
-        Map<String, Object> children = new LinkedHashMap<>();
-        children.put("prositronic_gpu_nodes", ordered("hosts", gpuHosts));
-        children.put("prositronic_nvidia_nodes", ordered("hosts", nvidiaHosts));
-        children.put("prositronic_cpu_nodes", ordered("hosts", cpuHosts));
-        Map<String, Object> all = ordered(
-                "vars",
-                ordered(
-                        "prositronic_cluster_name", c.plan().cluster(),
-                        "prositronic_namespace", c.plan().namespace(),
-                        "prositronic_container_runtime", c.plan().containerRuntime()),
-                "children",
-                children);
-        out.put("ansible/inventory.yml", "---\n" + Serializers.yaml(ordered("all", all)));
+        Map<String, Group> children = new LinkedHashMap<>();
+        children.put(GPU_GROUP, new Group(gpuHosts));
+        children.put(NVIDIA_GROUP, new Group(nvidiaHosts));
+        children.put(CPU_GROUP, new Group(cpuHosts));
+        var cluster = c.plan().cluster();
+        ClusterVars vars = new ClusterVars(
+                cluster.name(), cluster.namespace(), cluster.containerRuntime().key());
+        out.put("ansible/inventory.yml", "---\n" + Serializers.yaml(new InventoryFile(new All(vars, children))));
     }
 
-    private static Hardware.Vendor vendor(Node n, EmitContext c) {
-        return c.catalog().hardware(n.gpus().get(0).model()).orElseThrow().vendor();
-    }
-
-    static Map<String, Object> hostVars(Node n, EmitContext c) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("prositronic_node_name", n.name());
-        v.put("prositronic_node_ram_bytes", n.ram().value());
-        v.put("prositronic_node_cpu_cores", n.cpuCores());
-        List<Object> gpus = new ArrayList<>();
-        for (var g : n.gpus()) {
-            Hardware h = c.catalog().hardware(g.model()).orElseThrow();
-            gpus.add(ordered(
-                    "model", h.id(),
-                    "vendor", h.vendor().name().toLowerCase(java.util.Locale.ROOT),
-                    "count", g.count(),
-                    "product", h.productLabel().orElse(""),
-                    "compute_capability", h.computeCapability().orElse(""),
-                    "memory_bytes", h.memory().value()));
+    static HostVars hostVars(Node n, List<DeploymentPlan> here, Images images) {
+        List<Gpu> gpus = new ArrayList<>();
+        for (Node.GpuGroup g : n.gpus()) {
+            Hardware h = g.hardware();
+            gpus.add(new Gpu(
+                    h.id(),
+                    h.vendor().name().toLowerCase(Locale.ROOT),
+                    g.count(),
+                    h.productLabel().orElse(""),
+                    h.computeCapability().orElse(""),
+                    h.memory().value()));
         }
-        v.put("prositronic_gpus", gpus);
-        List<DeploymentPlan> here = c.plan().deployments().stream()
-                .filter(p -> p.node().equals(n.name()))
-                .toList();
-        if (n.hasGpu() && vendor(n, c) == Hardware.Vendor.NVIDIA) {
+        String floor = null;
+        if (n.gpuVendor().filter(v -> v == Hardware.Vendor.NVIDIA).isPresent()) {
             // the strictest driver floor among the images this node runs (catalog images.yaml)
-            Images images = c.catalog().images();
-            String floor = here.stream()
-                    .map(p -> Backend.valueOf(p.backend().toUpperCase(java.util.Locale.ROOT)))
-                    .map(b -> images.byBackend().get(b).minDriver().orElse(""))
+            floor = here.stream()
+                    .map(p -> images.byBackend().get(p.backend()).minDriver().orElse(""))
                     .filter(s -> !s.isEmpty())
                     .max(AnsibleEmitter::compareVersions)
                     .orElse(images.byBackend().get(Backend.CUDA12).minDriver().orElse("525.60.13"));
-            v.put("nvidia_container_toolkit_driver_min_version", floor);
         }
-        List<Object> instances = new ArrayList<>();
+        List<Instance> instances = new ArrayList<>();
         for (DeploymentPlan p : here) {
-            instances.add(ordered(
-                    "name", p.name(),
-                    "image", p.image(),
-                    "backend", p.backend(),
-                    "model",
-                            ordered(
-                                    "id", p.model(),
-                                    "hugging_face_repo", p.modelFile().repo(),
-                                    "file", p.modelFile().file(),
-                                    "size_bytes", p.modelFile().sizeBytes(),
-                                    "sha256", p.modelFile().sha256()),
-                    "port", p.port(),
-                    "args", p.args()));
+            var q = p.quant();
+            instances.add(new Instance(
+                    p.name(),
+                    p.image().reference(),
+                    p.backend().key(),
+                    new Model(
+                            p.model().id(),
+                            q.repo(),
+                            q.file(),
+                            q.size().value(),
+                            q.sha256().orElse("")),
+                    p.deployment().port(),
+                    ServerArgs.of(p)));
         }
-        v.put("llama_server_instances", instances);
-        return v;
+        return new HostVars(n.name(), n.ram().value(), n.cpuCores(), gpus, floor, instances);
     }
 
     static int compareVersions(String a, String b) {

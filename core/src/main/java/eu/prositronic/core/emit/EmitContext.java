@@ -1,8 +1,11 @@
 package eu.prositronic.core.emit;
 
-import eu.prositronic.core.catalog.Catalog;
+import eu.prositronic.core.catalog.Images;
 import eu.prositronic.core.fit.Plan;
-import eu.prositronic.core.inventory.Inventory;
+import java.nio.file.Path;
 
-/** What every emitter may read: the plan, and the inventory and catalog it was made from. */
-public record EmitContext(Plan plan, Inventory inventory, Catalog catalog, String generatorVersion) {}
+/**
+ * What every emitter may read: the plan (which carries the resolved inventory), the pinned images and where the
+ * inventory came from.
+ */
+public record EmitContext(Plan plan, Images images, Path inventoryFile, String generatorVersion) {}

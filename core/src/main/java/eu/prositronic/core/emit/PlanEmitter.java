@@ -3,10 +3,8 @@ package eu.prositronic.core.emit;
 import eu.prositronic.core.ClasspathTree;
 import eu.prositronic.core.problem.ProsiException;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
-/** {@code plan.json}, the plan for machines, and {@code plan.schema.json}, its JSON Schema. */
+/** Reads the plan; writes {@code plan.json} (its {@link PlanJson} mapping) and {@code plan.schema.json}. */
 public final class PlanEmitter implements Emitter {
     static final String SCHEMA_FOLDER = "prositronic/schema/";
 
@@ -17,15 +15,7 @@ public final class PlanEmitter implements Emitter {
 
     @Override
     public void emit(EmitContext c, OutputTree out) throws ProsiException {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("$schema", "./plan.schema.json");
-        doc.put("generator", "prositronic-maven-plugin " + c.generatorVersion());
-        doc.put("cluster", c.plan().cluster());
-        doc.put("namespace", c.plan().namespace());
-        doc.put("containerRuntime", c.plan().containerRuntime());
-        doc.put("deployments", c.plan().deployments());
-        doc.put("nodes", c.plan().nodes());
-        out.put("plan.json", Serializers.json(doc));
+        out.put("plan.json", Serializers.json(PlanJson.of(c.plan(), c.generatorVersion())));
         try {
             for (ClasspathTree.Entry e :
                     ClasspathTree.read(getClass().getClassLoader(), SCHEMA_FOLDER, "plan.schema.json")) {

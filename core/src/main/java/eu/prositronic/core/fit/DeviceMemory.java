@@ -18,7 +18,12 @@ public record DeviceMemory(
 
     public enum Kind {
         GPU,
-        CPU
+        CPU;
+
+        /** plan.json's spelling: {@code gpu} or {@code cpu}. */
+        public String key() {
+            return this == GPU ? "gpu" : "cpu";
+        }
     }
 
     public Bytes used() {

@@ -32,7 +32,7 @@ public final class Fitter {
 
     public sealed interface Result permits Fitted, NoFit {}
 
-    public record Fitted(RunSettings settings, Layout layout, String kind, List<DeviceMemory> devices)
+    public record Fitted(RunSettings settings, Layout layout, LayoutKind kind, List<DeviceMemory> devices)
             implements Result {}
 
     /** Nothing fits: the smallest configuration tried, with its devices, so the message can give the numbers. */
@@ -49,13 +49,13 @@ public final class Fitter {
         RunSettings atMin = r.base().withContext(minCtx);
 
         Layout layout;
-        String kind;
+        LayoutKind kind;
         if (r.gpuIds().isEmpty()) {
             layout = Layout.cpuOnly();
-            kind = "cpu";
+            kind = LayoutKind.CPU;
         } else {
             layout = new Layout(model.allUnits(), 0, split(r.gpuBudget()));
-            kind = "full";
+            kind = LayoutKind.FULL;
             if (!fits(model, r, atMin, layout) && a.isMoe()) {
                 for (int n = 1; n <= a.blockCount(); n++) {
                     layout = layout.withCpuMoe(n);
@@ -63,7 +63,7 @@ public final class Fitter {
                         break;
                     }
                 }
-                kind = "moe-experts-on-cpu";
+                kind = LayoutKind.MOE_EXPERTS_ON_CPU;
             }
             if (!fits(model, r, atMin, layout)) {
                 for (int ngl = model.allUnits() - 1; ngl >= 0; ngl--) {
@@ -72,7 +72,7 @@ public final class Fitter {
                         break;
                     }
                 }
-                kind = "partial";
+                kind = LayoutKind.PARTIAL;
             }
         }
         if (!fits(model, r, atMin, layout)) {

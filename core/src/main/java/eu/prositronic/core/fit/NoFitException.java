@@ -3,16 +3,18 @@ package eu.prositronic.core.fit;
 import eu.prositronic.core.problem.ProsiException;
 import java.util.List;
 
-/** Some deployments cannot run where the inventory puts them; the message has the numbers and nearby plans that fit. */
+/** Some deployments cannot run where the inventory puts them; each {@link NoFit} has the numbers and plans that fit. */
 public final class NoFitException extends ProsiException {
-    private final List<String> reports;
+    private final transient List<NoFit> noFits;
 
-    public NoFitException(List<String> reports) {
-        super(String.join("\n", reports));
-        this.reports = List.copyOf(reports);
+    public NoFitException(List<NoFit> noFits) {
+        super(noFits.size() + " deployment(s) do not fit: "
+                + String.join(
+                        ", ", noFits.stream().map(n -> n.deployment().name()).toList()));
+        this.noFits = List.copyOf(noFits);
     }
 
-    public List<String> reports() {
-        return reports;
+    public List<NoFit> noFits() {
+        return noFits;
     }
 }

@@ -1,91 +1,40 @@
 package eu.prositronic.core.fit;
 
+import eu.prositronic.core.inventory.Inventory.Cluster;
+import eu.prositronic.core.inventory.Node;
+import eu.prositronic.core.units.Bytes;
 import java.util.List;
+import java.util.SortedMap;
 
 /**
- * The plan: every deployment fitted on its node. This is what {@code plan.json} serializes, field for field (see
- * plan.schema.json); sizes are bytes, speeds tokens per second.
+ * The plan: every deployment fitted on its node, how each node is shared, and the catalog page of every values path
+ * (its model × quant alone on its hardware). Typed throughout; {@code plan.json} is a mapping of it (emit/PlanJson).
+ *
+ * @param catalogPages by values path ({@code values/<model>/<quant>/<hardware>.yaml}): what that model × quant gets
+ *     alone on that hardware with default settings, as on the public catalog pages
  */
 public record Plan(
-        String cluster,
-        String namespace,
-        String containerRuntime,
+        Cluster cluster,
         List<DeploymentPlan> deployments,
-        List<NodePlan> nodes) {
+        List<NodePlan> nodes,
+        SortedMap<String, DeploymentPlan> catalogPages) {
 
-    public record DeploymentPlan(
-            String name,
-            String node,
-            String model,
-            String modelName,
-            String quant,
-            String hardware,
-            String backend,
-            String image,
-            String layout,
-            long ctxSize,
-            long ctxPerSlot,
-            long trainedContext,
-            int gpuLayers,
-            int layers,
-            int nCpuMoe,
-            List<Integer> tensorSplit,
-            String flashAttn,
-            String cacheTypeK,
-            String cacheTypeV,
-            int parallel,
-            int batchSize,
-            int ubatchSize,
-            int port,
-            boolean metrics,
-            boolean thinking,
-            boolean mmap,
-            int ctxCheckpoints,
-            long cacheRamBytes,
-            ModelFile modelFile,
-            String valuesFile,
-            List<String> args,
-            Memory memory,
-            Speed speed,
-            List<String> notes) {}
+    public Plan {
+        deployments = List.copyOf(deployments);
+        nodes = List.copyOf(nodes);
+    }
 
-    public record ModelFile(String repo, String file, long sizeBytes, String sha256, String sizeSource) {}
+    /** How a node's memory is shared by the deployments on it; {@code gpus} are the device ids. */
+    public record NodePlan(Node node, List<String> gpus, List<Share> shares) {
+        public String name() {
+            return node.name();
+        }
 
-    /**
-     * @param reserveBytes the margin kept free on every GPU when fitting (llama.cpp's --fit-target)
-     * @param hostReserveBytes the node RAM left to the operating system when fitting
-     */
-    public record Memory(List<Device> devices, long reserveBytes, long hostReserveBytes, String method) {}
-
-    public record Device(
-            String id,
-            String kind,
-            long capacityBytes,
-            long usedBytes,
-            long weightsBytes,
-            long kvCacheBytes,
-            long recurrentStateBytes,
-            long computeBytes,
-            long overheadBytes) {
-        static Device of(DeviceMemory d) {
-            return new Device(
-                    d.id(),
-                    d.kind() == DeviceMemory.Kind.GPU ? "gpu" : "cpu",
-                    d.capacity().value(),
-                    d.used().value(),
-                    d.weights().value(),
-                    d.kvCache().value(),
-                    d.recurrentState().value(),
-                    d.compute().value(),
-                    d.overhead().value());
+        public Bytes ram() {
+            return node.ram();
         }
     }
 
-    public record Speed(
-            double generationTokensPerSecond, double promptTokensPerSecond, boolean estimate, String method) {}
-
-    /** How a node's memory is shared by the deployments on it. */
-    public record NodePlan(String name, List<String> gpus, long ramBytes, List<Share> shares) {}
-
-    public record Share(String deployment, String device, long capacityBytes, long usedBytes) {}
+    /** What one deployment may use of one device ({@code capacity}: its budget after the reserve) and uses. */
+    public record Share(String deployment, String device, Bytes capacity, Bytes used) {}
 }

@@ -1,58 +1,35 @@
 package eu.prositronic.core.inventory;
 
-import eu.prositronic.core.units.Bytes;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 
-/** The hardware inventory as read from {@code inventory.yaml}: the cluster, its nodes and what runs where. */
+/**
+ * The hardware inventory as read from {@code inventory.yaml}, resolved against the catalog: every deployment carries
+ * its model, its quantized file and its node, and every node its GPUs' catalog entries. Nothing downstream looks a
+ * catalog id or a node name up again.
+ */
 public record Inventory(Path file, Cluster cluster, List<Node> nodes, List<Deployment> deployments) {
+
+    public Inventory {
+        nodes = List.copyOf(nodes);
+        deployments = List.copyOf(deployments);
+    }
 
     public Optional<Node> node(String name) {
         return nodes.stream().filter(n -> n.name().equals(name)).findFirst();
     }
 
+    /** The deployments of each node, in inventory order: one pass, for planners and emitters that go node by node. */
+    public Map<String, List<Deployment>> deploymentsByNode() {
+        Map<String, List<Deployment>> by = new LinkedHashMap<>();
+        nodes.forEach(n -> by.put(n.name(), new java.util.ArrayList<>()));
+        deployments.forEach(d -> by.get(d.node().name()).add(d));
+        by.replaceAll((k, v) -> List.copyOf(v));
+        return by;
+    }
+
     public record Cluster(String name, String namespace, ContainerRuntime containerRuntime) {}
-
-    /**
-     * A machine. {@code memoryBandwidth} overrides the catalog's CPU default for CPU-resident work; {@code
-     * driverVersion} (NVIDIA) decides between CUDA 12 and CUDA 13 images when known.
-     */
-    public record Node(
-            String name,
-            String address,
-            Bytes ram,
-            int cpuCores,
-            Optional<Long> memoryBandwidthBytesPerSecond,
-            List<GpuRef> gpus,
-            Optional<String> driverVersion) {
-        public boolean hasGpu() {
-            return !gpus.isEmpty();
-        }
-    }
-
-    public record GpuRef(String model, int count) {}
-
-    /** What to run: a catalog model and quantization on a node, with the llama-server settings asked for. */
-    public record Deployment(
-            String name,
-            String model,
-            String quant,
-            String node,
-            OptionalLong context,
-            CacheType cacheTypeK,
-            CacheType cacheTypeV,
-            FlashAttn flashAttn,
-            int parallel,
-            int batchSize,
-            int ubatchSize,
-            boolean thinking,
-            int port,
-            boolean metrics) {
-        /** {@code context: max}: the largest context that fits, up to the trained maximum. */
-        public boolean maxContext() {
-            return context.isEmpty();
-        }
-    }
 }

@@ -4,12 +4,11 @@ import eu.prositronic.core.catalog.Catalog;
 import eu.prositronic.core.catalog.Hardware;
 import eu.prositronic.core.catalog.ModelSpec;
 import eu.prositronic.core.inventory.Inventory.Cluster;
-import eu.prositronic.core.inventory.Inventory.Deployment;
-import eu.prositronic.core.inventory.Inventory.GpuRef;
-import eu.prositronic.core.inventory.Inventory.Node;
+import eu.prositronic.core.inventory.Node.GpuGroup;
 import eu.prositronic.core.problem.InvalidInputException;
 import eu.prositronic.core.problem.Suggestions;
 import eu.prositronic.core.units.Bytes;
+import eu.prositronic.core.units.BytesPerSecond;
 import eu.prositronic.core.yaml.Problems;
 import eu.prositronic.core.yaml.YamlFiles;
 import eu.prositronic.core.yaml.YamlMap;
@@ -18,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,17 +27,13 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Reads and validates {@code inventory.yaml} against the catalog. Every problem is collected with its file, line,
- * column, YAML path, the bad value and a suggested fix; nothing is returned unless the whole file is valid.
+ * Reads and validates {@code inventory.yaml} against the catalog and resolves it: deployments get their model, file
+ * and node, nodes their GPUs' catalog entries. Every problem is collected with its file, line, column, YAML path, the
+ * bad value and a suggested fix; nothing is returned unless the whole file is valid.
  */
 public final class InventoryLoader {
     private static final Pattern DNS_1123_LABEL = Pattern.compile("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$");
     private static final Pattern DRIVER = Pattern.compile("^\\d+(\\.\\d+){1,2}$");
-    static final int DEFAULT_PORT = 8080;
-    /** llama-server's defaults for -b and -ub (common/common.h: n_batch 2048, n_ubatch 512). */
-    static final int DEFAULT_BATCH = 2048;
-
-    static final int DEFAULT_UBATCH = 512;
     /** The smallest context worth serving; llama.cpp's --fit uses 4096 as its floor (common/fit.cpp). */
     public static final long MIN_CONTEXT = 256;
 
@@ -65,7 +61,7 @@ public final class InventoryLoader {
                                 .orElse(ContainerRuntime.CONTAINERD)))
                 .orElse(new Cluster("cluster", "default", ContainerRuntime.CONTAINERD));
 
-        List<Node> nodes = new ArrayList<>();
+        Map<String, Node> nodes = new LinkedHashMap<>();
         Map<String, YamlNode> nodeNames = new HashMap<>();
         List<YamlNode> nodeItems = top.list("nodes");
         if (nodeItems.isEmpty()) {
@@ -76,7 +72,7 @@ public final class InventoryLoader {
                 if (nodeNames.putIfAbsent(n.name(), item) != null) {
                     problems.at(item, "a second node named `" + n.name() + "`", "give every node its own name");
                 } else {
-                    nodes.add(n);
+                    nodes.put(n.name(), n);
                 }
             });
         }
@@ -91,18 +87,19 @@ public final class InventoryLoader {
                             item, "a second deployment named `" + d.name() + "`", "give every deployment its own name");
                     return;
                 }
-                String previous = portsInUse.putIfAbsent(d.node() + ":" + d.port(), d.name());
+                String previous = portsInUse.putIfAbsent(d.node().name() + ":" + d.port(), d.name());
                 if (previous != null) {
                     problems.at(
                             item,
-                            "port " + d.port() + " on node " + d.node() + " is already used by deployment " + previous,
+                            "port " + d.port() + " on node " + d.node().name() + " is already used by deployment "
+                                    + previous,
                             "set `port:` to a free port, e.g. " + (d.port() + 1));
                     return;
                 }
                 deployments.add(d);
             });
         }
-        return new Inventory(file, cluster, List.copyOf(nodes), List.copyOf(deployments));
+        return new Inventory(file, cluster, List.copyOf(nodes.values()), deployments);
     }
 
     private static Optional<Node> readNode(YamlNode item, Catalog catalog) {
@@ -118,7 +115,7 @@ public final class InventoryLoader {
                                 .at(n.get("ram").get(), "less than 1 GiB of RAM", "write the unit, e.g. 64GiB");
                     }
                     int cores = 0;
-                    Optional<Long> bandwidth = Optional.empty();
+                    Optional<BytesPerSecond> bandwidth = Optional.empty();
                     Optional<YamlMap> cpu = n.require("cpu", "{cores: 16}")
                             .flatMap(c -> c.map(List.of("cores", "memoryBandwidthGBps")));
                     if (cpu.isPresent()) {
@@ -130,9 +127,9 @@ public final class InventoryLoader {
                         bandwidth = cpu.get()
                                 .get("memoryBandwidthGBps")
                                 .flatMap(b -> b.decimal(1))
-                                .map(gbps -> Math.round(gbps * 1e9));
+                                .map(BytesPerSecond::ofGBps);
                     }
-                    List<GpuRef> gpus = new ArrayList<>();
+                    List<GpuGroup> gpus = new ArrayList<>();
                     for (YamlNode g : n.list("gpus")) {
                         g.map(List.of("model", "count")).ifPresent(gm -> {
                             Optional<YamlNode> modelNode = gm.require("model", "nvidia-rtx3090");
@@ -151,14 +148,13 @@ public final class InventoryLoader {
                                                             + " (or add hardware/" + model.get()
                                                             + ".yaml to your catalog folder)");
                                 } else {
-                                    gpus.add(new GpuRef(hw.get().id(), count));
+                                    gpus.add(new GpuGroup(hw.get(), count));
                                 }
                             }
                         });
                     }
-                    Set<String> vendors = new HashSet<>();
-                    gpus.forEach(g -> vendors.add(
-                            catalog.hardware(g.model()).orElseThrow().vendor().name()));
+                    Set<Hardware.Vendor> vendors = new HashSet<>();
+                    gpus.forEach(g -> vendors.add(g.hardware().vendor()));
                     if (vendors.size() > 1) {
                         n.node()
                                 .problems()
@@ -178,7 +174,7 @@ public final class InventoryLoader {
                 });
     }
 
-    private static Optional<Deployment> readDeployment(YamlNode item, Catalog catalog, List<Node> nodes) {
+    private static Optional<Deployment> readDeployment(YamlNode item, Catalog catalog, Map<String, Node> nodes) {
         return item.map(List.of(
                         "name",
                         "model",
@@ -221,16 +217,16 @@ public final class InventoryLoader {
                                 "model " + model.get().id() + " has no quantization `" + quant + "`",
                                 Suggestions.fix(quant, model.get().quantNames()));
                     }
-                    quant = model.flatMap(m ->
-                                    m.quant(quantNode.flatMap(YamlNode::string).orElse("")))
-                            .map(ModelSpec.QuantFile::quant)
-                            .orElse(quant);
+                    Optional<ModelSpec.QuantFile> quantFile = model.flatMap(
+                            m -> m.quant(quantNode.flatMap(YamlNode::string).orElse("")));
                     Optional<YamlNode> nodeRef = d.require("node", "gpu-01");
-                    String node = nodeRef.flatMap(YamlNode::string).orElse("");
-                    List<String> nodeNames = nodes.stream().map(Node::name).toList();
-                    if (nodeRef.isPresent() && !node.isEmpty() && !nodeNames.contains(node)) {
-                        problems.at(nodeRef.get(), "unknown node `" + node + "`", Suggestions.fix(node, nodeNames));
+                    String nodeName = nodeRef.flatMap(YamlNode::string).orElse("");
+                    List<String> nodeNames = List.copyOf(nodes.keySet());
+                    if (nodeRef.isPresent() && !nodeName.isEmpty() && !nodes.containsKey(nodeName)) {
+                        problems.at(
+                                nodeRef.get(), "unknown node `" + nodeName + "`", Suggestions.fix(nodeName, nodeNames));
                     }
+                    Optional<Node> node = Optional.ofNullable(nodes.get(nodeName));
                     OptionalLong context = OptionalLong.empty();
                     Optional<YamlNode> ctx = d.get("context");
                     if (ctx.isPresent() && !ctx.get().string().orElse("").equals("max")) {
@@ -270,8 +266,8 @@ public final class InventoryLoader {
                                 "set `flashAttn: on` or `auto`, or use `cacheTypeV: f16`");
                     }
                     int parallel = (int) d.integer("parallel", 1, 1, 256);
-                    int batch = (int) d.integer("batchSize", DEFAULT_BATCH, 1, 1 << 20);
-                    int ubatch = (int) d.integer("ubatchSize", DEFAULT_UBATCH, 1, 1 << 20);
+                    int batch = (int) d.integer("batchSize", Deployment.DEFAULT_BATCH, 1, 1 << 20);
+                    int ubatch = (int) d.integer("ubatchSize", Deployment.DEFAULT_UBATCH, 1, 1 << 20);
                     if (ubatch > batch) {
                         problems.at(
                                 d.get("ubatchSize").orElse(d.node()),
@@ -289,12 +285,15 @@ public final class InventoryLoader {
                                 "model " + model.get().id() + " has no thinking mode",
                                 "remove `thinking` or set it to false");
                     }
-                    int port = (int) d.integer("port", DEFAULT_PORT, 1, 65535);
+                    int port = (int) d.integer("port", Deployment.DEFAULT_PORT, 1, 65535);
+                    if (model.isEmpty() || quantFile.isEmpty() || node.isEmpty()) {
+                        return null; // each missing part is already a problem with its position
+                    }
                     return new Deployment(
                             name,
-                            model.map(ModelSpec::id).orElse(""),
-                            quant,
-                            node,
+                            model.get(),
+                            quantFile.get(),
+                            node.get(),
                             context,
                             k,
                             v,

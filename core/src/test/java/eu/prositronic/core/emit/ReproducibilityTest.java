@@ -17,7 +17,12 @@ class ReproducibilityTest {
     static OutputTree emit() throws Exception {
         Inventory inv = TestSupport.exampleInventoryLoaded();
         return Compiler.emit(
-                new EmitContext(Planner.plan(inv, TestSupport.catalog()), inv, TestSupport.catalog(), "test"), s -> {});
+                new EmitContext(
+                        Planner.plan(inv, TestSupport.catalog()),
+                        TestSupport.catalog().images(),
+                        inv.file(),
+                        "test"),
+                s -> {});
     }
 
     @Test
@@ -71,9 +76,19 @@ class ReproducibilityTest {
     }
 
     @Test
-    void theFieldReportSettingsReachTheValuesFile() throws Exception {
-        String values = emit().text("values/qwen3-5-27b/q4_k_m/nvidia-rtx4090.yaml");
-        assertThat(values)
+    void aValuesFileIsTheCatalogPageOfItsPathAndTheDeploymentsOwnSettingsAreItsReleaseLayer() throws Exception {
+        OutputTree t = emit();
+        assertThat(t.text("values/qwen3-5-27b/q4_k_m/nvidia-rtx4090.yaml"))
+                .as("the model x quant alone on the RTX 4090 with every setting at its default")
+                .contains("fullnameOverride: qwen3-5-27b-q4-k-m")
+                .contains("cacheTypeK: f16")
+                .contains("port: 8080")
+                .contains("metrics: false")
+                .doesNotContain("enable_thinking");
+        assertThat(t.text("helmfile.yaml.gotmpl"))
+                .contains("- values/qwen3-5-27b/q4_k_m/nvidia-rtx4090.yaml\n      - releases/extract.yaml");
+        String release = t.text("releases/extract.yaml");
+        assertThat(release)
                 .contains("ctxSize: 131072")
                 .contains("flashAttn: \"on\"")
                 .contains("cacheTypeK: q4_0")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import eu.prositronic.TestSupport;
 import eu.prositronic.core.catalog.Hardware;
 import eu.prositronic.core.catalog.ModelSpec;
+import eu.prositronic.core.console.NoFitMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,18 +57,18 @@ class CatalogCoverageTest {
             try {
                 plan = Planner.plan(TestSupport.inventory(yaml), catalog);
             } catch (NoFitException e) {
-                failures.add(hw + ": " + e.getMessage());
+                failures.add(hw + ": " + NoFitMessage.format(e.noFits()));
                 continue;
             }
-            for (Plan.DeploymentPlan d : plan.deployments()) {
+            for (DeploymentPlan d : plan.deployments()) {
                 planned++;
                 Hardware h = catalog.hardware(hw).orElseThrow();
                 String expected = EXPECTED_BACKEND.getOrDefault(hw, h.kind() == Hardware.Kind.CPU ? "cpu" : "cuda13");
-                if (!d.backend().equals(expected)) {
-                    failures.add(hw + " " + d.model() + ": backend " + d.backend() + ", expected " + expected);
+                if (!d.backend().key().equals(expected)) {
+                    failures.add(hw + " " + d.model().id() + ": backend " + d.backend() + ", expected " + expected);
                 }
                 if (d.ctxSize() != 4096) {
-                    failures.add(hw + " " + d.model() + " " + d.quant() + ": context " + d.ctxSize());
+                    failures.add(hw + " " + d.model().id() + " " + d.quant().quant() + ": context " + d.ctxSize());
                 }
             }
         }

@@ -34,12 +34,17 @@ class InventoryLoaderTest {
     void readsEveryKeyOfTheContract() throws Exception {
         Inventory inv = TestSupport.inventory(GOOD);
         assertThat(inv.cluster().containerRuntime()).isEqualTo(ContainerRuntime.K3S);
-        Inventory.Node node = inv.nodes().get(0);
+        Node node = inv.nodes().get(0);
         assertThat(node.ram().value()).isEqualTo(64L << 30);
-        assertThat(node.gpus()).containsExactly(new Inventory.GpuRef("nvidia-rtx3090", 2));
-        Inventory.Deployment d = inv.deployments().get(0);
-        assertThat(d.model()).as("alias resolved to the id").isEqualTo("qwen3-5-4b");
-        assertThat(d.quant()).as("quant in the catalog's spelling").isEqualTo("Q5_K_M");
+        assertThat(node.gpus())
+                .containsExactly(new Node.GpuGroup(
+                        TestSupport.catalog().hardware("nvidia-rtx3090").orElseThrow(), 2));
+        Deployment d = inv.deployments().get(0);
+        assertThat(d.model().id()).as("alias resolved to the id").isEqualTo("qwen3-5-4b");
+        assertThat(d.quant().quant()).as("quant in the catalog's spelling").isEqualTo("Q5_K_M");
+        assertThat(d.node())
+                .as("resolved once: the deployment carries its node")
+                .isSameAs(node);
         assertThat(d.context()).hasValue(32768);
         assertThat(d.cacheTypeK()).isEqualTo(CacheType.Q8_0);
         assertThat(d.flashAttn()).isEqualTo(FlashAttn.ON);

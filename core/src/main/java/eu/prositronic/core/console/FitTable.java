@@ -1,7 +1,8 @@
-package eu.prositronic.core;
+package eu.prositronic.core.console;
 
+import eu.prositronic.core.fit.DeploymentPlan;
 import eu.prositronic.core.fit.Plan;
-import eu.prositronic.core.fit.Plan.DeploymentPlan;
+import eu.prositronic.core.fit.SpeedModel;
 import eu.prositronic.core.units.Bytes;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,24 +18,17 @@ public final class FitTable {
         List<String[]> rows = new ArrayList<>();
         rows.add(head);
         for (DeploymentPlan d : plan.deployments()) {
-            long vram = d.memory().devices().stream()
-                    .filter(x -> x.kind().equals("gpu"))
-                    .mapToLong(Plan.Device::usedBytes)
-                    .sum();
-            long ram = d.memory().devices().stream()
-                    .filter(x -> x.kind().equals("cpu"))
-                    .mapToLong(Plan.Device::usedBytes)
-                    .sum();
+            Bytes vram = d.memory().vramUsed();
             rows.add(new String[] {
                 d.name(),
-                d.node(),
-                d.model(),
-                d.quant(),
-                d.backend(),
+                d.node().name(),
+                d.model().id(),
+                d.quant().quant(),
+                d.backend().key(),
                 String.valueOf(d.ctxSize()),
                 d.gpuLayers() + "/" + d.layers(),
-                vram == 0 ? "-" : Bytes.of(vram).human(),
-                Bytes.of(ram).human(),
+                vram.isZero() ? "-" : vram.human(),
+                d.memory().ramUsed().human(),
                 String.format(Locale.ROOT, "%.0f", d.speed().generationTokensPerSecond())
             });
         }
@@ -55,8 +49,8 @@ public final class FitTable {
             }
             out.add(sb.toString().stripTrailing());
         }
-        out.add(
-                "* estimated generation speed at 4096 tokens of context (roofline); memory is the fit engine's prediction");
+        out.add("* estimated generation speed at " + SpeedModel.QUOTED_DEPTH
+                + " tokens of context (roofline); memory is the fit engine's prediction");
         return out;
     }
 }

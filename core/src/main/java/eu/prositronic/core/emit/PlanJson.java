@@ -1,0 +1,172 @@
+package eu.prositronic.core.emit;
+
+import eu.prositronic.core.fit.DeploymentPlan;
+import eu.prositronic.core.fit.DeviceMemory;
+import eu.prositronic.core.fit.Plan;
+import eu.prositronic.core.fit.SpeedModel;
+import java.util.List;
+
+/**
+ * The shape of {@code plan.json} (see plan.schema.json): the typed plan mapped to bytes and spellings, field for field.
+ * This is the one place where the plan becomes strings; the report's pages read the same mapping.
+ */
+public final class PlanJson {
+    private PlanJson() {}
+
+    public record Document(
+            String $schema,
+            String generator,
+            String cluster,
+            String namespace,
+            String containerRuntime,
+            List<Deployment> deployments,
+            List<Node> nodes) {}
+
+    public record Deployment(
+            String name,
+            String node,
+            String model,
+            String modelName,
+            String quant,
+            String hardware,
+            String backend,
+            String image,
+            String layout,
+            long ctxSize,
+            long ctxPerSlot,
+            long trainedContext,
+            int gpuLayers,
+            int layers,
+            int nCpuMoe,
+            List<Integer> tensorSplit,
+            String flashAttn,
+            String cacheTypeK,
+            String cacheTypeV,
+            int parallel,
+            int batchSize,
+            int ubatchSize,
+            int port,
+            boolean metrics,
+            boolean thinking,
+            boolean mmap,
+            int ctxCheckpoints,
+            long cacheRamBytes,
+            ModelFile modelFile,
+            String valuesFile,
+            List<String> args,
+            Memory memory,
+            Speed speed,
+            List<String> notes) {}
+
+    public record ModelFile(String repo, String file, long sizeBytes, String sha256, String sizeSource) {}
+
+    public record Memory(List<Device> devices, long reserveBytes, long hostReserveBytes, String method) {}
+
+    public record Device(
+            String id,
+            String kind,
+            long capacityBytes,
+            long usedBytes,
+            long weightsBytes,
+            long kvCacheBytes,
+            long recurrentStateBytes,
+            long computeBytes,
+            long overheadBytes) {}
+
+    public record Speed(
+            double generationTokensPerSecond, double promptTokensPerSecond, boolean estimate, String method) {}
+
+    public record Node(String name, List<String> gpus, long ramBytes, List<Share> shares) {}
+
+    public record Share(String deployment, String device, long capacityBytes, long usedBytes) {}
+
+    static final String MEMORY_METHOD = "Prositronic fit engine: llama.cpp's allocations per device"
+            + " (docs/fit-engine.md); GPU and host runtime overheads are estimates";
+
+    public static Document of(Plan plan, String generatorVersion) {
+        return new Document(
+                "./plan.schema.json",
+                "prositronic-maven-plugin " + generatorVersion,
+                plan.cluster().name(),
+                plan.cluster().namespace(),
+                plan.cluster().containerRuntime().key(),
+                plan.deployments().stream().map(PlanJson::of).toList(),
+                plan.nodes().stream().map(PlanJson::of).toList());
+    }
+
+    public static Deployment of(DeploymentPlan p) {
+        var d = p.deployment();
+        var s = p.settings();
+        var q = p.quant();
+        return new Deployment(
+                p.name(),
+                p.node().name(),
+                p.model().id(),
+                p.model().name(),
+                q.quant(),
+                p.hardware(),
+                p.backend().key(),
+                p.image().reference(),
+                p.layoutKind().key(),
+                s.nCtx(),
+                p.ctxPerSlot(),
+                p.model().architecture().contextLength(),
+                p.gpuLayers(),
+                p.layers(),
+                p.nCpuMoe(),
+                p.tensorSplit(),
+                ServerArgs.flashAttn(p),
+                s.cacheTypeK().flag(),
+                s.cacheTypeV().flag(),
+                s.nSeq(),
+                s.nBatch(),
+                s.nUbatch(),
+                d.port(),
+                d.metrics(),
+                d.thinking(),
+                true,
+                s.ctxCheckpoints(),
+                s.cacheRam().value(),
+                new ModelFile(q.repo(), q.file(), q.size().value(), q.sha256().orElse(""), q.source()),
+                p.valuesFile(),
+                ServerArgs.of(p),
+                new Memory(
+                        p.memory().devices().stream().map(PlanJson::of).toList(),
+                        p.memory().gpuReserve().value(),
+                        p.memory().hostReserve().value(),
+                        MEMORY_METHOD),
+                new Speed(
+                        p.speed().generationTokensPerSecond(),
+                        p.speed().promptTokensPerSecond(),
+                        true,
+                        "roofline estimate at " + SpeedModel.QUOTED_DEPTH + " tokens of context"),
+                p.notes());
+    }
+
+    static Device of(DeviceMemory m) {
+        return new Device(
+                m.id(),
+                m.kind().key(),
+                m.capacity().value(),
+                m.used().value(),
+                m.weights().value(),
+                m.kvCache().value(),
+                m.recurrentState().value(),
+                m.compute().value(),
+                m.overhead().value());
+    }
+
+    static Node of(Plan.NodePlan n) {
+        return new Node(
+                n.name(),
+                n.gpus(),
+                n.ram().value(),
+                n.shares().stream()
+                        .map(s -> new Share(
+                                s.deployment(),
+                                s.device(),
+                                s.capacity().value(),
+                                s.used().value()))
+                        .toList());
+    }
+}

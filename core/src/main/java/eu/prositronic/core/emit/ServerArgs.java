@@ -1,0 +1,76 @@
+package eu.prositronic.core.emit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import eu.prositronic.core.fit.DeploymentPlan;
+import eu.prositronic.core.fit.RunSettings;
+import eu.prositronic.core.units.Bytes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one home of llama-server's flags for a plan, in the order the chart's {@code llama-server.args} helper renders
+ * them from the values (without {@code --host}, {@code --port} and the model source, which each deployment target adds
+ * itself). The systemd unit and plan.json use this list as it is; a test renders the chart and compares. Every value is
+ * passed explicitly so that a newer llama-server's defaults cannot change what was planned.
+ */
+public final class ServerArgs {
+    private static final ObjectMapper JSON =
+            new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    private ServerArgs() {}
+
+    public static List<String> of(DeploymentPlan p) {
+        RunSettings s = p.settings();
+        List<String> a = new ArrayList<>();
+        add(a, "--alias", p.model().id());
+        add(a, "--ctx-size", s.nCtx());
+        add(a, "--n-gpu-layers", p.gpuLayers());
+        if (p.nCpuMoe() > 0) {
+            add(a, "--n-cpu-moe", p.nCpuMoe());
+        }
+        if (!p.tensorSplit().isEmpty()) {
+            add(
+                    a,
+                    "--tensor-split",
+                    String.join(
+                            ",", p.tensorSplit().stream().map(String::valueOf).toList()));
+        }
+        add(a, "--flash-attn", flashAttn(p));
+        add(a, "--cache-type-k", s.cacheTypeK().flag());
+        add(a, "--cache-type-v", s.cacheTypeV().flag());
+        add(a, "--parallel", s.nSeq());
+        add(a, "--batch-size", s.nBatch());
+        add(a, "--ubatch-size", s.nUbatch());
+        add(a, "--cache-ram", s.cacheRam().value() / Bytes.MIB);
+        add(a, "--ctx-checkpoints", s.ctxCheckpoints());
+        if (p.deployment().metrics()) {
+            a.add("--metrics");
+        }
+        a.add("--jinja");
+        if (!p.chatTemplateKwargs().isEmpty()) {
+            add(a, "--chat-template-kwargs", compactJson(p.chatTemplateKwargs()));
+        }
+        return List.copyOf(a);
+    }
+
+    /** {@code on} or {@code off}: the plan resolves {@code auto}, so a server's own guess never decides. */
+    public static String flashAttn(DeploymentPlan p) {
+        return p.settings().flashAttn() ? "on" : "off";
+    }
+
+    public static String compactJson(Map<String, Object> map) {
+        try {
+            return JSON.writeValueAsString(map);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void add(List<String> a, String flag, Object value) {
+        a.add(flag);
+        a.add(String.valueOf(value));
+    }
+}

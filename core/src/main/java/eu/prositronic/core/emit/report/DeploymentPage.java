@@ -1,0 +1,213 @@
+package eu.prositronic.core.emit.report;
+
+import eu.prositronic.core.catalog.Hardware;
+import eu.prositronic.core.catalog.LayerKind;
+import eu.prositronic.core.catalog.ModelSpec;
+import eu.prositronic.core.emit.PlanJson;
+import eu.prositronic.core.fit.DeploymentPlan;
+import eu.prositronic.core.fit.DeviceMemory;
+import eu.prositronic.core.fit.SpeedModel;
+import eu.prositronic.core.inventory.Node;
+import eu.prositronic.core.units.Bytes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The page model of {@code report/<deployment>.md}: the deployment as plan.json has it ({@code d}) and every sentence
+ * and figure the page prints, computed here so that the template only places them.
+ */
+record DeploymentPage(
+        PlanJson.Deployment d,
+        ModelInfo model,
+        String hardwareTitle,
+        String fileSize,
+        String sizeSource,
+        String fitSentence,
+        String hardwareParagraph,
+        String vramAvailable,
+        String vramUsed,
+        String ramAvailable,
+        String ramUsed,
+        String context,
+        String perSlot,
+        String flashAttn,
+        String readingFromDisk,
+        String quotedDepth,
+        List<DeviceRow> devices,
+        boolean gpu,
+        String argsLine,
+        String kvSentence,
+        String canRunSentence,
+        String ollamaTag) {
+
+    record ModelInfo(
+            String name,
+            List<String> tags,
+            String parameters,
+            String active,
+            String capabilities,
+            String context,
+            String license,
+            String description) {}
+
+    record DeviceRow(
+            String id,
+            String capacity,
+            String used,
+            String weights,
+            String kv,
+            String rs,
+            String compute,
+            String overhead) {}
+
+    static DeploymentPage of(DeploymentPlan d) {
+        ModelSpec model = d.model();
+        Node node = d.node();
+        boolean gpu = node.hasGpu();
+        PlanJson.Deployment json = PlanJson.of(d);
+        return new DeploymentPage(
+                json,
+                modelInfo(d),
+                gpu
+                        ? (node.gpus().get(0).count() > 1 ? node.gpus().get(0).count() + "× " : "")
+                                + node.primaryGpu().orElseThrow().name()
+                        : "CPU only",
+                gb(d.quant().size()),
+                d.quant().source().startsWith("http")
+                        ? "published size"
+                        : d.quant().source().split(":")[0],
+                fitSentence(d),
+                hardwareParagraph(node),
+                gpu ? d.memory().vramCapacity().human() : "none",
+                gpu ? d.memory().vramUsed().human() : "none",
+                node.ram().human(),
+                d.memory().ramUsed().human(),
+                thousands(d.ctxSize()),
+                thousands(d.ctxPerSlot()),
+                d.settings().flashAttn() ? "Yes" : "No",
+                d.layoutKind() == eu.prositronic.core.fit.LayoutKind.FULL ? "No" : "Yes (memory-mapped weights)",
+                thousands(SpeedModel.QUOTED_DEPTH),
+                d.memory().devices().stream().map(DeploymentPage::row).toList(),
+                gpu,
+                String.join(
+                        " ",
+                        json.args().stream().map(DeploymentPage::shellQuote).toList()),
+                kvSentence(d, model),
+                canRunSentence(d),
+                ollamaTag(model, d.quant().quant()));
+    }
+
+    private static ModelInfo modelInfo(DeploymentPlan d) {
+        ModelSpec model = d.model();
+        ModelSpec.Capabilities caps = model.capabilities();
+        List<String> capabilities = new ArrayList<>();
+        if (caps.thinking()) {
+            capabilities.add("thinking (" + (d.deployment().thinking() ? "on" : "off") + " in this deployment)");
+        }
+        if (caps.toolCalls()) {
+            capabilities.add("tool calls");
+        }
+        if (caps.vision().isPresent()) {
+            capabilities.add(
+                    "vision (separate mmproj file " + caps.vision().get().file() + ", not loaded by this deployment)");
+        }
+        if (caps.languages() > 0) {
+            capabilities.add(caps.languages() + " languages");
+        }
+        return new ModelInfo(
+                model.name(),
+                caps.tags(),
+                billions(model.parametersTotal()),
+                model.parametersActive() != model.parametersTotal() ? billions(model.parametersActive()) : "",
+                capabilities.isEmpty() ? "text generation" : String.join(", ", capabilities),
+                thousands(model.architecture().contextLength()),
+                model.license(),
+                model.description());
+    }
+
+    private static String fitSentence(DeploymentPlan d) {
+        return switch (d.layoutKind()) {
+            case FULL ->
+                "All " + d.layers() + " layers fit on the GPU" + (d.node().gpuCount() > 1 ? "s" : "") + ".";
+            case CPU -> "It runs from system RAM on the CPU.";
+            case MOE_EXPERTS_ON_CPU -> "It fits with the routed experts of " + d.nCpuMoe() + " layers in system RAM.";
+            case PARTIAL ->
+                "Only " + d.gpuLayers() + " of " + d.layers() + " layers fit on the GPU; the rest run on the CPU.";
+        };
+    }
+
+    private static String canRunSentence(DeploymentPlan d) {
+        return switch (d.layoutKind()) {
+            case FULL, CPU -> "Yes, with a context of " + thousands(d.ctxSize()) + " tokens.";
+            case MOE_EXPERTS_ON_CPU, PARTIAL -> "Yes, but not entirely on the GPU: " + fitSentence(d);
+        };
+    }
+
+    private static String hardwareParagraph(Node node) {
+        if (!node.hasGpu()) {
+            return "CPU only: no acceleration; speed is bound by the node's RAM bandwidth and the size by its "
+                    + node.ram().human() + " of RAM.";
+        }
+        Hardware hw = node.primaryGpu().orElseThrow();
+        return hw.name() + ": " + hw.memory().human() + " of memory, "
+                + Math.round(hw.memoryBandwidthBytesPerSecond() / 1e9) + " GB/s, " + hw.fp16Tflops()
+                + " FP16 TFLOPS"
+                + hw.computeCapability().map(cc -> ", compute capability " + cc).orElse("") + ".";
+    }
+
+    private static String kvSentence(DeploymentPlan d, ModelSpec model) {
+        Bytes rs = d.memory().recurrentState();
+        return "Of that, the KV cache takes " + d.memory().kvCache().human()
+                + (!rs.isZero()
+                        ? " (attention layers only: " + model.architecture().countLayers(LayerKind.FULL) + " of "
+                                + model.architecture().blockCount() + " layers) and the recurrent state " + rs.human()
+                                + "."
+                        : ".");
+    }
+
+    private static DeviceRow row(DeviceMemory x) {
+        return new DeviceRow(
+                x.id(),
+                x.capacity().human(),
+                x.used().human(),
+                x.weights().human(),
+                x.kvCache().human(),
+                x.recurrentState().human(),
+                x.compute().human(),
+                x.overhead().human());
+    }
+
+    /**
+     * The Ollama library tag of a model and quantization, in its naming ({@code qwen3.5:4b-q5_k_m}): the catalog alias
+     * with a colon plus the quantization; empty for quantizations the library does not name this way.
+     */
+    static String ollamaTag(ModelSpec model, String quant) {
+        String q = quant.toLowerCase(Locale.ROOT);
+        if (!q.matches("q[2-8]_(k_[sm]|k|0)")) {
+            return "";
+        }
+        return model.aliases().stream()
+                .filter(a -> a.contains(":"))
+                .findFirst()
+                .map(a -> a + "-" + q)
+                .orElse("");
+    }
+
+    /** File sizes as the public catalog pages print them: GiB with the exact bytes. */
+    static String gb(Bytes bytes) {
+        return String.format(Locale.ROOT, "%.2f GiB (%,d bytes)", bytes.gib(), bytes.value());
+    }
+
+    static String billions(long n) {
+        return String.format(Locale.ROOT, "%.2fB", n / 1e9);
+    }
+
+    static String thousands(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+
+    static String shellQuote(String s) {
+        return s.matches("[A-Za-z0-9_./:=,+-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+    }
+}

@@ -1,0 +1,87 @@
+package eu.prositronic.core.fit;
+
+import eu.prositronic.core.catalog.Backend;
+import eu.prositronic.core.catalog.ModelSpec;
+import eu.prositronic.core.catalog.ModelSpec.QuantFile;
+import eu.prositronic.core.inventory.Deployment;
+import eu.prositronic.core.inventory.Node;
+import java.util.List;
+import java.util.SortedMap;
+
+/**
+ * One deployment fitted on its node: everything decided, once. {@code settings} are llama-server's resolved settings
+ * (context, cache types, slots, batches, prompt cache); {@code chatTemplateKwargs} the chat-template switches the
+ * deployment needs (sorted, empty when the model's defaults apply).
+ *
+ * @param layers llama.cpp's {@code -ngl} units: the blocks plus the output layer
+ */
+public record DeploymentPlan(
+        Deployment deployment,
+        Backend backend,
+        ImageRef image,
+        LayoutKind layoutKind,
+        Layout layout,
+        RunSettings settings,
+        int layers,
+        SortedMap<String, Object> chatTemplateKwargs,
+        MemoryPlan memory,
+        SpeedEstimate speed,
+        List<String> notes) {
+
+    public DeploymentPlan {
+        notes = List.copyOf(notes);
+    }
+
+    /** A pinned image: {@code repository:tag}, kept apart so nothing has to split the reference again. */
+    public record ImageRef(String repository, String tag) {
+        public String reference() {
+            return repository + ":" + tag;
+        }
+    }
+
+    public String name() {
+        return deployment.name();
+    }
+
+    public Node node() {
+        return deployment.node();
+    }
+
+    public ModelSpec model() {
+        return deployment.model();
+    }
+
+    public QuantFile quant() {
+        return deployment.quant();
+    }
+
+    public String hardware() {
+        return deployment.node().hardwareSlug();
+    }
+
+    public String valuesFile() {
+        return deployment.valuesFile();
+    }
+
+    public long ctxSize() {
+        return settings.nCtx();
+    }
+
+    /** The context each slot gets: all of it with a unified KV stream, else an equal part. */
+    public long ctxPerSlot() {
+        return settings.kvUnified() ? settings.nCtx() : settings.nCtx() / settings.nSeq();
+    }
+
+    public int gpuLayers() {
+        return layout.gpuLayers();
+    }
+
+    public int nCpuMoe() {
+        return layout.nCpuMoe();
+    }
+
+    /** {@code --tensor-split} as whole numbers, empty for one GPU or none. */
+    public List<Integer> tensorSplit() {
+        return layout.split().stream().map(Double::intValue).toList();
+    }
+}

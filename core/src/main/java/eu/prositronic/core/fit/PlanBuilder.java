@@ -1,0 +1,120 @@
+package eu.prositronic.core.fit;
+
+import eu.prositronic.core.catalog.Backend;
+import eu.prositronic.core.catalog.Catalog;
+import eu.prositronic.core.catalog.ModelSpec;
+import eu.prositronic.core.fit.DeploymentPlan.ImageRef;
+import eu.prositronic.core.inventory.Deployment;
+import eu.prositronic.core.inventory.FlashAttn;
+import eu.prositronic.core.units.Bytes;
+import eu.prositronic.core.units.BytesPerSecond;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/** The plan of one fitted deployment: backend and image, settings, notes, speed and chat-template switches. */
+final class PlanBuilder {
+    private PlanBuilder() {}
+
+    static MemoryModel memoryModel(Deployment d) {
+        return new MemoryModel(
+                d.model().architecture(), WeightModel.of(d.model().architecture(), d.quant()));
+    }
+
+    /** llama-server's settings for a deployment, before the context is chosen. */
+    static RunSettings baseSettings(Deployment d, int onNode) {
+        // Prompt cache: llama-server's 8 GiB default, but never more than 1/16 of the node's RAM per deployment.
+        long cacheRam = Math.min(
+                LlamaCpp.SERVER_DEFAULT_CACHE_RAM.value(),
+                d.node().ram().value() / 16 / onNode / (256 * Bytes.MIB) * 256 * Bytes.MIB);
+        return RunSettings.server(
+                0,
+                d.ubatchSize(),
+                d.batchSize(),
+                d.parallel(),
+                d.cacheTypeK(),
+                d.cacheTypeV(),
+                d.flashAttn() != FlashAttn.OFF, // auto: every backend we ship supports flash attention
+                LlamaCpp.SERVER_DEFAULT_CTX_CHECKPOINTS,
+                Bytes.of(cacheRam));
+    }
+
+    static DeploymentPlan build(Deployment d, Fitter.Fitted f, Catalog catalog) {
+        MemoryModel mm = memoryModel(d);
+        RunSettings s = f.settings();
+        Layout layout = f.layout();
+        Backend backend = BackendSelector.select(d.node().primaryGpu(), d.node().driverVersion());
+        MemoryPlan memory = MemoryPlan.of(f.devices(), LlamaCpp.FIT_TARGET, Planner.HOST_RESERVE);
+        boolean gpu = d.node().hasGpu();
+        long[] read = mm.bytesReadPerToken(s, layout, gpu ? 1 : 0, SpeedModel.QUOTED_DEPTH);
+        BytesPerSecond bandwidth = d.node()
+                .memoryBandwidth()
+                .orElse(BytesPerSecond.of(catalog.cpu().memoryBandwidthBytesPerSecond()));
+        SpeedModel.Estimate speed = SpeedModel.estimate(
+                d.node().primaryGpu().orElse(null),
+                d.node().gpuCount(),
+                bandwidth.value(),
+                d.node().cpuCores(),
+                read[0],
+                read[1],
+                mm.weights().activeParamsPerToken(),
+                gpu && layout.gpuLayers() > 0);
+        return new DeploymentPlan(
+                d,
+                backend,
+                new ImageRef(
+                        catalog.images().repository(),
+                        catalog.images().byBackend().get(backend).tag()),
+                f.kind(),
+                layout,
+                s,
+                mm.allUnits(),
+                chatTemplateKwargs(d),
+                memory,
+                new SpeedEstimate(speed.generation(), speed.prompt(), SpeedModel.QUOTED_DEPTH),
+                notes(d, f, mm));
+    }
+
+    private static List<String> notes(Deployment d, Fitter.Fitted f, MemoryModel mm) {
+        RunSettings s = f.settings();
+        Layout layout = f.layout();
+        List<String> notes = new ArrayList<>();
+        long trained = d.model().architecture().contextLength();
+        if (d.maxContext() && s.nCtx() < LlamaCpp.roundDownContext(trained)) {
+            notes.add("context limited by memory to " + s.nCtx() + " of the trained " + trained + " tokens");
+        }
+        switch (f.kind()) {
+            case MOE_EXPERTS_ON_CPU ->
+                notes.add("the routed experts of the first " + layout.nCpuMoe()
+                        + " layers run on the CPU (--n-cpu-moe): the model does not fit the GPU memory whole");
+            case PARTIAL ->
+                notes.add("only " + layout.gpuLayers() + " of " + mm.allUnits()
+                        + " layers fit on the GPU (-ngl); the rest run on the CPU at RAM bandwidth");
+            case CPU -> notes.add("weights are memory-mapped from the model file (read from disk on first use)");
+            case FULL -> {}
+        }
+        if (d.parallel() > 1) {
+            notes.add("each of the " + d.parallel() + " slots gets " + s.nCtx() / d.parallel() + " tokens of context");
+        }
+        return notes;
+    }
+
+    /**
+     * Thinking on or off through the chat template, only when it differs from the model's default. Boolean toggles
+     * ({@code enable_thinking}) get the boolean; gpt-oss's {@code reasoning_effort} cannot switch reasoning off, so
+     * "off" becomes its lowest level.
+     */
+    static SortedMap<String, Object> chatTemplateKwargs(Deployment d) {
+        SortedMap<String, Object> kwargs = new TreeMap<>();
+        ModelSpec.Capabilities caps = d.model().capabilities();
+        if (caps.thinking() && d.thinking() != caps.thinkingDefaultOn()) {
+            if (caps.thinkingKwarg().equals("reasoning_effort")) {
+                kwargs.put(caps.thinkingKwarg(), d.thinking() ? "medium" : "low");
+            } else {
+                kwargs.put(caps.thinkingKwarg(), d.thinking());
+            }
+        }
+        return kwargs;
+    }
+}

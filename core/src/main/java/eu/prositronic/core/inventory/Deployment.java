@@ -1,0 +1,138 @@
+package eu.prositronic.core.inventory;
+
+import eu.prositronic.core.catalog.ModelSpec;
+import eu.prositronic.core.catalog.ModelSpec.QuantFile;
+import java.util.OptionalLong;
+
+/**
+ * What to run: a catalog model and one of its quantized files on a node, with the llama-server settings asked for.
+ * Resolved once by the inventory loader; an empty {@code context} is {@code context: max}.
+ */
+public record Deployment(
+        String name,
+        ModelSpec model,
+        QuantFile quant,
+        Node node,
+        OptionalLong context,
+        CacheType cacheTypeK,
+        CacheType cacheTypeV,
+        FlashAttn flashAttn,
+        int parallel,
+        int batchSize,
+        int ubatchSize,
+        boolean thinking,
+        int port,
+        boolean metrics) {
+
+    /** llama-server's listening port when the inventory names none. */
+    public static final int DEFAULT_PORT = 8080;
+
+    /** llama-server's defaults for -b and -ub (common/common.h: n_batch 2048, n_ubatch 512). */
+    public static final int DEFAULT_BATCH = 2048;
+
+    public static final int DEFAULT_UBATCH = 512;
+
+    /**
+     * The catalog page's deployment: the model × quant alone with every setting at its default (context max, f16 cache,
+     * flash attention auto, one slot, the model's thinking default), named after the model and quantization.
+     */
+    public static Deployment catalogDefault(ModelSpec model, QuantFile quant, Node node) {
+        return new Deployment(
+                model.id() + "-" + quant.slug().replace('_', '-'),
+                model,
+                quant,
+                node,
+                OptionalLong.empty(),
+                CacheType.F16,
+                CacheType.F16,
+                FlashAttn.AUTO,
+                1,
+                DEFAULT_BATCH,
+                DEFAULT_UBATCH,
+                model.capabilities().thinkingDefaultOn(),
+                DEFAULT_PORT,
+                false);
+    }
+
+    /** {@code context: max}: the largest context that fits, up to the trained maximum. */
+    public boolean maxContext() {
+        return context.isEmpty();
+    }
+
+    /** {@code values/<model>/<quant>/<hardware>.yaml}: the catalog page of this model × quant on this hardware. */
+    public String valuesFile() {
+        return "values/" + model.id() + "/" + quant.slug() + "/" + node.hardwareSlug() + ".yaml";
+    }
+
+    public Deployment withQuant(QuantFile q) {
+        return new Deployment(
+                name,
+                model,
+                q,
+                node,
+                context,
+                cacheTypeK,
+                cacheTypeV,
+                flashAttn,
+                parallel,
+                batchSize,
+                ubatchSize,
+                thinking,
+                port,
+                metrics);
+    }
+
+    public Deployment withContext(OptionalLong ctx) {
+        return new Deployment(
+                name,
+                model,
+                quant,
+                node,
+                ctx,
+                cacheTypeK,
+                cacheTypeV,
+                flashAttn,
+                parallel,
+                batchSize,
+                ubatchSize,
+                thinking,
+                port,
+                metrics);
+    }
+
+    public Deployment withCache(CacheType k, CacheType v) {
+        return new Deployment(
+                name,
+                model,
+                quant,
+                node,
+                context,
+                k,
+                v,
+                flashAttn,
+                parallel,
+                batchSize,
+                ubatchSize,
+                thinking,
+                port,
+                metrics);
+    }
+
+    public Deployment on(Node other) {
+        return new Deployment(
+                name,
+                model,
+                quant,
+                other,
+                context,
+                cacheTypeK,
+                cacheTypeV,
+                flashAttn,
+                parallel,
+                batchSize,
+                ubatchSize,
+                thinking,
+                port,
+                metrics);
+    }
+}

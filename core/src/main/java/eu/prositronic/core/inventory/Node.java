@@ -1,0 +1,76 @@
+package eu.prositronic.core.inventory;
+
+import eu.prositronic.core.catalog.Hardware;
+import eu.prositronic.core.units.Bytes;
+import eu.prositronic.core.units.BytesPerSecond;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * A machine with its GPUs resolved to catalog entries. {@code memoryBandwidth} overrides the catalog's CPU default for
+ * CPU-resident work; {@code driverVersion} (NVIDIA) decides between the CUDA images when known.
+ */
+public record Node(
+        String name,
+        String address,
+        Bytes ram,
+        int cpuCores,
+        Optional<BytesPerSecond> memoryBandwidth,
+        List<GpuGroup> gpus,
+        Optional<String> driverVersion) {
+
+    /** The hardware slug (and catalog id) of nodes without a GPU. */
+    public static final String CPU_HARDWARE = "cpu";
+
+    public Node {
+        gpus = List.copyOf(gpus);
+    }
+
+    /** {@code count} GPUs of one catalog model. */
+    public record GpuGroup(Hardware hardware, int count) {}
+
+    public boolean hasGpu() {
+        return !gpus.isEmpty();
+    }
+
+    /** Every GPU, one entry per device, in the order llama.cpp numbers them. */
+    public List<Hardware> devices() {
+        List<Hardware> all = new ArrayList<>();
+        for (GpuGroup g : gpus) {
+            for (int i = 0; i < g.count(); i++) {
+                all.add(g.hardware());
+            }
+        }
+        return all;
+    }
+
+    public int gpuCount() {
+        return gpus.stream().mapToInt(GpuGroup::count).sum();
+    }
+
+    /** The first GPU's catalog entry: a node runs one vendor's GPUs (the loader checks it). */
+    public Optional<Hardware> primaryGpu() {
+        return gpus.isEmpty() ? Optional.empty() : Optional.of(gpus.get(0).hardware());
+    }
+
+    public Optional<Hardware.Vendor> gpuVendor() {
+        return primaryGpu().map(Hardware::vendor);
+    }
+
+    /** {@code nvidia-rtx3090}, {@code 2x-nvidia-rtx3090} for several, {@code cpu} without GPU. */
+    public String hardwareSlug() {
+        if (gpus.isEmpty()) {
+            return CPU_HARDWARE;
+        }
+        List<String> parts = new ArrayList<>();
+        for (GpuGroup g : gpus) {
+            parts.add(
+                    g.count() > 1
+                            ? g.count() + "x-" + g.hardware().id()
+                            : g.hardware().id());
+        }
+        return String.join("-", parts).toLowerCase(Locale.ROOT);
+    }
+}
