@@ -1,0 +1,92 @@
+package eu.prositronic.core.inventory;
+
+import eu.prositronic.core.catalog.Catalog;
+import eu.prositronic.core.catalog.Hardware;
+import eu.prositronic.core.inventory.Node.GpuGroup;
+import eu.prositronic.core.problem.Suggestions;
+import eu.prositronic.core.units.Bytes;
+import eu.prositronic.core.units.BytesPerSecond;
+import eu.prositronic.core.yaml.YamlMap;
+import eu.prositronic.core.yaml.YamlNode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Reads one entry of {@code nodes:}: its RAM, CPU and GPUs, each GPU resolved to its catalog entry. */
+final class NodeReader {
+    private NodeReader() {}
+
+    /** The keys a node may have (README's input reference). */
+    static final List<String> KEYS = List.of("name", "address", "ram", "cpu", "gpus", "gpuDriver");
+
+    private static final Pattern DRIVER = Pattern.compile("^\\d+(\\.\\d+){1,2}$");
+
+    static Optional<Node> read(YamlNode item, Catalog catalog) {
+        return item.map(KEYS).map(n -> {
+            String name = Labels.required(n, "name", "gpu-01").orElse("node");
+            String address = n.requireString("address", "192.168.1.21").orElse("");
+            Bytes ram = n.require("ram", "64GiB").flatMap(YamlNode::bytes).orElse(Bytes.ZERO);
+            if (!ram.isZero() && ram.value() < Bytes.GIB) {
+                n.node().problems().at(n.get("ram").get(), "less than 1 GiB of RAM", "write the unit, e.g. 64GiB");
+            }
+            int cores = 0;
+            Optional<BytesPerSecond> bandwidth = Optional.empty();
+            Optional<YamlMap> cpu =
+                    n.require("cpu", "{cores: 16}").flatMap(c -> c.map(List.of("cores", "memoryBandwidthGBps")));
+            if (cpu.isPresent()) {
+                cores = (int) cpu.get()
+                        .require("cores", "16")
+                        .flatMap(c -> c.integer(1, 4096))
+                        .orElse(1L)
+                        .longValue();
+                bandwidth = cpu.get()
+                        .get("memoryBandwidthGBps")
+                        .flatMap(b -> b.decimal(1))
+                        .map(BytesPerSecond::ofGBps);
+            }
+            List<GpuGroup> gpus = new ArrayList<>();
+            for (YamlNode g : n.list("gpus")) {
+                g.map(List.of("model", "count")).ifPresent(gm -> {
+                    Optional<YamlNode> modelNode = gm.require("model", "nvidia-rtx3090");
+                    Optional<String> model = modelNode.flatMap(YamlNode::string);
+                    int count = (int) gm.integer("count", 1, 1, 64);
+                    if (model.isPresent()) {
+                        Optional<Hardware> hw =
+                                catalog.hardware(model.get()).filter(h -> h.kind() == Hardware.Kind.GPU);
+                        if (hw.isEmpty()) {
+                            gm.node()
+                                    .problems()
+                                    .at(
+                                            modelNode.get(),
+                                            "unknown GPU `" + model.get() + "`",
+                                            Suggestions.fix(model.get(), catalog.gpuIds())
+                                                    + " (or add hardware/" + model.get()
+                                                    + ".yaml to your catalog folder)");
+                        } else {
+                            gpus.add(new GpuGroup(hw.get(), count));
+                        }
+                    }
+                });
+            }
+            Set<Hardware.Vendor> vendors = new HashSet<>();
+            gpus.forEach(g -> vendors.add(g.hardware().vendor()));
+            if (vendors.size() > 1) {
+                n.node().problems().at(n.node(), "GPUs of two vendors on one node", "run one vendor's GPUs per node");
+            }
+            Optional<String> driver = n.get("gpuDriver").flatMap(YamlNode::string);
+            if (driver.isPresent() && !DRIVER.matcher(driver.get()).matches()) {
+                n.node()
+                        .problems()
+                        .at(
+                                n.get("gpuDriver").get(),
+                                "not a driver version",
+                                "write it as nvidia-smi prints it, e.g. \"580.82.07\"");
+                driver = Optional.empty();
+            }
+            return new Node(name, address, ram, cores, bandwidth, List.copyOf(gpus), driver);
+        });
+    }
+}
