@@ -13,6 +13,8 @@ import java.util.OptionalLong;
  * experts of MoE models go to the CPU first ({@code --n-cpu-moe}), then whole layers ({@code -ngl}); then the largest
  * context that fits (or exactly the one asked for). Like llama.cpp's {@code --fit} (common/fit.cpp), the context is
  * given up down to {@link LlamaCpp#FIT_MIN_CTX} before any layer leaves the GPU.
+ *
+ * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/common/fit.cpp#L373-L457">common/fit.cpp L373-L457</a>
  */
 public final class Fitter {
     private Fitter() {}

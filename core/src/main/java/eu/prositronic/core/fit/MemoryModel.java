@@ -51,7 +51,9 @@ public final class MemoryModel {
         int nGpu = gpuIds.size();
         int units = allUnits();
         int ngl = nGpu == 0 ? 0 : Math.min(layout.gpuLayers(), units);
-        int gpuStart = units - ngl; // i_gpu_start, src/llama-model.cpp load_tensors
+        // i_gpu_start, src/llama-model.cpp load_tensors
+        // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-model.cpp#L1521-L1522
+        int gpuStart = units - ngl;
         long[] w = new long[nGpu + 1];
         long[] kv = new long[nGpu + 1];
         long[] rs = new long[nGpu + 1];
@@ -59,6 +61,7 @@ public final class MemoryModel {
         int host = nGpu;
 
         // The input layer never leaves the host: token_embd is CPU_Mapped (load_tensors, "input layer").
+        // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-model.cpp#L1535-L1537
         w[host] += weights.tokenEmbedding().value();
         for (int il = 0; il < arch.allLayers(); il++) {
             int dev = il < gpuStart ? host : gpuOf(il - gpuStart, ngl, layout.split(), nGpu);
@@ -66,6 +69,7 @@ public final class MemoryModel {
             long experts = weights.blockExperts().get(il).value();
             if (dev != host && il < layout.nCpuMoe()) {
                 // --n-cpu-moe: blk.<il>.ffn_*_exps stay in host memory (common/arg.cpp, override-tensor rule)
+                // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/common/arg.cpp#L2762-L2771
                 w[dev] += block - experts;
                 w[host] += experts;
             } else {
@@ -105,7 +109,9 @@ public final class MemoryModel {
             hostCompute = graphBytesCpuOnly(s);
         } else {
             // With the graph on a GPU, the host keeps the F32 inputs: the KQ mask and the input embeddings
-            // (llm_graph_input_attn / llm_graph_input_embd, src/llama-graph.cpp).
+            // (llm_graph_input_attn_kv / llm_graph_input_embd, src/llama-graph.cpp; 4 bytes per mask cell is a fit to
+            // the logs: the mask tensor itself is F16 under flash attention).
+            // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-graph.cpp#L2362-L2377
             hostCompute = 4L * nKv * tokens + 4L * arch.embeddingLength() * tokens;
             if (holdsLayers[host] && gpuStart > 0) {
                 hostCompute += compute.graphBytes(s, nKv, outDev == host);
@@ -113,6 +119,7 @@ public final class MemoryModel {
         }
         // Output buffer: output_reserve(n_seq_max) holds n_vocab floats per sequence in host memory
         // (llama-context.cpp).
+        // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-context.cpp#L374-L377
         hostCompute += outputBufferBytes(s);
         long hostOverhead = hostRuntime.value() + serverHostCaches(s);
         out.add(new DeviceMemory(
@@ -159,7 +166,12 @@ public final class MemoryModel {
         return read;
     }
 
-    /** Device of the {@code k}-th offloaded unit, splitting units by the cumulative shares (llama_model::load_tensors). */
+    /**
+     * Device of the {@code k}-th offloaded unit, splitting units by the cumulative shares
+     * (llama_model_base::load_tensors).
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-model.cpp#L1488-L1529">src/llama-model.cpp L1488-L1529</a>
+     */
     private static int gpuOf(int k, int ngl, List<Double> split, int nGpu) {
         if (nGpu <= 1 || split.isEmpty()) {
             return 0;
@@ -181,7 +193,11 @@ public final class MemoryModel {
         return compute.graphBytes(s, kvCellsPerStream(s, LayerKind.FULL), true);
     }
 
-    /** The output buffer: {@code output_reserve(n_seq_max)}, n_vocab F32 logits per sequence (llama-context.cpp). */
+    /**
+     * The output buffer: {@code output_reserve(n_seq_max)}, n_vocab F32 logits per sequence (llama-context.cpp).
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-context.cpp#L374-L377">src/llama-context.cpp L374-L377</a>
+     */
     public long outputBufferBytes(RunSettings s) {
         return (long) arch.vocabSize() * LlamaCpp.LOGIT_BYTES * s.nSeq();
     }
@@ -209,13 +225,18 @@ public final class MemoryModel {
         return kvCells(s, kind) / (s.kvUnified() ? 1 : s.nSeq());
     }
 
-    /** Cells of a KV stream times streams: {@code kv_size × n_stream} (src/llama-kv-cache.cpp). */
+    /**
+     * Cells of a KV stream times streams: {@code kv_size × n_stream} (src/llama-kv-cache.cpp).
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-kv-cache.cpp#L233-L234">src/llama-kv-cache.cpp L233-L234</a>
+     */
     public long kvCells(RunSettings s, LayerKind kind) {
         long streams = s.kvUnified() ? 1 : s.nSeq();
         long perStream = s.kvUnified() ? s.nCtx() : LlamaCpp.padContext(s.nCtx() / s.nSeq());
         if (kind == LayerKind.SLIDING) {
             // SWA cache: min(size_base, GGML_PAD(n_swa * (unified ? n_seq_max : 1) + n_ubatch, 256))
             // (src/llama-kv-cache-iswa.cpp)
+            // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-kv-cache-iswa.cpp#L73-L73
             long swa = LlamaCpp.padContext(
                     (long) arch.attention().slidingWindow() * (s.kvUnified() ? s.nSeq() : 1) + s.nUbatch());
             perStream = Math.min(perStream, swa);
@@ -227,7 +248,11 @@ public final class MemoryModel {
     public long kvBytesOfLayer(int il, RunSettings s) {
         LayerKind kind = arch.layerKind(il);
         if (kind == LayerKind.RECURRENT) {
-            return 0; // filter_attn = !is_recr(il): recurrent layers have no KV (src/llama-model.cpp create_memory)
+            // filter_attn = !is_recr(il): recurrent layers have no KV (src/llama-model.cpp create_memory). For qwen35
+            // the filter is il < n_layer() && !is_recr(il), so MTP/NextN layers get none in the main context either;
+            // this method still counts them (an over-count for GGUFs with NextN layers when MTP drafting is off).
+            // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-model.cpp#L2576-L2582
+            return 0;
         }
         long cells = kvCells(s, kind);
         var a = arch.attention();
@@ -250,6 +275,9 @@ public final class MemoryModel {
      * Recurrent state of one layer: r = [n_embd_r, mem_size] and s = [n_embd_s, mem_size], both F32, with n_embd_r =
      * (d_conv-1)(d_inner + 2 n_group d_state) and n_embd_s = d_state d_inner (src/llama-hparams.cpp), mem_size =
      * max(1, n_seq_max) × (1 + n_rs_seq) (src/llama-memory-recurrent.cpp).
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-hparams.cpp#L208-L258">src/llama-hparams.cpp L208-L258</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-memory-recurrent.cpp#L101-L103">src/llama-memory-recurrent.cpp L101-L103</a>
      */
     public long recurrentBytesOfLayer(int il, RunSettings s) {
         if (arch.layerKind(il) != LayerKind.RECURRENT || arch.ssm().isEmpty()) {
@@ -277,6 +305,8 @@ public final class MemoryModel {
      * Host memory llama-server keeps for its prompt cache ({@code --cache-ram}) and context checkpoints ({@code
      * --ctx-checkpoints} per slot; for hybrid models a checkpoint holds the sequence's recurrent state, for SWA models
      * its window of KV), counted at their limits (tools/server/server-context.cpp).
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/tools/server/server-context.cpp#L1351-L1370">tools/server/server-context.cpp L1351-L1370</a>
      */
     long serverHostCaches(RunSettings s) {
         long perCheckpoint = recurrentBytesPerSequence();

@@ -10,6 +10,7 @@ import java.util.List;
  *
  * @param gpuReserve the margin kept free on every GPU when fitting (llama.cpp's {@code --fit-target})
  * @param hostReserve the node RAM left to the operating system when fitting
+ * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/common/common.h#L480-L481">common/common.h L480-L481</a>
  */
 public record MemoryPlan(List<DeviceMemory> gpus, DeviceMemory host, Bytes gpuReserve, Bytes hostReserve) {
 

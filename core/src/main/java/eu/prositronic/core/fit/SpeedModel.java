@@ -34,8 +34,14 @@ public final class SpeedModel {
     static final double GPU_PROMPT_EFFICIENCY = 2.0;
 
     /**
-     * Pre-Volta NVIDIA cards have no tensor cores and a crippled FP16 rate; llama.cpp multiplies in FP32 (and int8 dp4a)
-     * there: half the FP32 peak (estimate).
+     * Pre-Volta NVIDIA cards have no tensor cores: half the FP32 peak (estimate). At the pin llama.cpp's cuBLAS path
+     * computes in F16 only where {@code fast_fp16_hardware_available(cc)} (NVIDIA cc ≥ 6.0 except 6.1), so cc 6.1
+     * (GTX 10xx, P40) and Maxwell multiply in FP32 while the P100 (cc 6.0) uses F16; int8 dp4a needs cc ≥ 6.1, so
+     * Maxwell has none.
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/src/ggml-cuda/ggml-cuda.cu#L1622-L1628">ggml/src/ggml-cuda/ggml-cuda.cu L1622-L1628</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/src/ggml-cuda/common.cuh#L320-L323">ggml/src/ggml-cuda/common.cuh L320-L323</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/src/ggml-cuda/common.cuh#L51-L51">ggml/src/ggml-cuda/common.cuh L51</a>
      */
     static final double PRE_VOLTA_PROMPT_EFFICIENCY = 0.5;
 

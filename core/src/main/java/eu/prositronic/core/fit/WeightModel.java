@@ -15,6 +15,8 @@ import java.util.List;
  * src/llama-model.cpp load_tensors; the file's bytes are spread over the blocks in proportion to their parameters after
  * the embedding and output are taken out at the types of {@link QuantMix}. The blocks' bytes therefore add up to the
  * published file size exactly; the split between blocks is computed, not read from a tensor table.
+ *
+ * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-model.cpp#L1561-L1564">src/llama-model.cpp L1561-L1564</a>
  */
 public record WeightModel(
         Bytes tokenEmbedding,
@@ -26,9 +28,14 @@ public record WeightModel(
 
     /**
      * Base types whose matmul weights the CPU backend repacks at load into an interleaved copy in anonymous memory
-     * ({@code CPU_REPACK} buffer, ggml/src/ggml-cpu/repack.cpp, x86 with AVX2 and ARM): measured with llama.cpp v0.5.0
-     * here, Q4_0, Q4_K and IQ4_NL are repacked (a second copy of the CPU-resident weights), Q3_K, Q5_K, Q6_K, Q8_0 and
-     * F16 are not.
+     * ({@code CPU_REPACK} buffer, ggml/src/ggml-cpu/repack.cpp): measured with llama.cpp v0.5.0 on x86 with AVX2, Q4_0,
+     * Q4_K and IQ4_NL are repacked (a second copy of the CPU-resident weights), Q3_K, Q5_K, Q6_K, Q8_0 and F16 are not.
+     *
+     * <p>Known gap: this is the x86 AVX2 list only. At the pin {@code ggml_repack_get_optimal_repack_type} also repacks
+     * MXFP4 (AVX2) and Q2_K (AVX-512), and on ARM NEON also Q5_K, Q6_K, Q8_0 and Q1_0; repacking further needs the row
+     * count to be a multiple of the interleave (4 or 8). Those host copies are not counted.
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/src/ggml-cpu/repack.cpp#L4925-L5140">ggml/src/ggml-cpu/repack.cpp L4925-L5140</a>
      */
     static final java.util.Set<GgmlType> REPACKED_ON_CPU =
             java.util.Set.of(GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.IQ4_NL);
@@ -50,6 +57,7 @@ public record WeightModel(
         Bytes tokenEmbd = Bytes.of(
                 Math.round(embdParams * QuantMix.tokenEmbeddingBitsPerWeight(q.quant(), a.tiedEmbeddings()) / 8));
         // Tied models load token_embd a second time as the output (TENSOR_DUPLICATED, src/llama-model-loader.cpp).
+        // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-model-loader.cpp#L1370-L1389
         Bytes output = a.tiedEmbeddings()
                 ? tokenEmbd
                 : Bytes.of(Math.round(embdParams * QuantMix.outputBitsPerWeight(q.quant()) / 8));
@@ -105,8 +113,9 @@ public record WeightModel(
         long p = 2 * e; // attn_norm + ffn (post-attention) norm
         LayerKind kind = a.layerKind(il);
         if (kind == LayerKind.RECURRENT && a.ssm().isPresent()) {
-            // Gated DeltaNet (src/llama-model.cpp, LLM_ARCH_QWEN35): in_proj_qkv, in_proj_z, in_proj_ba (beta, alpha),
-            // conv1d, dt_bias, A_log, norm, out_proj.
+            // Gated DeltaNet (src/models/qwen35.cpp load_arch_tensors): in_proj_qkv, in_proj_z, in_proj_ba (beta,
+            // alpha), conv1d, dt_bias, A_log, norm, out_proj.
+            // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/qwen35.cpp#L75-L85
             Architecture.Ssm s = a.ssm().get();
             long keyDim = (long) s.stateSize() * s.groupCount();
             long valueDim = s.innerSize();
@@ -139,7 +148,9 @@ public record WeightModel(
             p += 3L * e * a.feedForwardLength();
         }
         if (il >= a.blockCount()) {
-            p += 2L * e * e + 2 * e; // MTP/NextN: eh_proj and its norms (src/models/qwen35.cpp)
+            // MTP/NextN: eh_proj and its norms (src/models/qwen35.cpp)
+            // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/qwen35.cpp#L110-L115
+            p += 2L * e * e + 2 * e;
         }
         return new long[] {p, routed};
     }

@@ -5,7 +5,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-/** KV cache element types llama-server accepts ({@code kv_cache_types} in common/arg.cpp), each a ggml type. */
+/**
+ * KV cache element types llama-server accepts ({@code kv_cache_types} in common/arg.cpp), each a ggml type.
+ *
+ * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/common/arg.cpp#L304-L314">common/arg.cpp L304-L314</a>
+ */
 public enum CacheType {
     F16(GgmlType.F16),
     BF16(GgmlType.BF16),

@@ -27,7 +27,11 @@ public record Deployment(
     /** llama-server's listening port when the inventory names none. */
     public static final int DEFAULT_PORT = 8080;
 
-    /** llama-server's defaults for -b and -ub (common/common.h: n_batch 2048, n_ubatch 512). */
+    /**
+     * llama-server's defaults for -b and -ub (common/common.h: n_batch 2048, n_ubatch 512).
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/common/common.h#L451-L452">common/common.h L451-L452</a>
+     */
     public static final int DEFAULT_BATCH = 2048;
 
     public static final int DEFAULT_UBATCH = 512;

@@ -99,6 +99,8 @@ final class DeploymentReader {
                     .flatMap(f -> f.oneOf(FlashAttn.flags()))
                     .map(f -> FlashAttn.valueOf(f.toUpperCase(Locale.ROOT)))
                     .orElse(FlashAttn.AUTO);
+            // llama_init_from_model: a quantized V cache with flash attention off is an error (auto turns it on)
+            // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-context.cpp#L3781-L3790
             if (v.quantized() && fa == FlashAttn.OFF) {
                 problems.at(
                         d.get("cacheTypeV").get(),
@@ -108,6 +110,8 @@ final class DeploymentReader {
             int parallel = (int) d.integer("parallel", 1, 1, 256);
             int batch = (int) d.integer("batchSize", Deployment.DEFAULT_BATCH, 1, 1 << 20);
             int ubatch = (int) d.integer("ubatchSize", Deployment.DEFAULT_UBATCH, 1, 1 << 20);
+            // the llama_context ctor clamps n_ubatch to n_batch
+            // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-context.cpp#L248-L248
             if (ubatch > batch) {
                 problems.at(
                         d.get("ubatchSize").orElse(d.node()),

@@ -24,7 +24,13 @@ import java.util.Set;
  * bad value and a suggested fix; nothing is returned unless the whole file is valid.
  */
 public final class InventoryLoader {
-    /** The smallest context worth serving; llama.cpp's --fit uses 4096 as its floor (common/fit.cpp). */
+    /**
+     * The smallest context worth serving. (llama.cpp's --fit floor is higher: 4096, the {@code --fit-ctx} default in
+     * common/common.h, which common/fit.cpp applies per KV stream.)
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/common/common.h#L478-L478">common/common.h L478</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/common/fit.cpp#L266-L268">common/fit.cpp L266-L268</a>
+     */
     public static final long MIN_CONTEXT = 256;
 
     private InventoryLoader() {}

@@ -4,7 +4,10 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A size in bytes. Sizes are never bare longs in the core, so a MiB can never be mistaken for a byte. */
+/**
+ * A size in bytes. Every size in the plan and its {@code MemoryPlan} is a {@code Bytes}, so a MiB can never be
+ * mistaken for a byte there; the fit engine's internal arithmetic (MemoryModel) still uses longs.
+ */
 public record Bytes(long value) implements Comparable<Bytes> {
     public static final Bytes ZERO = new Bytes(0);
     public static final long KIB = 1024L;
