@@ -69,7 +69,7 @@ public class CompileMojo extends AbstractMojo {
             FitTable.lines(result.plan()).forEach(getLog()::info);
         } catch (ProsiException e) {
             // the message says what and where and how to fix it; a stack trace would only hide it
-            throw new MojoFailureException(e.getMessage());
+            throw new MojoFailureException(e.message(PropertyNames.SPELLINGS));
         }
     }
 }

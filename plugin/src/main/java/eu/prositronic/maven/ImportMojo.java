@@ -46,7 +46,7 @@ public class ImportMojo extends AbstractMojo {
                     + " bytes" + (imported.requests() > 0 ? ", " + imported.requests() + " range requests" : "")
                     + ") as model `" + imported.id() + "` into " + written);
         } catch (ProsiException e) {
-            throw new MojoFailureException(e.getMessage());
+            throw new MojoFailureException(e.message(PropertyNames.SPELLINGS));
         }
     }
 }

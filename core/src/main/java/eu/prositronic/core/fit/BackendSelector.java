@@ -1,41 +1,76 @@
 package eu.prositronic.core.fit;
 
 import eu.prositronic.core.catalog.Backend;
+import eu.prositronic.core.catalog.CatalogLoader;
+import eu.prositronic.core.catalog.ComputeCapability;
+import eu.prositronic.core.catalog.DriverVersion;
 import eu.prositronic.core.catalog.Hardware;
+import eu.prositronic.core.catalog.Images;
+import eu.prositronic.core.problem.ProsiException;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Chooses the llama.cpp build for a node's GPU. CUDA 13 dropped compute capability below 7.5 and needs driver 580.65.06
- * or newer (CUDA toolkit release notes, table 3); older cards or drivers get the CUDA 12 image. ROCm images cover the
- * gfx targets of ROCm's support matrix; other AMD cards run the Vulkan build.
+ * Chooses the llama.cpp build for a node's GPU. The NVIDIA floors (driver, compute capability) live in the catalog's
+ * {@code images.yaml} only: CUDA 13 when the GPU's compute capability and the node's driver (when known) reach the
+ * CUDA 13 image's floors, else the CUDA 12 image. ROCm images cover the gfx targets of ROCm's support matrix; other AMD
+ * cards run the Vulkan build.
  */
 public final class BackendSelector {
     private BackendSelector() {}
 
-    static final int CUDA13_MIN_COMPUTE_CAPABILITY = 75;
-    static final int CUDA13_MIN_DRIVER_MAJOR = 580;
     /** gfx targets of the ROCm 7 support matrix that llama.cpp's server-rocm image is built for. */
     static final Set<String> ROCM_TARGETS =
             Set.of("gfx908", "gfx90a", "gfx942", "gfx950", "gfx1030", "gfx1100", "gfx1101", "gfx1200", "gfx1201");
 
-    public static Backend select(Optional<Hardware> gpu, Optional<String> driverVersion) {
+    /**
+     * The backend for a node whose first GPU is {@code gpu} (empty: CPU-only) and whose NVIDIA driver is {@code
+     * driver} (empty: unknown, assumed new enough).
+     */
+    public static Backend select(Optional<Hardware> gpu, Optional<DriverVersion> driver, Images images) {
         if (gpu.isEmpty()) {
             return Backend.CPU;
         }
         Hardware h = gpu.get();
         return switch (h.vendor()) {
             case NVIDIA -> {
-                if (h.computeCapabilityValue() < CUDA13_MIN_COMPUTE_CAPABILITY) {
-                    yield Backend.CUDA12;
+                // an unreadable compute capability counts as unknown: below any floor
+                Optional<ComputeCapability> cc = h.computeCapability()
+                        .filter(s -> ComputeCapability.PATTERN.matcher(s).matches())
+                        .map(ComputeCapability::parse);
+                if (images.image(Backend.CUDA13).runsOn(cc, driver)) {
+                    yield Backend.CUDA13;
                 }
-                boolean oldDriver = driverVersion
-                        .map(v -> Integer.parseInt(v.split("\\.")[0]) < CUDA13_MIN_DRIVER_MAJOR)
-                        .orElse(false);
-                yield oldDriver ? Backend.CUDA12 : Backend.CUDA13;
+                // Below CUDA 12's floors too the node cannot run either image; its preflight says so (a later issue
+                // makes the plan say so).
+                yield Backend.CUDA12;
             }
             case AMD -> h.gfxTarget().filter(ROCM_TARGETS::contains).isPresent() ? Backend.ROCM : Backend.VULKAN;
             case CPU -> Backend.CPU;
         };
+    }
+
+    /**
+     * The former signature, with the floors of the embedded catalog's {@code images.yaml}; a user's images.yaml is
+     * not seen here.
+     *
+     * @deprecated pass the catalog's {@link Images} and a parsed {@link DriverVersion}: {@link #select(Optional,
+     *     Optional, Images)}
+     */
+    @Deprecated
+    public static Backend select(Optional<Hardware> gpu, Optional<String> driverVersion) {
+        return select(gpu, driverVersion.map(DriverVersion::parse), EmbeddedImages.IMAGES);
+    }
+
+    private static final class EmbeddedImages {
+        static final Images IMAGES = load();
+
+        private static Images load() {
+            try {
+                return CatalogLoader.load(Optional.empty()).images();
+            } catch (ProsiException e) {
+                throw new IllegalStateException("the embedded catalog does not load: " + e.getMessage(), e);
+            }
+        }
     }
 }

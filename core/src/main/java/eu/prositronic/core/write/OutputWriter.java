@@ -31,6 +31,12 @@ public final class OutputWriter {
 
     private OutputWriter() {}
 
+    /**
+     * Writes the tree into {@code outDir}.
+     *
+     * @throws ForeignFilesException when a file in the way is not Prositronic's; nothing is written then
+     * @throws ProsiException when the folder cannot be written
+     */
     public static Summary write(OutputTree tree, Path outDir) throws ProsiException {
         try {
             TreeSet<String> previous = readManifest(outDir);
@@ -89,7 +95,7 @@ public final class OutputWriter {
 
     /** A file in the way that the previous run did not write is the user's: stop rather than overwrite it. */
     private static void refuseForeignFiles(OutputTree tree, Path outDir, TreeSet<String> previous)
-            throws ProsiException, IOException {
+            throws ForeignFilesException, IOException {
         List<String> foreign = new ArrayList<>();
         for (String path : tree.files().keySet()) {
             Path p = outDir.resolve(path);
@@ -100,10 +106,7 @@ public final class OutputWriter {
             }
         }
         if (!foreign.isEmpty()) {
-            throw new ProsiException("the output folder " + outDir + " holds files Prositronic did not write: "
-                    + String.join(", ", foreign.subList(0, Math.min(5, foreign.size())))
-                    + (foreign.size() > 5 ? " and " + (foreign.size() - 5) + " more" : "")
-                    + "; move them away or set <outputDirectory> (-Dprositronic.outputDirectory) to an empty folder");
+            throw new ForeignFilesException(outDir, foreign);
         }
     }
 

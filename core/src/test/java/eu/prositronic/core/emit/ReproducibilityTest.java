@@ -10,8 +10,18 @@ import eu.prositronic.TestSupport;
 import eu.prositronic.core.Compiler;
 import eu.prositronic.core.fit.Planner;
 import eu.prositronic.core.inventory.Inventory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ReproducibilityTest {
     static OutputTree emit() throws Exception {
@@ -33,6 +43,67 @@ class ReproducibilityTest {
         a.files()
                 .forEach((path, bytes) ->
                         assertThat(b.files().get(path)).as(path).isEqualTo(bytes));
+    }
+
+    /**
+     * Two separate JVMs, in different working folders, with different locales, time zones and default charsets (a
+     * Turkish locale lower-cases `I` to a dotless `ı` and writes decimal commas), write byte-identical trees.
+     */
+    @Test
+    void twoProcessesWithDifferentLocalesTimeZonesAndFoldersWriteTheSameBytes(@TempDir Path tmp) throws Exception {
+        Path a = compileInAnotherProcess(
+                tmp.resolve("a"),
+                Map.of("LANG", "C.UTF-8", "LC_ALL", "C.UTF-8", "TZ", "UTC"),
+                List.of("-Duser.language=en", "-Duser.country=US", "-Duser.timezone=UTC", "-Dfile.encoding=UTF-8"));
+        Path b = compileInAnotherProcess(
+                tmp.resolve("b"),
+                Map.of("LANG", "tr_TR.ISO-8859-9", "LC_ALL", "tr_TR.ISO-8859-9", "TZ", "Pacific/Kiritimati"),
+                List.of(
+                        "-Duser.language=tr",
+                        "-Duser.country=TR",
+                        "-Duser.timezone=Pacific/Kiritimati",
+                        "-Dfile.encoding=ISO-8859-9"));
+        Map<String, byte[]> treeA = tree(a);
+        Map<String, byte[]> treeB = tree(b);
+        assertThat(treeA).as("the example wrote files").containsKey("plan.json");
+        assertThat(treeB.keySet()).isEqualTo(treeA.keySet());
+        treeA.forEach((path, bytes) -> {
+            assertThat(new String(treeB.get(path), StandardCharsets.UTF_8))
+                    .as(path)
+                    .isEqualTo(new String(bytes, StandardCharsets.UTF_8));
+            assertThat(treeB.get(path)).as(path).isEqualTo(bytes);
+        });
+    }
+
+    /** Runs {@link CompileInAnotherProcess} in {@code dir}/work, writing {@code dir}/out. */
+    static Path compileInAnotherProcess(Path dir, Map<String, String> env, List<String> jvmArgs) throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Path out = dir.resolve("out");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmArgs);
+        command.add("-Dprositronic.repoRoot=" + TestSupport.repoRoot());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(CompileInAnotherProcess.class.getName());
+        command.add(out.toAbsolutePath().toString());
+        ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        byte[] log = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the process ends").isTrue();
+        assertThat(p.exitValue()).as(new String(log, StandardCharsets.UTF_8)).isZero();
+        return out;
+    }
+
+    static Map<String, byte[]> tree(Path root) throws IOException {
+        Map<String, byte[]> files = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                files.put(root.relativize(f).toString().replace('\\', '/'), Files.readAllBytes(f));
+            }
+        }
+        return files;
     }
 
     @Test

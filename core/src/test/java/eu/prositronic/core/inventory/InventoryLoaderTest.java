@@ -61,9 +61,8 @@ class InventoryLoaderTest {
         List<Problem> problems = problems(yaml);
         assertThat(problems).hasSize(1);
         assertThat(problems.get(0).format())
-                .isEqualTo("inventory.yaml:7:20: nodes[0].gpus[0].model: unknown GPU `nvidia-rtx-3090` (found"
-                        + " `nvidia-rtx-3090`); perhaps you meant `nvidia-rtx3090` (or add"
-                        + " hardware/nvidia-rtx-3090.yaml to your catalog folder)");
+                .isEqualTo("inventory.yaml:7:20: nodes[0].gpus[0].model: unknown GPU `nvidia-rtx-3090`; perhaps you"
+                        + " meant `nvidia-rtx3090` (or add hardware/nvidia-rtx-3090.yaml to your catalog folder)");
     }
 
     @Test

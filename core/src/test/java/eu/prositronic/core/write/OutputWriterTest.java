@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import eu.prositronic.core.emit.OutputTree;
-import eu.prositronic.core.problem.ProsiException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -47,9 +46,15 @@ class OutputWriterTest {
         Files.createDirectories(out);
         Files.writeString(out.resolve("plan.json"), "mine");
         assertThatThrownBy(() -> OutputWriter.write(tree("plan.json", "{}", "x.yaml", "x"), out))
-                .isInstanceOf(ProsiException.class)
+                .isInstanceOfSatisfying(ForeignFilesException.class, e -> {
+                    assertThat(e.files()).containsExactly("plan.json");
+                    assertThat(e.outputDirectory()).isEqualTo(out);
+                    assertThat(e.message(s -> "<" + s.name() + ">"))
+                            .endsWith("set <OUTPUT_DIRECTORY> to an empty folder");
+                })
                 .hasMessageContaining("holds files Prositronic did not write: plan.json")
-                .hasMessageContaining("-Dprositronic.outputDirectory");
+                .hasMessageContaining("set the output directory setting to an empty folder")
+                .hasMessageNotContaining("-Dprositronic");
         assertThat(out.resolve("plan.json")).hasContent("mine");
         assertThat(out.resolve("x.yaml")).as("nothing half-written").doesNotExist();
     }

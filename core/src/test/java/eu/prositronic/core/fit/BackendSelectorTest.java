@@ -1,0 +1,84 @@
+package eu.prositronic.core.fit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import eu.prositronic.TestSupport;
+import eu.prositronic.core.catalog.Backend;
+import eu.prositronic.core.catalog.DriverVersion;
+import eu.prositronic.core.catalog.Hardware;
+import eu.prositronic.core.catalog.Images;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class BackendSelectorTest {
+    static final Images IMAGES = TestSupport.catalog().images();
+
+    static Optional<Hardware> gpu(String id) {
+        return TestSupport.catalog().hardware(id);
+    }
+
+    static Optional<DriverVersion> driver(String v) {
+        return Optional.of(DriverVersion.parse(v));
+    }
+
+    @Test
+    void aDriverOfTheRightMajorBelowTheCuda13FloorGetsCuda12() {
+        assertThat(BackendSelector.select(gpu("nvidia-rtx3090"), driver("580.10.02"), IMAGES))
+                .isEqualTo(Backend.CUDA12);
+    }
+
+    @Test
+    void theCuda13DriverFloorItselfGetsCuda13() {
+        assertThat(BackendSelector.select(gpu("nvidia-rtx3090"), driver("580.65.06"), IMAGES))
+                .isEqualTo(Backend.CUDA13);
+        assertThat(BackendSelector.select(gpu("nvidia-rtx3090"), driver("580.65.6"), IMAGES))
+                .isEqualTo(Backend.CUDA13);
+    }
+
+    @Test
+    void anUnknownDriverIsAssumedNewEnough() {
+        assertThat(BackendSelector.select(gpu("nvidia-rtx3090"), Optional.empty(), IMAGES))
+                .isEqualTo(Backend.CUDA13);
+    }
+
+    @Test
+    void aPascalCardGetsCuda12WhateverTheDriver() {
+        assertThat(gpu("nvidia-gtx1080ti").orElseThrow().computeCapability()).contains("6.1");
+        assertThat(BackendSelector.select(gpu("nvidia-gtx1080ti"), driver("590.44.01"), IMAGES))
+                .isEqualTo(Backend.CUDA12);
+        assertThat(BackendSelector.select(gpu("nvidia-gtx1080ti"), Optional.empty(), IMAGES))
+                .isEqualTo(Backend.CUDA12);
+    }
+
+    @Test
+    void theFloorsComeFromImagesYamlNotFromCode() {
+        Map<Backend, Images.Image> byBackend = new EnumMap<>(IMAGES.byBackend());
+        byBackend.put(Backend.CUDA13, new Images.Image("server-cuda13-b1", Optional.of("590.1"), Optional.of("9.0")));
+        Images stricter = new Images(IMAGES.repository(), IMAGES.build(), IMAGES.source(), byBackend);
+        assertThat(BackendSelector.select(gpu("nvidia-rtx3090"), driver("580.65.06"), stricter))
+                .as("CC 8.6 is below a floor of 9.0")
+                .isEqualTo(Backend.CUDA12);
+        assertThat(BackendSelector.select(gpu("nvidia-h100-80gb"), driver("580.65.06"), stricter))
+                .as("driver below a floor of 590.1")
+                .isEqualTo(Backend.CUDA12);
+        assertThat(BackendSelector.select(gpu("nvidia-h100-80gb"), driver("590.1.0"), stricter))
+                .isEqualTo(Backend.CUDA13);
+    }
+
+    @Test
+    void otherVendorsAndCpu() {
+        assertThat(BackendSelector.select(gpu("amd-rx7900xtx"), Optional.empty(), IMAGES))
+                .isEqualTo(Backend.ROCM);
+        assertThat(BackendSelector.select(Optional.empty(), Optional.empty(), IMAGES))
+                .isEqualTo(Backend.CPU);
+    }
+
+    @Test
+    void theFloorsInImagesYamlAreTheDocumentedOnes() {
+        assertThat(IMAGES.minDriver(Backend.CUDA13)).contains(DriverVersion.parse("580.65.06"));
+        assertThat(IMAGES.image(Backend.CUDA13).minComputeCapability()).contains("7.5");
+        assertThat(IMAGES.minDriver(Backend.CUDA12)).contains(DriverVersion.parse("525.60.13"));
+    }
+}
