@@ -18,6 +18,7 @@ import eu.prositronic.core.fit.Planner;
 import eu.prositronic.core.inventory.Inventory;
 import eu.prositronic.core.inventory.InventoryLoader;
 import eu.prositronic.core.problem.ProsiException;
+import eu.prositronic.core.problem.Setting;
 import eu.prositronic.core.write.OutputWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -82,8 +83,8 @@ public final class Compiler {
         try {
             return Files.readString(inventory, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new ProsiException("the inventory " + inventory + " does not exist; create it (see the README's input"
-                    + " reference) or point <inventory> (-Dprositronic.inventory) at yours");
+            throw new ProsiException(s -> "the inventory " + inventory + " does not exist; create it (see the README's"
+                    + " input reference) or point " + s.of(Setting.INVENTORY) + " at yours");
         } catch (IOException e) {
             throw new ProsiException("cannot read the inventory " + inventory + ": " + e.getMessage(), e);
         }

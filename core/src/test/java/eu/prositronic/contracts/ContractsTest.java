@@ -10,6 +10,7 @@ import eu.prositronic.core.catalog.Backend;
 import eu.prositronic.core.catalog.Hardware;
 import eu.prositronic.core.inventory.CacheType;
 import eu.prositronic.core.inventory.ContainerRuntime;
+import eu.prositronic.core.inventory.Deployment;
 import eu.prositronic.core.inventory.FlashAttn;
 import eu.prositronic.core.inventory.Inventory;
 import eu.prositronic.core.problem.InvalidInputException;
@@ -187,7 +188,7 @@ class ContractsTest {
 
     @Test
     void theChartDefaultsAreTheInventoryDefaults() throws Exception {
-        Inventory.Deployment d = minimalDeployment();
+        Deployment d = minimalDeployment();
         Map<String, Object> server = cast(
                 (Map<?, ?>) yamlMap(read("charts/llama-server/values.yaml")).get("server"));
         assertThat(server.get("port")).as("server.port").isEqualTo(d.port());
@@ -207,7 +208,7 @@ class ContractsTest {
     }
 
     /** The loader's defaults, as a user sees them: a deployment that sets none of the optional keys. */
-    static Inventory.Deployment minimalDeployment() throws Exception {
+    static Deployment minimalDeployment() throws Exception {
         Inventory inv = TestSupport.inventory(String.join(
                 "\n",
                 "cluster: {name: homelab, namespace: llm}",

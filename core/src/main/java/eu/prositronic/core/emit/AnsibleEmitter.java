@@ -4,15 +4,18 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import eu.prositronic.core.catalog.Backend;
+import eu.prositronic.core.catalog.DriverVersion;
 import eu.prositronic.core.catalog.Hardware;
 import eu.prositronic.core.catalog.Images;
 import eu.prositronic.core.fit.DeploymentPlan;
 import eu.prositronic.core.inventory.Node;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads the plan's nodes and deployments and the images' driver floors; writes {@code ansible/inventory.yml} and
@@ -104,12 +107,15 @@ public final class AnsibleEmitter implements Emitter {
         }
         String floor = null;
         if (n.gpuVendor().filter(v -> v == Hardware.Vendor.NVIDIA).isPresent()) {
-            // the strictest driver floor among the images this node runs (catalog images.yaml)
+            // the strictest driver floor among the images this node runs; a node without deployments yet gets the
+            // CUDA 12 image's, the lowest any NVIDIA node can run (catalog images.yaml, the one home of floors)
             floor = here.stream()
-                    .map(p -> images.byBackend().get(p.backend()).minDriver().orElse(""))
-                    .filter(s -> !s.isEmpty())
-                    .max(AnsibleEmitter::compareVersions)
-                    .orElse(images.byBackend().get(Backend.CUDA12).minDriver().orElse("525.60.13"));
+                    .map(p -> images.minDriver(p.backend()))
+                    .flatMap(Optional::stream)
+                    .max(Comparator.naturalOrder())
+                    .or(() -> images.minDriver(Backend.CUDA12))
+                    .map(DriverVersion::toString)
+                    .orElse(null);
         }
         List<Instance> instances = new ArrayList<>();
         for (DeploymentPlan p : here) {
@@ -128,18 +134,5 @@ public final class AnsibleEmitter implements Emitter {
                     ServerArgs.of(p)));
         }
         return new HostVars(n.name(), n.ram().value(), n.cpuCores(), gpus, floor, instances);
-    }
-
-    static int compareVersions(String a, String b) {
-        String[] x = a.split("\\.");
-        String[] y = b.split("\\.");
-        for (int i = 0; i < Math.max(x.length, y.length); i++) {
-            int xi = i < x.length ? Integer.parseInt(x[i]) : 0;
-            int yi = i < y.length ? Integer.parseInt(y[i]) : 0;
-            if (xi != yi) {
-                return Integer.compare(xi, yi);
-            }
-        }
-        return 0;
     }
 }

@@ -1,12 +1,10 @@
 package eu.prositronic.core.fit;
 
 import eu.prositronic.core.catalog.Backend;
-import eu.prositronic.core.catalog.CatalogLoader;
 import eu.prositronic.core.catalog.ComputeCapability;
 import eu.prositronic.core.catalog.DriverVersion;
 import eu.prositronic.core.catalog.Hardware;
 import eu.prositronic.core.catalog.Images;
-import eu.prositronic.core.problem.ProsiException;
 import java.util.Optional;
 import java.util.Set;
 
@@ -48,29 +46,5 @@ public final class BackendSelector {
             case AMD -> h.gfxTarget().filter(ROCM_TARGETS::contains).isPresent() ? Backend.ROCM : Backend.VULKAN;
             case CPU -> Backend.CPU;
         };
-    }
-
-    /**
-     * The former signature, with the floors of the embedded catalog's {@code images.yaml}; a user's images.yaml is
-     * not seen here.
-     *
-     * @deprecated pass the catalog's {@link Images} and a parsed {@link DriverVersion}: {@link #select(Optional,
-     *     Optional, Images)}
-     */
-    @Deprecated
-    public static Backend select(Optional<Hardware> gpu, Optional<String> driverVersion) {
-        return select(gpu, driverVersion.map(DriverVersion::parse), EmbeddedImages.IMAGES);
-    }
-
-    private static final class EmbeddedImages {
-        static final Images IMAGES = load();
-
-        private static Images load() {
-            try {
-                return CatalogLoader.load(Optional.empty()).images();
-            } catch (ProsiException e) {
-                throw new IllegalStateException("the embedded catalog does not load: " + e.getMessage(), e);
-            }
-        }
     }
 }

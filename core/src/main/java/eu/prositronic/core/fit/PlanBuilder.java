@@ -44,7 +44,7 @@ final class PlanBuilder {
         MemoryModel mm = memoryModel(d);
         RunSettings s = f.settings();
         Layout layout = f.layout();
-        Backend backend = BackendSelector.select(d.node().primaryGpu(), d.node().driverVersion());
+        Backend backend = BackendSelector.select(d.node().primaryGpu(), d.node().driverVersion(), catalog.images());
         MemoryPlan memory = MemoryPlan.of(f.devices(), LlamaCpp.FIT_TARGET, Planner.HOST_RESERVE);
         boolean gpu = d.node().hasGpu();
         long[] read = mm.bytesReadPerToken(s, layout, gpu ? 1 : 0, SpeedModel.QUOTED_DEPTH);

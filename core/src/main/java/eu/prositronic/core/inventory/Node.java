@@ -1,5 +1,6 @@
 package eu.prositronic.core.inventory;
 
+import eu.prositronic.core.catalog.DriverVersion;
 import eu.prositronic.core.catalog.Hardware;
 import eu.prositronic.core.units.Bytes;
 import eu.prositronic.core.units.BytesPerSecond;
@@ -19,7 +20,7 @@ public record Node(
         int cpuCores,
         Optional<BytesPerSecond> memoryBandwidth,
         List<GpuGroup> gpus,
-        Optional<String> driverVersion) {
+        Optional<DriverVersion> driverVersion) {
 
     /** The hardware slug (and catalog id) of nodes without a GPU. */
     public static final String CPU_HARDWARE = "cpu";

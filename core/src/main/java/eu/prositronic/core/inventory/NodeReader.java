@@ -1,6 +1,7 @@
 package eu.prositronic.core.inventory;
 
 import eu.prositronic.core.catalog.Catalog;
+import eu.prositronic.core.catalog.DriverVersion;
 import eu.prositronic.core.catalog.Hardware;
 import eu.prositronic.core.inventory.Node.GpuGroup;
 import eu.prositronic.core.problem.Suggestions;
@@ -13,7 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** Reads one entry of {@code nodes:}: its RAM, CPU and GPUs, each GPU resolved to its catalog entry. */
 final class NodeReader {
@@ -21,8 +21,6 @@ final class NodeReader {
 
     /** The keys a node may have (README's input reference). */
     static final List<String> KEYS = List.of("name", "address", "ram", "cpu", "gpus", "gpuDriver");
-
-    private static final Pattern DRIVER = Pattern.compile("^\\d+(\\.\\d+){1,2}$");
 
     static Optional<Node> read(YamlNode item, Catalog catalog) {
         return item.map(KEYS).map(n -> {
@@ -76,15 +74,19 @@ final class NodeReader {
             if (vendors.size() > 1) {
                 n.node().problems().at(n.node(), "GPUs of two vendors on one node", "run one vendor's GPUs per node");
             }
-            Optional<String> driver = n.get("gpuDriver").flatMap(YamlNode::string);
-            if (driver.isPresent() && !DRIVER.matcher(driver.get()).matches()) {
-                n.node()
-                        .problems()
-                        .at(
-                                n.get("gpuDriver").get(),
-                                "not a driver version",
-                                "write it as nvidia-smi prints it, e.g. \"580.82.07\"");
-                driver = Optional.empty();
+            Optional<DriverVersion> driver = Optional.empty();
+            Optional<String> driverText = n.get("gpuDriver").flatMap(YamlNode::string);
+            if (driverText.isPresent()) {
+                try {
+                    driver = Optional.of(DriverVersion.parse(driverText.get()));
+                } catch (IllegalArgumentException e) {
+                    n.node()
+                            .problems()
+                            .at(
+                                    n.get("gpuDriver").get(),
+                                    "not a driver version",
+                                    "write it as nvidia-smi prints it, e.g. \"580.82.07\"");
+                }
             }
             return new Node(name, address, ram, cores, bandwidth, List.copyOf(gpus), driver);
         });

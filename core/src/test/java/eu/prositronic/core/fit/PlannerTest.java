@@ -7,7 +7,6 @@ import eu.prositronic.TestSupport;
 import eu.prositronic.core.catalog.Backend;
 import eu.prositronic.core.console.NoFitMessage;
 import eu.prositronic.core.emit.ServerArgs;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class PlannerTest {
@@ -161,25 +160,5 @@ class PlannerTest {
         assertThat(pascal.backend()).isEqualTo(Backend.CUDA12);
         // 0.5 × 11.34 TFLOPS / (2 × 4.2e9 FLOPs per token) ≈ 675 tokens/s, not the 1:64 FP16 rate's 21
         assertThat(pascal.speed().promptTokensPerSecond()).isBetween(500.0, 900.0);
-    }
-
-    @Test
-    void backendsFollowComputeCapabilityDriverAndVendor() {
-        var c = TestSupport.catalog();
-        assertThat(BackendSelector.select(c.hardware("nvidia-gtx1080ti"), Optional.empty()))
-                .isEqualTo(Backend.CUDA12);
-        assertThat(BackendSelector.select(c.hardware("nvidia-v100-32gb"), Optional.of("580.82.07")))
-                .isEqualTo(Backend.CUDA12);
-        assertThat(BackendSelector.select(c.hardware("nvidia-rtx2080ti"), Optional.empty()))
-                .isEqualTo(Backend.CUDA13);
-        assertThat(BackendSelector.select(c.hardware("nvidia-rtx3090"), Optional.of("570.133.07")))
-                .isEqualTo(Backend.CUDA12);
-        assertThat(BackendSelector.select(c.hardware("nvidia-h100-80gb"), Optional.of("580.65.06")))
-                .isEqualTo(Backend.CUDA13);
-        assertThat(BackendSelector.select(c.hardware("amd-rx7900xtx"), Optional.empty()))
-                .isEqualTo(Backend.ROCM);
-        assertThat(BackendSelector.select(c.hardware("amd-mi300x"), Optional.empty()))
-                .isEqualTo(Backend.ROCM);
-        assertThat(BackendSelector.select(Optional.empty(), Optional.empty())).isEqualTo(Backend.CPU);
     }
 }
