@@ -1,6 +1,7 @@
 package eu.prositronic.testkit;
 
 import eu.prositronic.core.ggml.GgmlType;
+import eu.prositronic.core.ggml.LlamaFileType;
 import eu.prositronic.core.gguf.GgufValue;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,30 +34,6 @@ import java.util.List;
 public final class Qwen35Gguf {
     private Qwen35Gguf() {}
 
-    /** llama_ftype for general.file_type (include/llama.h). */
-    static int fileType(GgmlType t) {
-        switch (t) {
-            case F32:
-                return 0;
-            case F16:
-                return 1;
-            case Q4_0:
-                return 2;
-            case Q4_1:
-                return 3;
-            case Q8_0:
-                return 7;
-            case Q5_0:
-                return 8;
-            case Q5_1:
-                return 9;
-            case BF16:
-                return 32;
-            default:
-                return 1024; // LLAMA_FTYPE_GUESSED
-        }
-    }
-
     /** Minimal tokenizer encodings, see class comment. */
     public enum Vocab {
         NONE,
@@ -72,7 +49,7 @@ public final class Qwen35Gguf {
         GgufWriter w = new GgufWriter();
         w.putString("general.architecture", a);
         w.putString("general.name", "synthetic " + c.name);
-        w.putUint32("general.file_type", fileType(nominal));
+        w.putUint32("general.file_type", LlamaFileType.uniform(nominal).id());
         w.putUint32("general.quantization_version", 2);
         w.putUint32(a + ".context_length", c.ctxTrain);
         w.putUint32(a + ".embedding_length", c.nEmbd);

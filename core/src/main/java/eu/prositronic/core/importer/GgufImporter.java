@@ -3,6 +3,7 @@ package eu.prositronic.core.importer;
 import static eu.prositronic.core.emit.Serializers.ordered;
 
 import eu.prositronic.core.emit.Serializers;
+import eu.prositronic.core.ggml.LlamaFileType;
 import eu.prositronic.core.gguf.GgufFile;
 import eu.prositronic.core.gguf.GgufReader;
 import eu.prositronic.core.gguf.GgufSource;
@@ -36,42 +37,6 @@ public final class GgufImporter {
     private static final Pattern QUANT_IN_NAME = Pattern.compile(
             "(?i)(UD-)?(F32|F16|BF16|MXFP4|Q[1-8]_[01]|Q[2-8]_K(?:_[SMLX]{1,2})?|IQ[1-4]_(?:XXS|XS|S|M|NL)|TQ[12]_0)(_XL)?(?=\\.gguf$|[-.])");
     private static final Pattern BLOCK = Pattern.compile("^blk\\.(\\d+)\\.(.+)$");
-
-    /** The file types of llama.h {@code enum llama_ftype}, by value. */
-    private static final Map<Long, String> FILE_TYPES = Map.ofEntries(
-            Map.entry(0L, "F32"),
-            Map.entry(1L, "F16"),
-            Map.entry(2L, "Q4_0"),
-            Map.entry(3L, "Q4_1"),
-            Map.entry(7L, "Q8_0"),
-            Map.entry(8L, "Q5_0"),
-            Map.entry(9L, "Q5_1"),
-            Map.entry(10L, "Q2_K"),
-            Map.entry(11L, "Q3_K_S"),
-            Map.entry(12L, "Q3_K_M"),
-            Map.entry(13L, "Q3_K_L"),
-            Map.entry(14L, "Q4_K_S"),
-            Map.entry(15L, "Q4_K_M"),
-            Map.entry(16L, "Q5_K_S"),
-            Map.entry(17L, "Q5_K_M"),
-            Map.entry(18L, "Q6_K"),
-            Map.entry(19L, "IQ2_XXS"),
-            Map.entry(20L, "IQ2_XS"),
-            Map.entry(21L, "Q2_K_S"),
-            Map.entry(22L, "IQ3_XS"),
-            Map.entry(23L, "IQ3_XXS"),
-            Map.entry(24L, "IQ1_S"),
-            Map.entry(25L, "IQ4_NL"),
-            Map.entry(26L, "IQ3_S"),
-            Map.entry(27L, "IQ3_M"),
-            Map.entry(28L, "IQ2_S"),
-            Map.entry(29L, "IQ2_M"),
-            Map.entry(30L, "IQ4_XS"),
-            Map.entry(31L, "IQ1_M"),
-            Map.entry(32L, "BF16"),
-            Map.entry(36L, "TQ1_0"),
-            Map.entry(37L, "TQ2_0"),
-            Map.entry(38L, "MXFP4"));
 
     /** The entry and where it came from. */
     public record Imported(String id, String yaml, String quant, long sizeBytes, int tensors, int requests) {}
@@ -287,20 +252,11 @@ public final class GgufImporter {
     /** Per-block kinds compressed to the shortest repeating pattern. */
     static List<String> layerPattern(GgufFile g, String arch, int blocks, boolean[] recurrent) {
         long window = num(g, arch + ".attention.sliding_window").orElse(0L);
-        // llama.cpp hard-codes the SWA pattern of some architectures (src/llama-model.cpp load_hparams)
-        int swaPeriod =
-                switch (arch) {
-                    case "gemma3", "gemma3n" -> 6;
-                    case "gpt-oss" -> 2;
-                    case "gemma2", "cohere2" -> 2;
-                    default -> window > 0 ? 1 : 0;
-                };
         List<String> kinds = new ArrayList<>();
         for (int il = 0; il < blocks; il++) {
             if (recurrent[il]) {
                 kinds.add("recurrent");
-            } else if (swaPeriod > 0
-                    && (swaPeriod == 1 || (arch.equals("gpt-oss") ? il % 2 == 0 : (il + 1) % swaPeriod != 0))) {
+            } else if (sliding(arch, il, window)) {
                 kinds.add("sliding");
             } else {
                 kinds.add("full");
@@ -318,6 +274,27 @@ public final class GgufImporter {
         return kinds;
     }
 
+    /**
+     * Whether block {@code il} uses sliding-window attention. llama.cpp hard-codes the pattern of some architectures in
+     * load_hparams with {@code hparams.set_swa_pattern(n)} (src/llama-model.cpp), which makes every block slide but
+     * the last of each {@code n} ({@code il % n < n - 1}, src/llama-hparams.cpp): gemma2 and gpt-oss 2, cohere2 4,
+     * gemma3n 5, gemma3 6. Any other architecture with a window slides in every block.
+     */
+    static boolean sliding(String arch, int il, long window) {
+        int period =
+                switch (arch) {
+                    case "gemma2", "gpt-oss" -> 2;
+                    case "cohere2" -> 4;
+                    case "gemma3n" -> 5;
+                    case "gemma3" -> 6;
+                    default -> 1;
+                };
+        if (window <= 0 && period == 1) {
+            return false;
+        }
+        return period == 1 || il % period < period - 1;
+    }
+
     static String quantName(GgufFile g, String fileName) {
         Matcher m = QUANT_IN_NAME.matcher(fileName);
         String found = null;
@@ -327,7 +304,11 @@ public final class GgufImporter {
         if (found != null) {
             return found;
         }
-        return num(g, "general.file_type").map(FILE_TYPES::get).orElse("F16");
+        return num(g, "general.file_type")
+                .flatMap(LlamaFileType::fromId)
+                .filter(t -> t != LlamaFileType.GUESSED)
+                .map(LlamaFileType::name)
+                .orElse("F16");
     }
 
     static String slug(String s) {
