@@ -16,9 +16,6 @@ import java.util.regex.Pattern;
 final class ModelReader {
     private static final Pattern SHA256 = Pattern.compile("^[0-9a-f]{64}$");
 
-    /** The template kwarg a model's thinking switch has when the file names none. */
-    static final String DEFAULT_THINKING_KWARG = "enable_thinking";
-
     private ModelReader() {}
 
     static Optional<ModelSpec> read(YamlNode root, String fileId, Problems problems) {
@@ -64,7 +61,7 @@ final class ModelReader {
         return n.map(CatalogKeys.Capabilities.KEYS).map(c -> {
             boolean thinking = false;
             boolean defaultOn = false;
-            String kwarg = DEFAULT_THINKING_KWARG;
+            String kwarg = Capabilities.DEFAULT_THINKING_KWARG;
             Optional<YamlMap> t =
                     c.get(CatalogKeys.Capabilities.THINKING).flatMap(x -> x.map(CatalogKeys.Thinking.KEYS));
             if (t.isPresent()) {

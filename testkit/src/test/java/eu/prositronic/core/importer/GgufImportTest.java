@@ -99,10 +99,17 @@ class GgufImportTest {
             assertThat(errors).as("the entry follows the catalog schema").isEmpty();
         }
 
+        assertThat(m)
+                .as("the written entry loads back into the imported records")
+                .isEqualTo(imported.entry().spec());
+
         Path written = GgufImporter.write(imported, dir.resolve("catalog"));
         assertThat(written).hasFileName("my-qwen.yaml");
         assertThatThrownBy(() -> GgufImporter.write(imported, dir.resolve("catalog")))
-                .hasMessageContaining("already exists");
+                .hasMessageContaining("already exists")
+                .hasMessageContaining("the model id setting");
+        assertThatThrownBy(() -> GgufImporter.write(imported, dir.resolve("catalog"), s -> "--" + s.name()))
+                .hasMessageEndingWith("choose another id with --MODEL_ID");
     }
 
     @Test
