@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import eu.prositronic.TestSupport;
 import eu.prositronic.core.catalog.Catalog;
 import eu.prositronic.core.catalog.CatalogLoader;
 import eu.prositronic.core.catalog.CatalogLoader.CatalogFile;
@@ -14,9 +15,7 @@ import eu.prositronic.core.ggml.GgmlType;
 import eu.prositronic.core.gguf.GgufReader;
 import eu.prositronic.core.problem.ProsiException;
 import eu.prositronic.testkit.GgufWriter;
-import eu.prositronic.testkit.Qwen35Config;
-import eu.prositronic.testkit.Qwen35Gguf;
-import eu.prositronic.testkit.Qwen35Tensors;
+import eu.prositronic.testkit.SyntheticGguf;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
@@ -45,7 +44,7 @@ class GgufImportTest {
     @BeforeEach
     void writeModel() throws Exception {
         gguf = dir.resolve("Qwen3.5-4B-Q8_0.gguf");
-        Qwen35Gguf.writer(Qwen35Config.preset("4B"), Qwen35Tensors.uniform(GgmlType.Q8_0), GgmlType.Q8_0)
+        SyntheticGguf.writer(TestSupport.catalog().model("qwen3-5-4b").orElseThrow(), GgmlType.Q8_0)
                 .write(gguf);
     }
 
