@@ -6,30 +6,23 @@ This is a documentation tool for the catalog (see ../README.md, "Computed file
 sizes"); it is not part of the Maven build. It reproduces, for the ftypes the
 catalog lists, the type choice of `llama_tensor_get_type_impl` in
 llama.cpp `src/llama-quant.cpp` (upstream ggml-org/llama.cpp, read from the
-unslothai/llama.cpp mirror, sync of Aug 2026), and the block sizes of
-`ggml/src/ggml-common.h`.
+unslothai/llama.cpp mirror, sync of Aug 2026). The block sizes and file types
+come from ggml_tables.json, generated from the Java GgmlType/LlamaFileType.
 
 Usage:  python3 quant_size.py            # prints a table for every model below
         python3 quant_size.py qwen3-5-4b # one model
 """
+import json
 import sys
+from pathlib import Path
 
-QK_K = 256
-# type -> (block elements, block bytes)   (ggml-common.h static_asserts)
-TYPES = {
-    "F32": (1, 4), "F16": (1, 2), "BF16": (1, 2),
-    "Q4_0": (32, 18), "Q4_1": (32, 20), "Q5_0": (32, 22), "Q5_1": (32, 24),
-    "Q8_0": (32, 34), "MXFP4": (32, 17),
-    "Q2_K": (256, 84), "Q3_K": (256, 110), "Q4_K": (256, 144),
-    "Q5_K": (256, 176), "Q6_K": (256, 210),
-}
-# ftype -> default tensor type (llama_ftype_get_default_type)
-FTYPE_DEFAULT = {
-    "MXFP4": "MXFP4",
-    "Q3_K_M": "Q3_K", "Q4_0": "Q4_0", "Q4_K_S": "Q4_K", "Q4_K_M": "Q4_K",
-    "Q5_K_S": "Q5_K", "Q5_K_M": "Q5_K", "Q6_K": "Q6_K", "Q8_0": "Q8_0",
-    "F16": "F16", "BF16": "BF16",
-}
+# The ggml block sizes (ggml-common.h) and the llama_ftype default types (llama_ftype_get_default_type) are
+# generated from the Java enums GgmlType and LlamaFileType into ggml_tables.json (GgmlTablesTest keeps it current).
+_TABLES = json.loads((Path(__file__).resolve().parent / "ggml_tables.json").read_text())
+# type -> (block elements, block bytes)
+TYPES = {name: (t["blockSize"], t["typeSize"]) for name, t in _TABLES["types"].items()}
+# ftype -> default tensor type
+FTYPE_DEFAULT = {name: f["defaultType"] for name, f in _TABLES["fileTypes"].items() if f["defaultType"]}
 # tensor_type_fallback() when ne[0] is not a multiple of the block size
 FALLBACK = {"Q2_K": "Q4_0", "Q3_K": "Q4_0", "Q4_K": "Q5_0", "Q5_K": "Q5_1", "Q6_K": "Q8_0"}
 
@@ -299,9 +292,7 @@ def qwen35_vision_params(depth, hidden, inter, out, patch=16, temporal=2, merge=
 
 
 if __name__ == "__main__":
-    import json
     import yaml  # noqa
-    from pathlib import Path
     here = Path(__file__).resolve().parent
     want = sys.argv[1:]
     for f in sorted((here.parent / "src/main/resources/prositronic/catalog/models").glob("*.yaml")):

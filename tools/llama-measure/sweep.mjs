@@ -4,7 +4,9 @@
 // Usage: node sweep.mjs --harness server-dry|server|node --gguf-dir DIR [--sizes 0.8B,4B,...] [--weights q8_0]
 //                       [--set core|fit|server-defaults|subset|all] [--out FILE]
 //
-// GGUF files are expected as DIR/qwen35-<size>-<weights>.gguf (written by eu.prositronic.gguf.Qwen35Gguf).
+// GGUF files are expected as DIR/qwen35-<size>-<weights>.gguf, written from catalog model qwen3-5-<size> by the
+// test kit: java -jar testkit/target/prositronic-testkit-<version>-synthetic-gguf.jar qwen3-5-4b q8_0 DIR/qwen35-4B-q8_0.gguf
+// (see README.md).
 // Each line gets: harness, size, weights, set, and the exact command that produced it.
 import process from "node:process";
 import fs from "node:fs";

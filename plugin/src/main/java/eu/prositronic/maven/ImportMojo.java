@@ -38,9 +38,9 @@ public class ImportMojo extends AbstractMojo {
     @Override
     public void execute() throws MojoFailureException {
         try {
-            GgufImporter.Imported imported =
-                    GgufImporter.importFrom(gguf, Optional.ofNullable(modelId), Optional.ofNullable(repo));
-            Path written = GgufImporter.write(imported, catalogDirectory.toPath());
+            GgufImporter.Imported imported = GgufImporter.importFrom(
+                    gguf, Optional.ofNullable(modelId), Optional.ofNullable(repo), PropertyNames.SPELLINGS);
+            Path written = GgufImporter.write(imported, catalogDirectory.toPath(), PropertyNames.SPELLINGS);
             getLog().info("Imported " + imported.quant() + " (" + imported.tensors() + " tensors, "
                     + imported.sizeBytes()
                     + " bytes" + (imported.requests() > 0 ? ", " + imported.requests() + " range requests" : "")

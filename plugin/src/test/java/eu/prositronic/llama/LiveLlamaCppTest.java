@@ -8,9 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import eu.prositronic.TestSupport;
 import eu.prositronic.core.ggml.GgmlType;
-import eu.prositronic.testkit.Qwen35Config;
-import eu.prositronic.testkit.Qwen35Gguf;
-import eu.prositronic.testkit.Qwen35Tensors;
+import eu.prositronic.testkit.SyntheticGguf;
 import eu.prositronic.tools.ExternalTool;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,7 +101,11 @@ class LiveLlamaCppTest {
         List<String> failures = new ArrayList<>();
         for (String size : System.getProperty("prositronic.llama.sizes", SIZES).split(",")) {
             Path gguf = dir.resolve("qwen35-" + size + "-q8_0.gguf");
-            Qwen35Gguf.writer(Qwen35Config.preset(size), Qwen35Tensors.uniform(GgmlType.Q8_0), GgmlType.Q8_0)
+            SyntheticGguf.writer(
+                            TestSupport.catalog()
+                                    .model(LlamaCppRecord.modelId(size))
+                                    .orElseThrow(),
+                            GgmlType.Q8_0)
                     .write(gguf);
             ExternalTool.Run run =
                     ExternalTool.run(measure, "node", "measure.mjs", gguf.toString(), "--sweep", sweep.toString());

@@ -35,7 +35,15 @@ public record ModelSpec(
             boolean toolCalls,
             int languages,
             List<String> tags,
-            Optional<QuantFile> vision) {}
+            Optional<QuantFile> vision) {
+        /** The chat-template kwarg of the thinking switch when a file names none. */
+        public static final String DEFAULT_THINKING_KWARG = "enable_thinking";
+
+        /** What a GGUF header says about a model's chat template: nothing; the user fills it in. */
+        public static Capabilities unknown() {
+            return new Capabilities(false, false, DEFAULT_THINKING_KWARG, false, 0, List.of(), Optional.empty());
+        }
+    }
 
     /** One GGUF file; {@code source} says where the size comes from (a URL, or "computed: …"). */
     public record QuantFile(

@@ -1,34 +1,44 @@
 package eu.prositronic.core.importer;
 
-import static eu.prositronic.core.emit.Serializers.ordered;
-
-import eu.prositronic.core.emit.Serializers;
+import eu.prositronic.core.catalog.Architecture;
+import eu.prositronic.core.catalog.CatalogKeys;
+import eu.prositronic.core.catalog.CatalogWriter;
+import eu.prositronic.core.catalog.LayerKind;
+import eu.prositronic.core.catalog.ModelEntry;
+import eu.prositronic.core.catalog.ModelSpec;
+import eu.prositronic.core.catalog.ModelSpec.QuantFile;
+import eu.prositronic.core.catalog.ModelSpec.TensorLayout;
+import eu.prositronic.core.ggml.LlamaFileType;
 import eu.prositronic.core.gguf.GgufFile;
+import eu.prositronic.core.gguf.GgufFormatException;
 import eu.prositronic.core.gguf.GgufReader;
 import eu.prositronic.core.gguf.GgufSource;
 import eu.prositronic.core.gguf.GgufTensorInfo;
 import eu.prositronic.core.gguf.GgufValue;
 import eu.prositronic.core.gguf.HttpRangeSource;
 import eu.prositronic.core.problem.ProsiException;
+import eu.prositronic.core.problem.Setting;
+import eu.prositronic.core.units.Bytes;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Turns a GGUF file's header into a catalog entry: the architecture from its metadata, the exact bytes per placement
- * unit from its tensor table, the file size. A remote file is read with HTTP range requests, header only.
+ * unit from its tensor table, the file size. A remote file is read with HTTP range requests, header only. The entry is
+ * a typed {@link ModelEntry}, written by {@link CatalogWriter} in the catalog's own keys. Hints name settings through
+ * the front end's {@link Setting.Spellings}.
  */
 public final class GgufImporter {
     private static final Pattern HF_URL =
@@ -37,49 +47,21 @@ public final class GgufImporter {
             "(?i)(UD-)?(F32|F16|BF16|MXFP4|Q[1-8]_[01]|Q[2-8]_K(?:_[SMLX]{1,2})?|IQ[1-4]_(?:XXS|XS|S|M|NL)|TQ[12]_0)(_XL)?(?=\\.gguf$|[-.])");
     private static final Pattern BLOCK = Pattern.compile("^blk\\.(\\d+)\\.(.+)$");
 
-    /** The file types of llama.h {@code enum llama_ftype}, by value. */
-    private static final Map<Long, String> FILE_TYPES = Map.ofEntries(
-            Map.entry(0L, "F32"),
-            Map.entry(1L, "F16"),
-            Map.entry(2L, "Q4_0"),
-            Map.entry(3L, "Q4_1"),
-            Map.entry(7L, "Q8_0"),
-            Map.entry(8L, "Q5_0"),
-            Map.entry(9L, "Q5_1"),
-            Map.entry(10L, "Q2_K"),
-            Map.entry(11L, "Q3_K_S"),
-            Map.entry(12L, "Q3_K_M"),
-            Map.entry(13L, "Q3_K_L"),
-            Map.entry(14L, "Q4_K_S"),
-            Map.entry(15L, "Q4_K_M"),
-            Map.entry(16L, "Q5_K_S"),
-            Map.entry(17L, "Q5_K_M"),
-            Map.entry(18L, "Q6_K"),
-            Map.entry(19L, "IQ2_XXS"),
-            Map.entry(20L, "IQ2_XS"),
-            Map.entry(21L, "Q2_K_S"),
-            Map.entry(22L, "IQ3_XS"),
-            Map.entry(23L, "IQ3_XXS"),
-            Map.entry(24L, "IQ1_S"),
-            Map.entry(25L, "IQ4_NL"),
-            Map.entry(26L, "IQ3_S"),
-            Map.entry(27L, "IQ3_M"),
-            Map.entry(28L, "IQ2_S"),
-            Map.entry(29L, "IQ2_M"),
-            Map.entry(30L, "IQ4_XS"),
-            Map.entry(31L, "IQ1_M"),
-            Map.entry(32L, "BF16"),
-            Map.entry(36L, "TQ1_0"),
-            Map.entry(37L, "TQ2_0"),
-            Map.entry(38L, "MXFP4"));
-
-    /** The entry and where it came from. */
-    public record Imported(String id, String yaml, String quant, long sizeBytes, int tensors, int requests) {}
+    /** The entry, its file text, and where it came from. */
+    public record Imported(
+            String id, ModelEntry entry, String yaml, String quant, long sizeBytes, int tensors, int requests) {}
 
     private GgufImporter() {}
 
-    /** Reads a local path or an http(s) URL and returns the catalog entry. */
+    /** Reads a local path or an http(s) URL and returns the catalog entry; hints use the neutral spellings. */
     public static Imported importFrom(String location, Optional<String> id, Optional<String> repo)
+            throws ProsiException {
+        return importFrom(location, id, repo, Setting.Spellings.NEUTRAL);
+    }
+
+    /** Reads a local path or an http(s) URL and returns the catalog entry; hints spell settings with {@code spellings}. */
+    public static Imported importFrom(
+            String location, Optional<String> id, Optional<String> repo, Setting.Spellings spellings)
             throws ProsiException {
         boolean remote = location.startsWith("http://") || location.startsWith("https://");
         try {
@@ -107,9 +89,9 @@ public final class GgufImporter {
             }
             return entry(gguf, fileName, id, hfRepo, requests, location);
         } catch (NoSuchFileException e) {
-            throw new ProsiException("no GGUF file at " + location + "; give a local path or an http(s) URL with"
-                    + " -Dprositronic.gguf=…");
-        } catch (eu.prositronic.core.gguf.GgufFormatException e) {
+            throw new ProsiException("no GGUF file at " + location + "; give a local path or an http(s) URL with "
+                    + spellings.of(Setting.GGUF));
+        } catch (GgufFormatException e) {
             throw new ProsiException(location + " is not a valid GGUF file: " + e.getMessage()
                     + "; check that the download is complete and the URL points at the file itself (…/resolve/…)");
         } catch (IOException | IllegalArgumentException e) {
@@ -185,125 +167,88 @@ public final class GgufImporter {
         if (tied && embdTensor != null) {
             output += embdTensor.bytes(); // TENSOR_DUPLICATED: the embedding is loaded again as the output
         }
-        List<String> pattern = layerPattern(g, arch, blocks - nextn, recurrent);
+        List<LayerKind> pattern = layerPattern(g, arch, blocks - nextn, recurrent);
 
-        Map<String, Object> attention = new LinkedHashMap<>();
-        attention.put("headCount", heads);
-        attention.put("headCountKv", kvHeads);
-        attention.put("keyLength", keyLength);
-        attention.put("valueLength", valueLength);
-        attention.put("layerPattern", pattern);
-        attention.put(
-                "slidingWindow", num(g, arch + ".attention.sliding_window").orElse(0L));
-        Map<String, Object> architecture = new LinkedHashMap<>();
-        architecture.put("ggufArchitecture", arch);
-        architecture.put("blockCount", blocks - nextn);
-        architecture.put("nextnLayers", nextn);
-        architecture.put("embeddingLength", embd);
-        architecture.put(
-                "feedForwardLength", maxOf(g, arch + ".feed_forward_length").orElse(0L));
-        architecture.put("vocabSize", vocab);
-        architecture.put("contextLength", num(g, arch + ".context_length").orElse(4096L));
-        architecture.put("tiedEmbeddings", tied);
-        architecture.put("attention", attention);
-        if (num(g, arch + ".ssm.inner_size").isPresent()) {
-            Map<String, Object> ssm = new LinkedHashMap<>();
-            ssm.put("convKernel", num(g, arch + ".ssm.conv_kernel").orElse(4L));
-            ssm.put("stateSize", num(g, arch + ".ssm.state_size").orElse(128L));
-            ssm.put("groupCount", num(g, arch + ".ssm.group_count").orElse(1L));
-            ssm.put("timeStepRank", num(g, arch + ".ssm.time_step_rank").orElse(1L));
-            ssm.put("innerSize", num(g, arch + ".ssm.inner_size").get());
-            architecture.put("ssm", ssm);
-        }
-        if (num(g, arch + ".expert_count").orElse(0L) > 0) {
-            Map<String, Object> moe = new LinkedHashMap<>();
-            moe.put("expertCount", num(g, arch + ".expert_count").get());
-            moe.put("expertUsedCount", num(g, arch + ".expert_used_count").orElse(1L));
-            moe.put(
-                    "expertFeedForwardLength",
-                    num(g, arch + ".expert_feed_forward_length").orElse(0L));
-            moe.put(
-                    "sharedExpertFeedForwardLength",
-                    num(g, arch + ".expert_shared_feed_forward_length").orElse(0L));
-            architecture.put("moe", moe);
-        }
-        architecture.put("source", "computed: GGUF header of " + fileName + " (prositronic:import)");
+        Architecture.Attention attention =
+                new Architecture.Attention(heads, kvHeads, keyLength, valueLength, pattern, (int)
+                        num(g, arch + ".attention.sliding_window").orElse(0L).longValue());
+        Optional<Architecture.Ssm> ssm = num(g, arch + ".ssm.inner_size")
+                .map(inner -> new Architecture.Ssm(
+                        (int) num(g, arch + ".ssm.conv_kernel").orElse(4L).longValue(),
+                        (int) num(g, arch + ".ssm.state_size").orElse(128L).longValue(),
+                        (int) num(g, arch + ".ssm.group_count").orElse(1L).longValue(),
+                        (int) num(g, arch + ".ssm.time_step_rank").orElse(1L).longValue(),
+                        (int) inner.longValue()));
+        Optional<Architecture.Moe> moe = num(g, arch + ".expert_count")
+                .filter(n -> n > 0)
+                .map(n -> new Architecture.Moe(
+                        (int) n.longValue(),
+                        (int) num(g, arch + ".expert_used_count").orElse(1L).longValue(),
+                        (int) num(g, arch + ".expert_feed_forward_length")
+                                .orElse(0L)
+                                .longValue(),
+                        (int) num(g, arch + ".expert_shared_feed_forward_length")
+                                .orElse(0L)
+                                .longValue()));
+        Architecture architecture = new Architecture(
+                arch,
+                blocks - nextn,
+                nextn,
+                embd,
+                (int) maxOf(g, arch + ".feed_forward_length").orElse(0L).longValue(),
+                (int) vocab,
+                (int) num(g, arch + ".context_length").orElse(4096L).longValue(),
+                tied,
+                attention,
+                ssm,
+                moe);
 
         long fileSize = g.fileSize();
-        Map<String, Object> tensors = new LinkedHashMap<>();
-        tensors.put("tokenEmbeddingBytes", tokenEmbedding);
-        tensors.put("outputBytes", output);
-        tensors.put("blockBytes", toList(blockBytes));
-        tensors.put("blockExpertBytes", toList(expertBytes));
-        tensors.put("source", "computed: sum of ggml_nbytes per tensor in the GGUF tensor table of " + fileName);
-        Map<String, Object> q = new LinkedHashMap<>();
-        q.put("quant", quant);
-        q.put("repo", repo.orElse("local/" + id));
-        q.put("file", fileName);
-        q.put("sizeBytes", fileSize);
-        q.put("source", location.startsWith("http") ? location : "computed: size of the local file " + fileName);
-        q.put("tensors", tensors);
-
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("id", id);
-        entry.put("name", name);
-        entry.put("family", str(g, "general.basename").map(GgufImporter::slug).orElse(arch));
-        entry.put(
-                "license",
-                ordered(
-                        "id",
-                        str(g, "general.license").orElse("unknown"),
-                        "source",
-                        "GGUF metadata general.license of " + fileName));
-        entry.put("description", "Imported from " + fileName + " (" + arch + ", " + (blocks - nextn) + " blocks).");
-        entry.put(
-                "parameters",
-                ordered(
-                        "total",
-                        params,
-                        "active",
-                        params,
-                        "source",
-                        "computed: sum of the tensor elements in the GGUF tensor table"));
-        // a GGUF header does not say what the chat template supports: the user fills these in
-        entry.put(
-                "capabilities",
-                ordered(
-                        "thinking",
-                        ordered("supported", false, "defaultOn", false),
-                        "toolCalls",
-                        false,
-                        "languages",
-                        0,
-                        "tags",
-                        List.of()));
-        entry.put("architecture", architecture);
-        entry.put("quantizations", List.of(q));
+        QuantFile q = new QuantFile(
+                quant,
+                repo.orElse("local/" + id),
+                fileName,
+                Bytes.of(fileSize),
+                Optional.empty(),
+                location.startsWith("http") ? location : "computed: size of the local file " + fileName,
+                Optional.of(new TensorLayout(
+                        Bytes.of(tokenEmbedding), Bytes.of(output), sizes(blockBytes), sizes(expertBytes))));
+        ModelSpec spec = new ModelSpec(
+                id,
+                name,
+                str(g, "general.basename").map(GgufImporter::slug).orElse(arch),
+                List.of(),
+                str(g, "general.license").orElse("unknown"),
+                "Imported from " + fileName + " (" + arch + ", " + (blocks - nextn) + " blocks).",
+                params,
+                params,
+                // a GGUF header does not say what the chat template supports: the user fills these in
+                ModelSpec.Capabilities.unknown(),
+                architecture,
+                List.of(q));
+        ModelEntry entry = new ModelEntry(
+                spec,
+                new ModelEntry.Sources(
+                        "GGUF metadata general.license of " + fileName,
+                        "computed: sum of the tensor elements in the GGUF tensor table",
+                        "computed: GGUF header of " + fileName + " (prositronic:import)",
+                        "computed: sum of ggml_nbytes per tensor in the GGUF tensor table of " + fileName));
         String yaml = "# Imported by prositronic:import from " + location.replaceAll("\\?.*$", "") + "\n"
-                + Serializers.yaml(entry);
-        return new Imported(id, yaml, quant, fileSize, g.tensors().size(), requests);
+                + CatalogWriter.model(entry);
+        return new Imported(id, entry, yaml, quant, fileSize, g.tensors().size(), requests);
     }
 
     /** Per-block kinds compressed to the shortest repeating pattern. */
-    static List<String> layerPattern(GgufFile g, String arch, int blocks, boolean[] recurrent) {
+    static List<LayerKind> layerPattern(GgufFile g, String arch, int blocks, boolean[] recurrent) {
         long window = num(g, arch + ".attention.sliding_window").orElse(0L);
-        // llama.cpp hard-codes the SWA pattern of some architectures (src/llama-model.cpp load_hparams)
-        int swaPeriod =
-                switch (arch) {
-                    case "gemma3", "gemma3n" -> 6;
-                    case "gpt-oss" -> 2;
-                    case "gemma2", "cohere2" -> 2;
-                    default -> window > 0 ? 1 : 0;
-                };
-        List<String> kinds = new ArrayList<>();
+        List<LayerKind> kinds = new ArrayList<>();
         for (int il = 0; il < blocks; il++) {
             if (recurrent[il]) {
-                kinds.add("recurrent");
-            } else if (swaPeriod > 0
-                    && (swaPeriod == 1 || (arch.equals("gpt-oss") ? il % 2 == 0 : (il + 1) % swaPeriod != 0))) {
-                kinds.add("sliding");
+                kinds.add(LayerKind.RECURRENT);
+            } else if (sliding(arch, il, window)) {
+                kinds.add(LayerKind.SLIDING);
             } else {
-                kinds.add("full");
+                kinds.add(LayerKind.FULL);
             }
         }
         for (int period = 1; period <= kinds.size(); period++) {
@@ -318,6 +263,27 @@ public final class GgufImporter {
         return kinds;
     }
 
+    /**
+     * Whether block {@code il} uses sliding-window attention. llama.cpp hard-codes the pattern of some architectures in
+     * load_hparams with {@code hparams.set_swa_pattern(n)} (src/llama-model.cpp), which makes every block slide but
+     * the last of each {@code n} ({@code il % n < n - 1}, src/llama-hparams.cpp): gemma2 and gpt-oss 2, cohere2 4,
+     * gemma3n 5, gemma3 6. Any other architecture with a window slides in every block.
+     */
+    static boolean sliding(String arch, int il, long window) {
+        int period =
+                switch (arch) {
+                    case "gemma2", "gpt-oss" -> 2;
+                    case "cohere2" -> 4;
+                    case "gemma3n" -> 5;
+                    case "gemma3" -> 6;
+                    default -> 1;
+                };
+        if (window <= 0 && period == 1) {
+            return false;
+        }
+        return period == 1 || il % period < period - 1;
+    }
+
     static String quantName(GgufFile g, String fileName) {
         Matcher m = QUANT_IN_NAME.matcher(fileName);
         String found = null;
@@ -327,7 +293,11 @@ public final class GgufImporter {
         if (found != null) {
             return found;
         }
-        return num(g, "general.file_type").map(FILE_TYPES::get).orElse("F16");
+        return num(g, "general.file_type")
+                .flatMap(LlamaFileType::fromId)
+                .filter(t -> t != LlamaFileType.GUESSED)
+                .map(LlamaFileType::name)
+                .orElse("F16");
     }
 
     static String slug(String s) {
@@ -335,12 +305,12 @@ public final class GgufImporter {
         return out.length() > 63 ? out.substring(0, 63).replaceAll("-+$", "") : out;
     }
 
-    private static List<Long> toList(long[] a) {
-        List<Long> l = new ArrayList<>();
+    private static List<Bytes> sizes(long[] a) {
+        List<Bytes> l = new ArrayList<>();
         for (long x : a) {
-            l.add(x);
+            l.add(Bytes.of(x));
         }
-        return l;
+        return List.copyOf(l);
     }
 
     private static Optional<String> str(GgufFile g, String key) {
@@ -375,16 +345,22 @@ public final class GgufImporter {
 
     /** Writes the entry to {@code <catalog>/models/<id>.yaml}; never replaces an existing file. */
     public static Path write(Imported imported, Path catalogDirectory) throws ProsiException {
-        Path target = catalogDirectory.resolve("models").resolve(imported.id() + ".yaml");
+        return write(imported, catalogDirectory, Setting.Spellings.NEUTRAL);
+    }
+
+    /** As {@link #write(Imported, Path)}, with the front end's spellings in the hint. */
+    public static Path write(Imported imported, Path catalogDirectory, Setting.Spellings spellings)
+            throws ProsiException {
+        Path target = catalogDirectory.resolve(CatalogKeys.MODELS_FOLDER).resolve(imported.id() + ".yaml");
         if (Files.exists(target)) {
             throw new ProsiException(
-                    target + " already exists; remove it or choose another id with -Dprositronic.modelId=…");
+                    target + " already exists; remove it or choose another id with " + spellings.of(Setting.MODEL_ID));
         }
         try {
             Files.createDirectories(target.getParent());
             Path tmp = Files.createTempFile(target.getParent(), ".import-", ".yaml");
             Files.writeString(tmp, imported.yaml());
-            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             return target;
         } catch (IOException e) {
             throw new ProsiException("cannot write " + target + ": " + e.getMessage(), e);

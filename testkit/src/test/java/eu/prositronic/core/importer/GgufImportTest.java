@@ -4,17 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import eu.prositronic.TestSupport;
 import eu.prositronic.core.catalog.Catalog;
 import eu.prositronic.core.catalog.CatalogLoader;
 import eu.prositronic.core.catalog.CatalogLoader.CatalogFile;
+import eu.prositronic.core.catalog.LayerKind;
 import eu.prositronic.core.catalog.ModelSpec;
 import eu.prositronic.core.fit.WeightModel;
 import eu.prositronic.core.ggml.GgmlType;
 import eu.prositronic.core.gguf.GgufReader;
 import eu.prositronic.core.problem.ProsiException;
-import eu.prositronic.testkit.Qwen35Config;
-import eu.prositronic.testkit.Qwen35Gguf;
-import eu.prositronic.testkit.Qwen35Tensors;
+import eu.prositronic.testkit.GgufWriter;
+import eu.prositronic.testkit.SyntheticGguf;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
@@ -43,7 +44,7 @@ class GgufImportTest {
     @BeforeEach
     void writeModel() throws Exception {
         gguf = dir.resolve("Qwen3.5-4B-Q8_0.gguf");
-        Qwen35Gguf.writer(Qwen35Config.preset("4B"), Qwen35Tensors.uniform(GgmlType.Q8_0), GgmlType.Q8_0)
+        SyntheticGguf.writer(TestSupport.catalog().model("qwen3-5-4b").orElseThrow(), GgmlType.Q8_0)
                 .write(gguf);
     }
 
@@ -97,10 +98,17 @@ class GgufImportTest {
             assertThat(errors).as("the entry follows the catalog schema").isEmpty();
         }
 
+        assertThat(m)
+                .as("the written entry loads back into the imported records")
+                .isEqualTo(imported.entry().spec());
+
         Path written = GgufImporter.write(imported, dir.resolve("catalog"));
         assertThat(written).hasFileName("my-qwen.yaml");
         assertThatThrownBy(() -> GgufImporter.write(imported, dir.resolve("catalog")))
-                .hasMessageContaining("already exists");
+                .hasMessageContaining("already exists")
+                .hasMessageContaining("the model id setting");
+        assertThatThrownBy(() -> GgufImporter.write(imported, dir.resolve("catalog"), s -> "--" + s.name()))
+                .hasMessageEndingWith("choose another id with --MODEL_ID");
     }
 
     @Test
@@ -144,6 +152,57 @@ class GgufImportTest {
         assertThatThrownBy(() -> GgufImporter.importFrom(
                         dir.resolve("nope.gguf").toString(), Optional.empty(), Optional.empty()))
                 .hasMessageContaining("no GGUF file at");
+    }
+
+    @Test
+    void cohere2SlidesInThreeBlocksOfFourAsLlamaCppSetsIt() throws Exception {
+        // llama_load_hparams_cohere2: hparams.set_swa_pattern(4), so il % 4 < 3 slides (src/llama-model.cpp)
+        Path file = dir.resolve("c4ai-command-r7b-Q8_0.gguf");
+        GgufWriter w = new GgufWriter()
+                .putString("general.architecture", "cohere2")
+                .putUint32("cohere2.block_count", 8)
+                .putUint32("cohere2.embedding_length", 64)
+                .putUint32("cohere2.attention.head_count", 2)
+                .putUint32("cohere2.attention.sliding_window", 4096)
+                .putUint32("cohere2.vocab_size", 32);
+        w.addTensor("token_embd.weight", GgmlType.Q8_0, 64, 32);
+        for (int il = 0; il < 8; il++) {
+            w.addTensor("blk." + il + ".attn_q.weight", GgmlType.Q8_0, 64, 64);
+        }
+        w.write(file);
+        GgufImporter.Imported imported =
+                GgufImporter.importFrom(file.toString(), Optional.of("command-r7b"), Optional.empty());
+        Catalog catalog = CatalogLoader.load(
+                CatalogLoader.embeddedFiles(),
+                List.of(new CatalogFile(
+                        dir.resolve("models/command-r7b.yaml"), "models/command-r7b.yaml", imported.yaml())));
+        assertThat(catalog.model("command-r7b")
+                        .orElseThrow()
+                        .architecture()
+                        .attention()
+                        .layerPattern())
+                .containsExactly(LayerKind.SLIDING, LayerKind.SLIDING, LayerKind.SLIDING, LayerKind.FULL);
+    }
+
+    @Test
+    void slidingBlocksFollowTheHardCodedPatternsOfLlamaCpp() {
+        assertThat(kinds("gemma2", 4, 0)).isEqualTo("SFSF");
+        assertThat(kinds("gpt-oss", 4, 128)).isEqualTo("SFSF");
+        assertThat(kinds("cohere2", 8, 4096)).isEqualTo("SSSFSSSF");
+        assertThat(kinds("gemma3n", 10, 512)).isEqualTo("SSSSFSSSSF");
+        assertThat(kinds("gemma3", 12, 1024)).isEqualTo("SSSSSFSSSSSF");
+        assertThat(kinds("mistral", 3, 4096))
+                .as("a window without a pattern: every block")
+                .isEqualTo("SSS");
+        assertThat(kinds("llama", 3, 0)).isEqualTo("FFF");
+    }
+
+    private static String kinds(String arch, int blocks, long window) {
+        StringBuilder out = new StringBuilder();
+        for (int il = 0; il < blocks; il++) {
+            out.append(GgufImporter.sliding(arch, il, window) ? 'S' : 'F');
+        }
+        return out.toString();
     }
 
     /** A real HTTP server on loopback that answers {@code Range: bytes=a-b} with 206 and Content-Range. */

@@ -1,0 +1,43 @@
+package eu.prositronic.core.catalog;
+
+import eu.prositronic.core.yaml.Problems;
+import eu.prositronic.core.yaml.YamlNode;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reads {@code images.yaml} into {@link Images}: one pinned llama.cpp server image per backend. */
+final class ImagesReader {
+    private ImagesReader() {}
+
+    static Optional<Images> read(YamlNode root, Problems problems) {
+        return root.map(CatalogKeys.Images.KEYS).map(m -> {
+            Map<Backend, Images.Image> byBackend = new EnumMap<>(Backend.class);
+            m.require(CatalogKeys.Images.BACKENDS, "{cpu: {tag: server-b1234}, …}")
+                    .flatMap(b -> b.map(Backend.keys()))
+                    .ifPresent(b -> b.entries().forEach((key, node) -> node.map(CatalogKeys.Image.KEYS)
+                            .ifPresent(i -> byBackend.put(
+                                    Backend.valueOf(key.toUpperCase(Locale.ROOT)),
+                                    new Images.Image(
+                                            i.requireString(CatalogKeys.Image.TAG, "server-b1234")
+                                                    .orElse(""),
+                                            i.string(CatalogKeys.Image.MIN_DRIVER),
+                                            i.string(CatalogKeys.Image.MIN_COMPUTE_CAPABILITY))))));
+            for (Backend backend : Backend.values()) {
+                if (!byBackend.containsKey(backend)) {
+                    problems.at(
+                            m.node(),
+                            "no image for backend " + backend.key(),
+                            "add `backends." + backend.key() + ".tag`");
+                }
+            }
+            return new Images(
+                    m.requireString(CatalogKeys.Images.REPOSITORY, "ghcr.io/ggml-org/llama.cpp")
+                            .orElse(""),
+                    m.requireString(CatalogKeys.Images.BUILD, "b1234").orElse(""),
+                    EntryFields.requireSource(m),
+                    byBackend);
+        });
+    }
+}
