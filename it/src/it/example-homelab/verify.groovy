@@ -18,6 +18,17 @@ assert log =~ /chat\s+gpu-01\s+qwen3-5-4b\s+Q5_K_M\s+cuda13\s+262144\s+33\/33/
     assert Files.isRegularFile(out.resolve(it)) : "missing $it"
 }
 
+// The plugin jar holds only the product: the Mojos (and the generated help goal); the core is its own artifact and
+// the test kit never reaches a user.
+def repo = localRepositoryPath.toPath().resolve('eu/prositronic')
+def pluginJar = Files.list(repo.resolve('prositronic-maven-plugin/0.1.0-SNAPSHOT'))
+        .filter { it.toString().endsWith('.jar') }.findFirst().get()
+def entries = new java.util.zip.ZipFile(pluginJar.toFile()).entries().collect { it.name }.findAll { !it.endsWith('/') }
+def foreign = entries.findAll { !(it.startsWith('META-INF/') || it.startsWith('eu/prositronic/maven/')
+        || it.startsWith('eu/prositronic/prositronic_maven_plugin/')) }
+assert foreign.isEmpty() : "the plugin jar holds more than the Mojos: ${foreign.take(5)}"
+assert !Files.exists(repo.resolve('prositronic-testkit')) : 'the test kit reached the plugin\'s dependencies'
+
 // The bundled chart and collection are the repository's, unchanged.
 def sameTree = { Path actual, Path source ->
     Files.walk(source).filter { Files.isRegularFile(it) }.each { Path f ->
