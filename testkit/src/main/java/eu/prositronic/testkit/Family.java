@@ -5,7 +5,13 @@ import java.util.List;
 
 /**
  * What the test kit knows of a GGUF architecture: the metadata keys llama.cpp's {@code load_hparams} reads beyond the
- * common ones, and the tensor table of its {@code load_tensors}. Add a family here to make synthetic files of it.
+ * common ones, and the tensor table of its {@code load_tensors}. Add a family here to make synthetic files of it. (At
+ * the pin both are per architecture: {@code llama_model_base::load_hparams} and {@code load_tensors} in
+ * src/llama-model.cpp call the model's {@code load_arch_hparams} and {@code load_arch_tensors} in src/models/{@code
+ * <arch>}.cpp.)
+ *
+ * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-model.cpp#L1231-L1424">src/llama-model.cpp L1231-L1424</a>
+ * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-model.cpp#L1432-L1564">src/llama-model.cpp L1432-L1564</a>
  */
 public interface Family {
     /** The {@code general.architecture} values of this family. */

@@ -31,6 +31,8 @@ import java.util.Set;
  * model costs only its header on disk. Layout rules follow ggml/src/gguf.cpp: the data section starts at the
  * header size padded to the alignment; each tensor's offset is the previous offset plus the previous tensor's
  * ggml_nbytes padded to the alignment; the file ends after the last padded tensor.
+ *
+ * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/src/gguf.cpp#L772-L803">ggml/src/gguf.cpp L772-L803</a>
  */
 public final class GgufWriter {
 

@@ -8,9 +8,12 @@ import java.util.List;
 
 /**
  * Llama 3 ({@code llama}): pre-norm blocks with grouped-query attention and a SwiGLU FFN. Tensors of {@code
- * LLM_ARCH_LLAMA} in src/llama-model.cpp load_tensors: attn_norm, attn_q {E, H*hd}, attn_k {E, Hkv*hd}, attn_v {E,
- * Hkv*hdv}, attn_output {H*hdv, E}, ffn_norm, ffn_gate/ffn_up {E, F}, ffn_down {F, E}. The optional rope_freqs of
- * Llama 3.1's RoPE scaling is left out (TENSOR_NOT_REQUIRED).
+ * llama_model_llama::load_arch_tensors} in src/models/llama.cpp (at the pin; no longer an {@code LLM_ARCH_LLAMA} case
+ * of src/llama-model.cpp load_tensors): attn_norm, attn_q {E, H*hd}, attn_k {E, Hkv*hd}, attn_v {E, Hkv*hdv},
+ * attn_output {H*hdv, E}, ffn_norm, ffn_gate/ffn_up {E, F}, ffn_down {F, E}. The optional rope_freqs of Llama 3.1's
+ * RoPE scaling is left out (TENSOR_NOT_REQUIRED).
+ *
+ * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/llama.cpp#L34-L92">src/models/llama.cpp L34-L92</a>
  */
 final class LlamaFamily implements Family {
     @Override

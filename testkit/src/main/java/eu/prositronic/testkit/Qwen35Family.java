@@ -20,6 +20,11 @@ import java.util.List;
  * {E, V}, ssm_norm {S}, ssm_out {V*S, E}; dense FFN ffn_gate/ffn_up {E, F}, ffn_down {F, E}; MoE ffn_gate_inp {E, X},
  * ffn_gate_exps/ffn_up_exps {E, f, X}, ffn_down_exps {f, E, X}, ffn_gate_inp_shexp {E}, ffn_gate_shexp/ffn_up_shexp
  * {E, s}, ffn_down_shexp {s, E}. No MTP (NextN) block is generated.
+ *
+ * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/qwen35.cpp#L33-L124">src/models/qwen35.cpp L33-L124</a>
+ * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/qwen35moe.cpp#L36-L147">src/models/qwen35moe.cpp L36-L147</a>
+ * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/conversion/qwen.py#L637-L641">conversion/qwen.py L637-L641</a>
+ * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/conversion/qwen.py#L375-L392">conversion/qwen.py L375-L392</a>
  */
 final class Qwen35Family implements Family {
     /** Constants of every Qwen3.5 size (config.json): partial RoPE over 64 dims, theta 1e7, RMS eps 1e-6. */

@@ -8,8 +8,11 @@ import java.util.List;
 
 /**
  * Qwen3 MoE ({@code qwen3moe}): full-attention blocks with per-head q/k norms and routed experts, no shared expert.
- * Tensors of {@code LLM_ARCH_QWEN3MOE} in src/llama-model.cpp load_tensors: attn_norm, attn_q/k/v/output, attn_q_norm
- * and attn_k_norm {hd}, ffn_norm, ffn_gate_inp {E, X}, ffn_gate_exps/ffn_up_exps {E, f, X}, ffn_down_exps {f, E, X}.
+ * Tensors of {@code llama_model_qwen3moe::load_arch_tensors} in src/models/qwen3moe.cpp (at the pin; no longer an
+ * {@code LLM_ARCH_QWEN3MOE} case of src/llama-model.cpp load_tensors): attn_norm, attn_q/k/v/output, attn_q_norm and
+ * attn_k_norm {hd}, ffn_norm, ffn_gate_inp {E, X}, ffn_gate_exps/ffn_up_exps {E, f, X}, ffn_down_exps {f, E, X}.
+ *
+ * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/qwen3moe.cpp#L14-L56">src/models/qwen3moe.cpp L14-L56</a>
  */
 final class Qwen3MoeFamily implements Family {
     @Override

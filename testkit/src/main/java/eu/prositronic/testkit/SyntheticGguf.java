@@ -34,6 +34,10 @@ import java.util.Optional;
  *
  * <p>Command line (tools/llama-measure/README.md): {@code java -jar
  * testkit/target/prositronic-testkit-<version>-synthetic-gguf.jar qwen3-5-4b q8_0 /tmp/qwen35-4B-q8_0.gguf}.
+ *
+ * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-vocab.cpp#L1939-L1968">src/llama-vocab.cpp L1939-L1968</a>
+ * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-vocab.cpp#L3413-L3417">src/llama-vocab.cpp L3413-L3417</a>
+ * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-vocab.cpp#L3612-L3640">src/llama-vocab.cpp L3612-L3640</a>
  */
 public final class SyntheticGguf {
     private SyntheticGguf() {}

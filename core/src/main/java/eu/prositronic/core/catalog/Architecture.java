@@ -34,7 +34,11 @@ public record Architecture(
     public record Moe(
             int expertCount, int expertUsedCount, int expertFeedForwardLength, int sharedExpertFeedForwardLength) {}
 
-    /** All blocks llama.cpp loads: the transformer blocks plus MTP/NextN blocks (n_layer_all). */
+    /**
+     * All blocks llama.cpp loads: the transformer blocks plus MTP/NextN blocks (n_layer_all).
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-model.cpp#L1259-L1262">src/llama-model.cpp L1259-L1262</a>
+     */
     public int allLayers() {
         return blockCount + nextnLayers;
     }
@@ -42,7 +46,10 @@ public record Architecture(
     /** The kind of block {@code il}; the pattern repeats over the blocks ({@code (il+1) % 4 == 0} for Qwen3.5). */
     public LayerKind layerKind(int il) {
         if (il >= blockCount) {
-            return LayerKind.FULL; // MTP/NextN blocks are full-attention blocks (src/models/qwen35.cpp)
+            // MTP/NextN blocks are full-attention blocks (src/models/qwen35.cpp). In the main context llama.cpp gives
+            // them no KV cache (create_memory filter il < n_layer()) and skips their tensors unless MTP drafting is on.
+            // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/qwen35.cpp#L93-L107
+            return LayerKind.FULL;
         }
         List<LayerKind> p = attention.layerPattern();
         return p.get(il % p.size());

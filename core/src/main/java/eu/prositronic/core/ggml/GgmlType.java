@@ -8,6 +8,11 @@ package eu.prositronic.core.ggml;
  * and the {@code type_traits} table in ggml/src/ggml.c; they match {@code GGML_QUANT_SIZES} in
  * gguf-py/gguf/constants.py. Source read: llama.cpp release bundled with node-llama-cpp 3.22.1 (tag v0.5.0,
  * ggml 0.25.1). Ids 4, 5 and 31..33, 36..38 were removed upstream and are not listed.
+ *
+ * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/include/ggml.h#L389-L433">ggml/include/ggml.h L389-L433</a>
+ * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/src/ggml-common.h#L89-L460">ggml/src/ggml-common.h L89-L460</a>
+ * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/src/ggml.c#L632-L946">ggml/src/ggml.c L632-L946</a>
+ * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/gguf-py/gguf/constants.py#L5876-L5912">gguf-py/gguf/constants.py L5876-L5912</a>
  */
 public enum GgmlType {
     F32(0, 1, 4),

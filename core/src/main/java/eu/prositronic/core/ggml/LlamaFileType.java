@@ -9,8 +9,13 @@ import java.util.Optional;
  * GgmlType}.
  *
  * <p>Ids 4..6 and 33..35 were removed upstream. {@code LLAMA_FTYPE_MOSTLY_MXFP4_MOE} (38) is called {@code MXFP4} here,
- * as in the catalog. Source read: include/llama.h of ggml-org/llama.cpp master (NVFP4 = 39 and Q1_0 = 40 are newer
- * than release v0.5.0's ggml, whose {@link GgmlType} table already has their tensor types).
+ * as in the catalog. Source read: include/llama.h of ggml-org/llama.cpp master. At the pin llama.h already defines
+ * NVFP4 = 39 and Q1_0 = 40, and also {@code LLAMA_FTYPE_MOSTLY_Q2_0} = 41, which this enum lacks ({@link #fromId} is
+ * empty for it); and {@code llama_ftype_get_default_type} has no case for NVFP4 (it returns {@code GGML_TYPE_COUNT}),
+ * so NVFP4's default type here is this enum's own. Known gaps, for a later issue.
+ *
+ * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/include/llama.h#L117-L161">include/llama.h L117-L161</a>
+ * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-quant.cpp#L847-L890">src/llama-quant.cpp L847-L890</a>
  */
 public enum LlamaFileType {
     F32(0, GgmlType.F32), // LLAMA_FTYPE_ALL_F32

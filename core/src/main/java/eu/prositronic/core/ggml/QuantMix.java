@@ -5,9 +5,19 @@ import java.util.Locale;
 
 /**
  * The ggml types llama.cpp's quantizer gives the two tensors that matter for placement: the token embedding (always on
- * the host) and the output projection (on the last device). From {@code llama_tensor_get_type} in src/llama-quant.cpp:
- * the output (or, for tied models, the token embedding that doubles as output) becomes Q6_K unless the file type is
- * Q8_0 or wider; an untied token embedding keeps the file type's base type.
+ * the host) and the output projection (on the last device). From {@code llama_tensor_get_type} in src/llama-quant.cpp
+ * (which calls {@code llama_tensor_get_type_impl} for quantized file types only): the output (or, for tied models, the
+ * token embedding that doubles as output) becomes Q6_K unless the file type is Q8_0 or wider; an untied token
+ * embedding keeps the file type's base type.
+ *
+ * <p>Known gap: that is the common case only. At the pin {@code llama_tensor_get_type_impl} makes the output (or
+ * tied embedding) Q8_0 for MXFP4_MOE files or when its rows are not a multiple of the block size, and Q5_K for IQ1_S,
+ * IQ1_M, IQ2_XXS, IQ2_XS, IQ2_S, IQ2_M and IQ3_XXS files; an untied token embedding becomes Q2_K for IQ1_S, IQ1_M,
+ * IQ2_XXS and IQ2_XS files, IQ3_S for IQ2_S, IQ2_M and IQ3_XXS files, and Q4_K for TQ1_0, TQ2_0 and Q2_0 files. So
+ * {@link #outputBitsPerWeight} and {@link #tokenEmbeddingBitsPerWeight} are wrong for those file types.
+ *
+ * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-quant.cpp#L454-L508">src/llama-quant.cpp L454-L508</a>
+ * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-quant.cpp#L683-L739">src/llama-quant.cpp L683-L739</a>
  */
 public final class QuantMix {
     private QuantMix() {}

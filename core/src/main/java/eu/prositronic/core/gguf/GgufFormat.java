@@ -1,8 +1,12 @@
 package eu.prositronic.core.gguf;
 
 /**
- * The constants of the GGUF container format (ggml/src/gguf.cpp, docs/gguf.md of ggml): what the reader checks and
- * what any writer must produce.
+ * The constants of the GGUF container format ({@code GGUF_MAGIC}, {@code GGUF_VERSION}, {@code
+ * GGUF_KEY_GENERAL_ALIGNMENT} and {@code GGUF_DEFAULT_ALIGNMENT} are #defines in ggml/include/gguf.h, which
+ * ggml/src/gguf.cpp uses; the format is described in docs/gguf.md of the ggml repository, not the llama.cpp tree):
+ * what the reader checks and what any writer must produce.
+ *
+ * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/include/gguf.h#L41-L46">ggml/include/gguf.h L41-L46</a>
  */
 public final class GgufFormat {
     private GgufFormat() {}

@@ -16,11 +16,16 @@ import java.util.Set;
 
 /**
  * Reads the header, metadata and tensor table of a GGUF file (versions 2 and 3, little endian). Tensor data is not
- * read. The checks mirror ggml/src/gguf.cpp {@code gguf_init_from_file_impl}: magic, version, non-empty and unique
- * keys, known value types, no nested arrays, general.alignment UINT32 and a power of two, at most 4 dimensions,
- * non-negative dimensions, known ggml type, row size a multiple of the block size, unique tensor names shorter than
- * 64 bytes, contiguous offsets (each offset equals the sum of the padded sizes before it) and the data section
- * inside the file. Every failure is a {@link GgufFormatException} carrying the byte offset.
+ * read. The checks mirror ggml/src/gguf.cpp {@code gguf_init_from_reader} (called by {@code gguf_init_from_file_ptr},
+ * {@code gguf_init_from_buffer} and {@code gguf_init_from_callback}; there is no {@code gguf_init_from_file_impl} at
+ * the pin): magic, version, non-empty and unique keys, known value types, no nested arrays, general.alignment UINT32
+ * and a power of two, at most 4 dimensions, non-negative dimensions, known ggml type, row size a multiple of the block
+ * size, unique tensor names shorter than 64 bytes, contiguous offsets (each offset equals the sum of the padded sizes
+ * before it) and the data section inside the file (gguf.cpp seeks to the data section relative to the GGUF start, and
+ * checks its size against the file only when it loads the data). Every failure is a {@link GgufFormatException}
+ * carrying the byte offset.
+ *
+ * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/src/gguf.cpp#L459-L803">ggml/src/gguf.cpp L459-L803</a>
  */
 public final class GgufReader {
     /** Longest string accepted (1 GiB); longer lengths are treated as corruption. */
@@ -247,7 +252,9 @@ public final class GgufReader {
             case FLOAT64:
                 return Double.longBitsToDouble(i64(what));
             case BOOL:
-                return u8(what) != 0; // gguf.cpp: any non-zero byte is true
+                // gguf.cpp: any non-zero byte is true
+                // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/src/gguf.cpp#L315-L322
+                return u8(what) != 0;
             case STRING:
                 return string(what);
             default:
@@ -333,6 +340,7 @@ public final class GgufReader {
             done += chunk;
         }
         // gguf.cpp does not validate UTF-8; invalid sequences become U+FFFD here instead of failing
+        // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/src/gguf.cpp#L342-L357
         return new String(b, StandardCharsets.UTF_8);
     }
 }

@@ -9,9 +9,17 @@ import java.util.Objects;
  * the data relative to the start of the data section.
  */
 public final class GgufTensorInfo {
-    /** GGML_MAX_NAME in ggml.h: names must be shorter than this (63 bytes + NUL). */
+    /**
+     * GGML_MAX_NAME in ggml.h: names must be shorter than this (63 bytes + NUL).
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/include/ggml.h#L228-L230">ggml/include/ggml.h L228-L230</a>
+     */
     public static final int MAX_NAME_BYTES = 63;
-    /** GGML_MAX_DIMS in ggml.h. */
+    /**
+     * GGML_MAX_DIMS in ggml.h.
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/include/ggml.h#L222-L222">ggml/include/ggml.h L222</a>
+     */
     public static final int MAX_DIMS = 4;
 
     private final String name;

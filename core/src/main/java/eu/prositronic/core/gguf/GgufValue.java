@@ -12,6 +12,8 @@ import java.util.Objects;
  * <p>Java representation of the payload: all integer types as {@link Long} (UINT64 holds the unsigned bit
  * pattern; use {@link Long#toUnsignedString}), FLOAT32 as {@link Float}, FLOAT64 as {@link Double}, BOOL as
  * {@link Boolean}, STRING as {@link String}, ARRAY as an unmodifiable {@code List} of those.
+ *
+ * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/src/gguf.cpp#L583-L611">ggml/src/gguf.cpp L583-L611</a>
  */
 public final class GgufValue {
     private final GgufValueType type;

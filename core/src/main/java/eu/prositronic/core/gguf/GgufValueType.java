@@ -2,6 +2,8 @@ package eu.prositronic.core.gguf;
 
 /**
  * GGUF metadata value types ({@code enum gguf_type} in ggml/include/gguf.h). Ids are stored as int32 in the file.
+ *
+ * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/include/gguf.h#L53-L68">ggml/include/gguf.h L53-L68</a>
  */
 public enum GgufValueType {
     UINT8(0, 1),

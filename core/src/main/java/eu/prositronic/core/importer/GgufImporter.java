@@ -264,10 +264,24 @@ public final class GgufImporter {
     }
 
     /**
-     * Whether block {@code il} uses sliding-window attention. llama.cpp hard-codes the pattern of some architectures in
-     * load_hparams with {@code hparams.set_swa_pattern(n)} (src/llama-model.cpp), which makes every block slide but
-     * the last of each {@code n} ({@code il % n < n - 1}, src/llama-hparams.cpp): gemma2 and gpt-oss 2, cohere2 4,
-     * gemma3n 5, gemma3 6. Any other architecture with a window slides in every block.
+     * Whether block {@code il} uses sliding-window attention. llama.cpp hard-codes the default pattern of some
+     * architectures in their {@code load_arch_hparams} (src/models/{@code <arch>}.cpp) with {@code
+     * load_swa_pattern(ml, n)} (src/llama-model.cpp), which ends in {@code hparams.set_swa_pattern(n)} and makes every
+     * block slide but the last of each {@code n} ({@code il % n < n - 1}, src/llama-hparams.cpp): gemma2 and gpt-oss 2,
+     * cohere2 4, gemma3n 5, gemma3 6. Any other architecture with a window slides in every block.
+     *
+     * <p>Known gap: at the pin {@code load_swa_pattern} first reads the GGUF key {@code
+     * <arch>.attention.sliding_window_pattern} (a per-layer array or a period) and uses the hard-coded default only
+     * without it, and more architectures have a default (afmoe, exaone4, llama4, olmo2 and others; some dense-first);
+     * this method reads neither.
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-model.cpp#L3308-L3314">src/llama-model.cpp L3308-L3314</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-hparams.cpp#L8-L22">src/llama-hparams.cpp L8-L22</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/gemma2.cpp#L6-L6">src/models/gemma2.cpp L6</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/openai-moe.cpp#L9-L9">src/models/openai-moe.cpp L9</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/cohere2.cpp#L5-L5">src/models/cohere2.cpp L5</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/gemma3n.cpp#L5-L5">src/models/gemma3n.cpp L5</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/gemma3.cpp#L7-L7">src/models/gemma3.cpp L7</a>
      */
     static boolean sliding(String arch, int il, long window) {
         int period =
