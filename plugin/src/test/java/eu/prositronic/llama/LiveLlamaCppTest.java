@@ -21,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the real llama.cpp that node-llama-cpp ships (release v0.5.0) on GGUFs with the exact tensor shapes of every
- * Qwen3.5 size (weights all zero, sparse files, Q8_0 so that nothing is repacked into RAM), creates contexts at several
+ * Qwen3.5 size (weights all zero, sparse files, Q5_0: neither the x86 repack nor the AMX kernels copy Q5_0 weights into
+ * RAM, ggml-cpu/repack.cpp ggml_repack_get_optimal_repack_type and ggml-cpu/amx/common.h qtype_has_amx_kernels; at
+ * Q8_0 a CPU with AMX copies the 27B's 28 GB into anonymous memory and the load fails), creates contexts at several
  * sizes, ubatches, cache types and slot counts, reads llama.cpp's own accounting and compares it with the engine.
  * Prints the table (and writes it to target/llama-cpp-comparison.md): this is also the benchmark command, see
  * tools/llama-measure/README.md. Set {@code -Dprositronic.llama.sizes=0.8B,4B} to run fewer sizes.
@@ -100,12 +102,12 @@ class LiveLlamaCppTest {
         List<LlamaCppRecord> records = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         for (String size : System.getProperty("prositronic.llama.sizes", SIZES).split(",")) {
-            Path gguf = dir.resolve("qwen35-" + size + "-q8_0.gguf");
+            Path gguf = dir.resolve("qwen35-" + size + "-q5_0.gguf");
             SyntheticGguf.writer(
                             TestSupport.catalog()
                                     .model(LlamaCppRecord.modelId(size))
                                     .orElseThrow(),
-                            GgmlType.Q8_0)
+                            GgmlType.Q5_0)
                     .write(gguf);
             ExternalTool.Run run =
                     ExternalTool.run(measure, "node", "measure.mjs", gguf.toString(), "--sweep", sweep.toString());
