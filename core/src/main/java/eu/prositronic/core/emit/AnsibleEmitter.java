@@ -8,6 +8,7 @@ import eu.prositronic.core.catalog.DriverVersion;
 import eu.prositronic.core.catalog.Hardware;
 import eu.prositronic.core.catalog.Images;
 import eu.prositronic.core.fit.DeploymentPlan;
+import eu.prositronic.core.fit.Plan;
 import eu.prositronic.core.inventory.Node;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -70,7 +71,7 @@ public final class AnsibleEmitter implements Emitter {
         Map<String, Object> gpuHosts = new LinkedHashMap<>();
         Map<String, Object> nvidiaHosts = new LinkedHashMap<>();
         Map<String, Object> cpuHosts = new LinkedHashMap<>();
-        for (Node n : c.plan().nodes().stream().map(np -> np.node()).toList()) {
+        for (Node n : c.plan().nodes().stream().map(Plan.NodePlan::node).toList()) {
             Connection host = new Connection(n.address());
             if (n.hasGpu()) {
                 gpuHosts.put(n.name(), host);

@@ -26,6 +26,9 @@ public final class HelmfileEmitter implements Emitter {
 
     record Repository(String name, String url) {}
 
+    /** The release labels helmfile selects on ({@code helmfile -l node=gpu-01 apply}). */
+    record Labels(String model, String node) {}
+
     record DevicePluginRelease(
             String name,
             String namespace,
@@ -41,7 +44,7 @@ public final class HelmfileEmitter implements Emitter {
             String namespace,
             boolean createNamespace,
             String chart,
-            Map<String, String> labels,
+            Labels labels,
             List<String> values,
             @JsonInclude(JsonInclude.Include.NON_NULL) List<String> needs) {}
 
@@ -95,17 +98,10 @@ public final class HelmfileEmitter implements Emitter {
                     namespace,
                     true,
                     CHART,
-                    ordered("model", p.model().id(), "node", p.node().name()),
+                    new Labels(p.model().id(), p.node().name()),
                     List.of(p.valuesFile(), ValuesEmitter.releaseFile(p)),
                     p.backend().cuda() ? List.of(DEVICE_PLUGIN_NAMESPACE + "/" + DEVICE_PLUGIN) : null));
         }
         return new Fleet(repositories, releases);
-    }
-
-    private static Map<String, String> ordered(String k1, String v1, String k2, String v2) {
-        Map<String, String> m = new java.util.LinkedHashMap<>();
-        m.put(k1, v1);
-        m.put(k2, v2);
-        return m;
     }
 }

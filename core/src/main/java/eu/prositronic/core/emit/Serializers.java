@@ -9,7 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 
 /**
- * The one configuration of generated YAML and JSON: typed objects in, stable bytes out (fixed key order, two-space
+ * The one configuration of generated YAML and JSON: typed records in, stable bytes out (fixed key order, two-space
  * indents, LF line ends, a final newline), so the same input always gives the same bytes.
  */
 public final class Serializers {
@@ -24,15 +24,6 @@ public final class Serializers {
     private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.INDENT_OUTPUT, true);
 
     private Serializers() {}
-
-    /** An insertion-ordered map from key, value pairs: generated files keep a fixed, readable key order. */
-    public static java.util.Map<String, Object> ordered(Object... kv) {
-        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
-    }
 
     public static String yaml(Object value) {
         try {

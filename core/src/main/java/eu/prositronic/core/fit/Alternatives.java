@@ -1,12 +1,10 @@
 package eu.prositronic.core.fit;
 
-import eu.prositronic.core.catalog.Catalog;
 import eu.prositronic.core.catalog.ModelSpec.QuantFile;
 import eu.prositronic.core.inventory.CacheType;
 import eu.prositronic.core.inventory.Deployment;
 import eu.prositronic.core.inventory.FlashAttn;
 import eu.prositronic.core.inventory.Node;
-import eu.prositronic.core.units.Bytes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +17,7 @@ import java.util.OptionalLong;
 final class Alternatives {
     private Alternatives() {}
 
-    static NoFit of(Deployment d, Fitter.NoFit noFit, List<Node> nodes, Catalog catalog) {
+    static NoFit of(Deployment d, Fitter.NoFit noFit, List<Node> nodes) {
         List<NoFit.Alternative> found = new ArrayList<>();
         List<QuantFile> smaller = d.model().quantizations().stream()
                 .filter(q -> q.size().compareTo(d.quant().size()) < 0)
@@ -54,8 +52,13 @@ final class Alternatives {
                 Planner.fitAlone(d.on(other)).ifPresent(ctx -> found.add(new NoFit.OtherNode(other.name(), ctx)));
             }
         }
-        List<Bytes> budgets = new ArrayList<>(noFit.budgets());
         return new NoFit(
-                d, noFit.settings().nCtx(), noFit.devices(), budgets, LlamaCpp.FIT_TARGET, Planner.HOST_RESERVE, found);
+                d,
+                noFit.settings().nCtx(),
+                noFit.devices(),
+                noFit.budgets(),
+                LlamaCpp.FIT_TARGET,
+                Planner.HOST_RESERVE,
+                found);
     }
 }

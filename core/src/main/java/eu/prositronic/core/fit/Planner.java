@@ -1,6 +1,7 @@
 package eu.prositronic.core.fit;
 
 import eu.prositronic.core.catalog.Catalog;
+import eu.prositronic.core.catalog.Hardware;
 import eu.prositronic.core.inventory.Deployment;
 import eu.prositronic.core.inventory.Inventory;
 import eu.prositronic.core.inventory.Node;
@@ -61,7 +62,7 @@ public final class Planner {
                 NodeBudget.Share share = budget.share(sharers);
                 Fitter.Result result = fit(d, budget, share, here.size());
                 if (result instanceof Fitter.NoFit noFit) {
-                    failures.add(Alternatives.of(d, noFit, inventory.nodes(), catalog));
+                    failures.add(Alternatives.of(d, noFit, inventory.nodes()));
                     continue;
                 }
                 DeploymentPlan p = PlanBuilder.build(d, (Fitter.Fitted) result, catalog);
@@ -127,7 +128,7 @@ public final class Planner {
                 d.context(),
                 d.model().architecture().contextLength(),
                 budget.gpuIds,
-                budget.gpus.stream().map(h -> h.memory()).toList(),
+                budget.gpus.stream().map(Hardware::memory).toList(),
                 share.gpus(),
                 d.node().ram(),
                 share.host(),

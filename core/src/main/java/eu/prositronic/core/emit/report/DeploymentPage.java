@@ -6,6 +6,7 @@ import eu.prositronic.core.catalog.ModelSpec;
 import eu.prositronic.core.emit.PlanJson;
 import eu.prositronic.core.fit.DeploymentPlan;
 import eu.prositronic.core.fit.DeviceMemory;
+import eu.prositronic.core.fit.LayoutKind;
 import eu.prositronic.core.fit.SpeedModel;
 import eu.prositronic.core.inventory.Node;
 import eu.prositronic.core.units.Bytes;
@@ -86,7 +87,7 @@ record DeploymentPage(
                 thousands(d.ctxSize()),
                 thousands(d.ctxPerSlot()),
                 d.settings().flashAttn() ? "Yes" : "No",
-                d.layoutKind() == eu.prositronic.core.fit.LayoutKind.FULL ? "No" : "Yes (memory-mapped weights)",
+                d.layoutKind() == LayoutKind.FULL ? "No" : "Yes (memory-mapped weights)",
                 thousands(SpeedModel.QUOTED_DEPTH),
                 d.memory().devices().stream().map(DeploymentPage::row).toList(),
                 gpu,
