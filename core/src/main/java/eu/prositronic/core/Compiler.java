@@ -37,7 +37,12 @@ public final class Compiler {
     private Compiler() {}
 
     /** What to compile; the Mojo fills it from its parameters. */
-    public record Request(Path inventory, Optional<Path> catalogDirectory, Path outputDirectory, String version) {}
+    public record Request(
+            Path inventory,
+            Optional<Path> catalogDirectory,
+            Path outputDirectory,
+            String version,
+            OutputWriter.Writer writer) {}
 
     public record Result(Plan plan, OutputWriter.Summary summary) {}
 
@@ -65,7 +70,7 @@ public final class Compiler {
             throw new ProsiException(NoFitMessage.format(e.noFits()), e);
         }
         OutputTree tree = emit(new EmitContext(plan, catalog.images(), inventory.file(), request.version()), debug);
-        OutputWriter.Summary summary = OutputWriter.write(tree, request.outputDirectory());
+        OutputWriter.Summary summary = OutputWriter.write(tree, request.outputDirectory(), request.writer());
         return new Result(plan, summary);
     }
 

@@ -50,6 +50,14 @@ public class CompileMojo extends AbstractMojo {
     @Parameter(defaultValue = "${plugin.version}", readonly = true)
     String pluginVersion;
 
+    /** The project: the output folder may not be it, or hold it. */
+    @Parameter(defaultValue = "${project.basedir}", readonly = true)
+    File projectDirectory;
+
+    /** Who writes the output: a second execution writing the same folder is refused. */
+    @Parameter(defaultValue = "${project.groupId}:${project.artifactId}:${mojoExecution.executionId}", readonly = true)
+    String executionId;
+
     @Override
     public void execute() throws MojoFailureException {
         if (skip) {
@@ -60,7 +68,10 @@ public class CompileMojo extends AbstractMojo {
                 inventory.toPath(),
                 Optional.ofNullable(catalogDirectory).map(File::toPath),
                 outputDirectory.toPath(),
-                pluginVersion == null ? "dev" : pluginVersion);
+                pluginVersion == null ? "dev" : pluginVersion,
+                new OutputWriter.Writer(
+                        Optional.ofNullable(projectDirectory).map(File::toPath),
+                        executionId == null || executionId.contains("${") ? "" : executionId));
         try {
             Compiler.Result result = Compiler.compile(request, getLog()::debug);
             OutputWriter.Summary s = result.summary();

@@ -7,6 +7,8 @@ import eu.prositronic.core.emit.OutputTree;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +38,9 @@ class OutputWriterTest {
         assertThat(out.resolve("sub/b.yaml")).hasContent("B");
         assertThat(out.resolve("old")).doesNotExist();
         try (var files = Files.list(dir)) {
-            assertThat(files).as("no staging folder left behind").containsExactly(out);
+            assertThat(files)
+                    .as("no staging folder left behind, only the lock file that lets builds take turns")
+                    .containsExactlyInAnyOrder(out, dir.resolve(".prositronic-out.lock"));
         }
     }
 
@@ -68,5 +72,122 @@ class OutputWriterTest {
         OutputWriter.write(tree("b.yaml", "b"), out);
         assertThat(out.resolve("notes.txt")).hasContent("mine");
         assertThat(out.resolve("a.yaml")).doesNotExist();
+    }
+
+    @Test
+    void refusesTheProjectFolderAFolderHoldingItAndAFolderWithAGitFolder() throws Exception {
+        Path project = dir.resolve("infra");
+        Files.createDirectories(project.resolve(".git/refs/heads"));
+        Files.writeString(project.resolve(".git/refs/heads/main"), "abc");
+        Files.createDirectories(project.resolve("docs/empty"));
+        var writer = new OutputWriter.Writer(Optional.of(project), "g:a:default");
+        for (Path out : List.of(project, dir)) {
+            assertThatThrownBy(() -> OutputWriter.write(tree("a.yaml", "a"), out, writer))
+                    .hasMessageContaining("the output folder " + out)
+                    .hasMessageContaining(out.equals(project) ? "is the project folder" : "holds the project folder")
+                    .hasMessageContaining("must be a folder of its own");
+        }
+        Path repo = dir.resolve("other");
+        Files.createDirectories(repo.resolve(".git"));
+        assertThatThrownBy(() -> OutputWriter.write(tree("a.yaml", "a"), repo))
+                .hasMessageContaining("holds a .git folder");
+        assertThat(project.resolve(".git/refs/heads/main")).hasContent("abc");
+        assertThat(project.resolve("docs/empty")).isEmptyDirectory();
+        assertThat(repo.resolve("a.yaml")).doesNotExist();
+    }
+
+    @Test
+    void removesOnlyManifestEntriesInsideTheOutputAndOnlyTheFoldersItEmptied() throws Exception {
+        Path out = dir.resolve("out");
+        OutputWriter.write(tree("a.yaml", "a", "sub/b.yaml", "b"), out);
+        Path outside = dir.resolve("precious.txt");
+        Files.writeString(outside, "mine");
+        Files.createDirectories(out.resolve("mine/empty"));
+        Files.createDirectories(out.resolve("folder-listed"));
+        Files.writeString(out.resolve("folder-listed/keep.txt"), "mine");
+        Files.writeString(
+                out.resolve(OutputWriter.MANIFEST),
+                String.join(
+                        "\n",
+                        "a.yaml",
+                        "sub/b.yaml",
+                        outside.toString(),
+                        "../precious.txt",
+                        "sub/../../precious.txt",
+                        "folder-listed",
+                        "mine",
+                        ""));
+
+        OutputWriter.Summary s = OutputWriter.write(tree("a.yaml", "a"), out);
+
+        assertThat(s.removed()).isEqualTo(1);
+        assertThat(outside).hasContent("mine");
+        assertThat(out.resolve("folder-listed/keep.txt")).hasContent("mine");
+        assertThat(out.resolve("mine/empty")).as("a user's empty folder stays").isEmptyDirectory();
+        assertThat(out.resolve("sub")).as("the folder its removal emptied goes").doesNotExist();
+    }
+
+    @Test
+    void neverWritesOrRemovesThroughALink() throws Exception {
+        Path out = dir.resolve("out");
+        OutputWriter.write(tree("report/index.md", "old", "report/a.md", "a"), out);
+        Path users = dir.resolve("users-folder");
+        Files.createDirectories(users);
+        Files.writeString(users.resolve("index.md"), "mine");
+        Files.writeString(users.resolve("a.md"), "mine too");
+        deleteTree(out.resolve("report"));
+        Files.createSymbolicLink(out.resolve("report"), users);
+
+        assertThatThrownBy(() -> OutputWriter.write(tree("report/index.md", "new"), out))
+                .hasMessageContaining("holds links where Prositronic writes: report")
+                .hasMessageContaining("never writes through a link");
+        OutputWriter.write(tree("other.md", "x"), out);
+
+        assertThat(users.resolve("index.md")).hasContent("mine");
+        assertThat(users.resolve("a.md"))
+                .as("a stale file behind a link is not removed")
+                .hasContent("mine too");
+    }
+
+    @Test
+    void refusesAFolderAnotherExecutionWrites() throws Exception {
+        Path out = dir.resolve("out");
+        OutputWriter.write(tree("a.yaml", "a"), out, new OutputWriter.Writer(Optional.empty(), "g:infra:first"));
+        assertThatThrownBy(() -> OutputWriter.write(
+                        tree("b.yaml", "b"), out, new OutputWriter.Writer(Optional.empty(), "g:infra:second")))
+                .hasMessageContaining("is written by another execution (g:infra:first)")
+                .hasMessageContaining("give each its own the output directory setting");
+        assertThat(out.resolve("b.yaml")).doesNotExist();
+        assertThat(out.resolve("a.yaml")).hasContent("a");
+    }
+
+    @Test
+    void aJournalLeftByAKilledBuildIsCompletedFirst() throws Exception {
+        Path out = dir.resolve("out");
+        OutputWriter.write(tree("a.yaml", "old a", "b.yaml", "b"), out);
+        // what a build killed after writing its journal leaves: staged files and the journal, nothing moved yet
+        Path staging = dir.resolve(".prositronic-staging-out-killed");
+        Files.createDirectories(staging);
+        Files.writeString(staging.resolve("a.yaml"), "new a");
+        Files.writeString(staging.resolve(OutputWriter.MANIFEST), "# Files written by Prositronic\na.yaml\n");
+        Files.writeString(
+                out.resolve(OutputWriter.JOURNAL), "staging " + staging + "\nmove a.yaml\nremove b.yaml\nend\n");
+        Path stale = Files.createDirectories(dir.resolve(".prositronic-staging-out-older"));
+
+        OutputWriter.recover(out);
+
+        assertThat(out.resolve("a.yaml")).hasContent("new a");
+        assertThat(out.resolve("b.yaml")).doesNotExist();
+        assertThat(out.resolve(OutputWriter.JOURNAL)).doesNotExist();
+        assertThat(staging).doesNotExist();
+        assertThat(stale).as("stale staging is cleaned up").doesNotExist();
+    }
+
+    static void deleteTree(Path p) throws Exception {
+        try (var walk = Files.walk(p)) {
+            for (Path x : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(x);
+            }
+        }
     }
 }
