@@ -49,8 +49,9 @@ public final class FitTable {
             }
             out.add(sb.toString().stripTrailing());
         }
-        out.add("* estimated generation speed at " + SpeedModel.QUOTED_DEPTH
-                + " tokens of context (roofline); memory is the fit engine's prediction");
+        out.add(
+                "* estimated generation speed at " + SpeedModel.QUOTED_DEPTH
+                        + " tokens of context (calibrated estimate, docs/fit-engine.md); memory is the fit engine's prediction");
         return out;
     }
 }

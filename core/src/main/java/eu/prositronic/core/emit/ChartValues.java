@@ -172,7 +172,7 @@ public record ChartValues(
         return new Fit(
                 p.hardware(),
                 p.backend().key(),
-                "memory from the Prositronic fit engine; speed is a roofline estimate",
+                "memory from the Prositronic fit engine; speed is a calibrated estimate (docs/fit-engine.md, Speed)",
                 p.gpuLayers() + " / " + p.layers(),
                 p.memory().vramCapacity().value(),
                 p.memory().vramUsed().value(),

@@ -3,7 +3,6 @@ package eu.prositronic.core.emit;
 import eu.prositronic.core.fit.DeploymentPlan;
 import eu.prositronic.core.fit.DeviceMemory;
 import eu.prositronic.core.fit.Plan;
-import eu.prositronic.core.fit.SpeedModel;
 import java.util.List;
 
 /**
@@ -74,7 +73,22 @@ public final class PlanJson {
             long overheadBytes) {}
 
     public record Speed(
-            double generationTokensPerSecond, double promptTokensPerSecond, boolean estimate, String method) {}
+            double generationTokensPerSecond,
+            double promptTokensPerSecond,
+            boolean estimate,
+            String method,
+            SpeedConditions conditions,
+            Range generationRange,
+            Range promptRange) {}
+
+    /** What the speed figures hold for: one busy slot of llama-server at this build. */
+    public record SpeedConditions(long depth, int promptTokens, int slots, String build, String tool) {}
+
+    public record Range(double low, double high) {}
+
+    static final String SPEED_METHOD = "Prositronic speed model (docs/fit-engine.md, Speed): a per-token floor plus"
+            + " bytes read over each device's effective bandwidth, prompt FLOPs over its effective matrix rate;"
+            + " calibrated on published llama.cpp figures (tools/speed/published.tsv)";
 
     public record Node(String name, List<String> gpus, long ramBytes, List<Share> shares) {}
 
@@ -139,7 +153,19 @@ public final class PlanJson {
                         p.speed().generationTokensPerSecond(),
                         p.speed().promptTokensPerSecond(),
                         true,
-                        "roofline estimate at " + SpeedModel.QUOTED_DEPTH + " tokens of context"),
+                        SPEED_METHOD,
+                        new SpeedConditions(
+                                p.speed().depth(),
+                                p.speed().promptTokens(),
+                                p.speed().slots(),
+                                p.speed().build(),
+                                "llama-server"),
+                        new Range(
+                                p.speed().generationRange().low(),
+                                p.speed().generationRange().high()),
+                        new Range(
+                                p.speed().promptRange().low(),
+                                p.speed().promptRange().high())),
                 p.notes());
     }
 

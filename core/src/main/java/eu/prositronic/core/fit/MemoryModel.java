@@ -135,35 +135,61 @@ public final class MemoryModel {
     }
 
     /**
-     * Bytes read per generated token at {@code depth} tokens of context, {gpu, host}: the weights used (MoE: shared
-     * parts and k/E of the routed experts; one row of the token embedding), the KV cache up to the depth and the
-     * recurrent state read and written once. Input of {@link SpeedModel}.
+     * What one token costs for {@link SpeedModel}: the bytes read per generated token at {@code depth}, split into
+     * weights and context (KV cache, recurrent state) on the GPUs and on the host, and the parameters and attention
+     * FLOPs one prompt token needs.
      */
-    public long[] bytesReadPerToken(RunSettings s, Layout layout, int nGpu, long depth) {
+    public SpeedModel.Workload speedWorkload(RunSettings s, Layout layout, int nGpu, long depth, String quant) {
         int units = allUnits();
         int ngl = nGpu == 0 ? 0 : Math.min(layout.gpuLayers(), units);
         int gpuStart = units - ngl;
-        double usedShare = arch.moe()
-                .map(m -> (double) m.expertUsedCount() / m.expertCount())
-                .orElse(1.0);
-        long[] read = new long[2];
+        int used = arch.moe().map(Architecture.Moe::expertUsedCount).orElse(0);
+        int count = arch.moe().map(Architecture.Moe::expertCount).orElse(1);
+        double usedShare = arch.moe().map(m -> (double) used / count).orElse(1.0);
+        long[] weights = new long[2];
+        long[] context = new long[2];
         RunSettings atDepth = s.withContext(Math.max(LlamaCpp.CTX_PAD, LlamaCpp.padContext(Math.min(depth, s.nCtx()))));
-        for (int il = 0; il < arch.allLayers(); il++) {
-            if (il >= arch.blockCount()) {
-                continue; // MTP blocks only run when drafting
-            }
+        int moeBlocks = 0;
+        long expertParams = 0;
+        double attention = 0;
+        Architecture.Attention at = arch.attention();
+        for (int il = 0; il < arch.blockCount(); il++) { // MTP blocks only run when drafting
             int dev = il < gpuStart ? 1 : 0;
-            long experts = weights.blockExperts().get(il).value();
-            long dense = weights.block(il).value() - experts;
+            long experts = this.weights.blockExperts().get(il).value();
+            long dense = this.weights.block(il).value() - experts;
             int expertDev = dev == 0 && il < layout.nCpuMoe() ? 1 : dev;
-            read[dev] += dense;
-            read[expertDev] += Math.round(experts * usedShare);
-            long kvPerSeq = kvBytesOfLayer(il, atDepth) / Math.max(1, s.nSeq());
-            read[dev] += kvPerSeq
+            weights[dev] += dense;
+            weights[expertDev] += Math.round(experts * usedShare);
+            context[dev] += kvBytesOfLayer(il, atDepth) / Math.max(1, s.nSeq())
                     + 2 * recurrentBytesPerLayerPerSequence() * (arch.layerKind(il) == LayerKind.RECURRENT ? 1 : 0);
+            long routed = WeightModel.blockParams(arch, il)[1];
+            if (routed > 0) {
+                moeBlocks++;
+                expertParams += routed / count * used;
+            }
+            if (arch.layerKind(il) == LayerKind.FULL) {
+                // QK^T and softmax(QK^T)V: 2 FLOPs per multiply-add, per head, per cached token
+                attention += 2.0 * at.headCount() * (at.keyLength() + at.valueLength());
+            }
         }
-        read[ngl >= 1 ? 0 : 1] += weights.output().value();
-        return read;
+        weights[ngl >= 1 ? 0 : 1] += this.weights.output().value();
+        int crossings = nGpu == 0 || ngl == 0 ? 0 : (gpuStart > 0 ? 1 : 0) + 2 * Math.min(layout.nCpuMoe(), units);
+        String q = quant.toUpperCase(java.util.Locale.ROOT);
+        boolean f16 = q.startsWith("F16") || q.startsWith("BF16") || q.startsWith("F32");
+        return new SpeedModel.Workload(
+                weights[0],
+                weights[1],
+                context[0],
+                context[1],
+                arch.blockCount(),
+                moeBlocks,
+                used,
+                count,
+                this.weights.activeParamsPerToken() - expertParams,
+                expertParams,
+                attention,
+                f16,
+                crossings);
     }
 
     /**

@@ -47,19 +47,7 @@ final class PlanBuilder {
         Backend backend = BackendSelector.select(d.node().primaryGpu(), d.node().driverVersion(), catalog.images());
         MemoryPlan memory = MemoryPlan.of(f.devices(), LlamaCpp.FIT_TARGET, Planner.HOST_RESERVE);
         boolean gpu = d.node().hasGpu();
-        long[] read = mm.bytesReadPerToken(s, layout, gpu ? 1 : 0, SpeedModel.QUOTED_DEPTH);
-        BytesPerSecond bandwidth = d.node()
-                .memoryBandwidth()
-                .orElse(BytesPerSecond.of(catalog.cpu().memoryBandwidthBytesPerSecond()));
-        SpeedModel.Estimate speed = SpeedModel.estimate(
-                d.node().primaryGpu().orElse(null),
-                d.node().gpuCount(),
-                bandwidth.value(),
-                d.node().cpuCores(),
-                read[0],
-                read[1],
-                mm.weights().activeParamsPerToken(),
-                gpu && layout.gpuLayers() > 0);
+        SpeedEstimate speed = speed(d, mm, s, layout, catalog, backend);
         return new DeploymentPlan(
                 d,
                 backend,
@@ -72,8 +60,57 @@ final class PlanBuilder {
                 mm.allUnits(),
                 chatTemplateKwargs(d),
                 memory,
-                new SpeedEstimate(speed.generation(), speed.prompt(), SpeedModel.QUOTED_DEPTH),
+                speed,
                 notes(d, f, mm));
+    }
+
+    /**
+     * One slot's speed at the quoted conditions: generation at {@link SpeedModel#QUOTED_DEPTH} tokens of context, a
+     * {@link SpeedModel#QUOTED_PROMPT_TOKENS}-token prompt on an empty context, llama-server at the pinned build.
+     */
+    static SpeedEstimate speed(
+            Deployment d, MemoryModel mm, RunSettings s, Layout layout, Catalog catalog, Backend backend) {
+        boolean gpu = d.node().hasGpu();
+        SpeedModel.Workload w = mm.speedWorkload(
+                s,
+                layout,
+                gpu ? d.node().gpuCount() : 0,
+                SpeedModel.QUOTED_DEPTH,
+                d.quant().quant());
+        BytesPerSecond bandwidth = d.node()
+                .memoryBandwidth()
+                .orElse(BytesPerSecond.of(catalog.cpu().memoryBandwidthBytesPerSecond()));
+        String build = catalog.images().build();
+        SpeedModel.Conditions c = new SpeedModel.Conditions(
+                backend.cuda() ? "cuda" : backend.key(),
+                buildNumber(build),
+                true,
+                SpeedModel.QUOTED_PROMPT_TOKENS,
+                0,
+                s.nUbatch());
+        SpeedModel.Rates r = SpeedModel.estimate(
+                d.node().primaryGpu().orElse(null),
+                d.node().gpuCount(),
+                bandwidth.value(),
+                d.node().cpuCores(),
+                w,
+                c,
+                gpu && layout.gpuLayers() > 0);
+        return new SpeedEstimate(
+                SpeedModel.round(r.generation()),
+                SpeedModel.round(r.prompt()),
+                SpeedModel.QUOTED_DEPTH,
+                SpeedModel.QUOTED_PROMPT_TOKENS,
+                s.nSeq(),
+                build,
+                SpeedEstimate.Range.around(r.generation(), SpeedModel.GENERATION_RANGE),
+                SpeedEstimate.Range.around(r.prompt(), SpeedModel.PROMPT_RANGE));
+    }
+
+    /** {@code b11146} → 11146; 0 when the build is not a number. */
+    static int buildNumber(String build) {
+        String digits = build.startsWith("b") ? build.substring(1) : build;
+        return digits.matches("\\d+") ? Integer.parseInt(digits) : 0;
     }
 
     private static List<String> notes(Deployment d, Fitter.Fitted f, MemoryModel mm) {

@@ -7,7 +7,7 @@ import eu.prositronic.core.emit.PlanJson;
 import eu.prositronic.core.fit.DeploymentPlan;
 import eu.prositronic.core.fit.DeviceMemory;
 import eu.prositronic.core.fit.LayoutKind;
-import eu.prositronic.core.fit.SpeedModel;
+import eu.prositronic.core.fit.SpeedEstimate;
 import eu.prositronic.core.inventory.Node;
 import eu.prositronic.core.units.Bytes;
 import java.util.ArrayList;
@@ -34,7 +34,8 @@ record DeploymentPage(
         String perSlot,
         String flashAttn,
         String readingFromDisk,
-        String quotedDepth,
+        String generationSpeed,
+        String promptSpeed,
         List<DeviceRow> devices,
         boolean gpu,
         String argsLine,
@@ -62,6 +63,30 @@ record DeploymentPage(
             String compute,
             String overhead) {}
 
+    /** "about 150–190 tokens/s at 4,096 tokens of context (one busy slot of 4; llama.cpp b11146)". */
+    static String generationSpeed(DeploymentPlan d) {
+        SpeedEstimate e = d.speed();
+        return "about " + range(e.generationRange()) + " tokens/s at " + thousands(e.depth())
+                + " tokens of context (" + (e.slots() > 1 ? "one busy slot of " + e.slots() : "one stream")
+                + ", llama-server, llama.cpp " + e.build() + ")";
+    }
+
+    /** "about 5,400–9,000 tokens/s for a 2,048-token prompt". */
+    static String promptSpeed(DeploymentPlan d) {
+        SpeedEstimate e = d.speed();
+        return "about " + range(e.promptRange()) + " tokens/s for a " + thousands(e.promptTokens())
+                + "-token prompt on an empty context";
+    }
+
+    /** "150–190": the range's ends with thousands separators, decimals only below 10. */
+    static String range(SpeedEstimate.Range r) {
+        return figure(r.low()) + "–" + figure(r.high());
+    }
+
+    static String figure(double v) {
+        return v < 10 ? String.format(Locale.ROOT, "%.1f", v) : thousands(Math.round(v));
+    }
+
     static DeploymentPage of(DeploymentPlan d) {
         ModelSpec model = d.model();
         Node node = d.node();
@@ -88,7 +113,8 @@ record DeploymentPage(
                 thousands(d.ctxPerSlot()),
                 d.settings().flashAttn() ? "Yes" : "No",
                 d.layoutKind() == LayoutKind.FULL ? "No" : "Yes (memory-mapped weights)",
-                thousands(SpeedModel.QUOTED_DEPTH),
+                generationSpeed(d),
+                promptSpeed(d),
                 d.memory().devices().stream().map(DeploymentPage::row).toList(),
                 gpu,
                 String.join(

@@ -20,7 +20,7 @@ record FleetPage(Cluster plan, List<Row> rows, List<NodeRow> nodes) {
             String layers,
             String vram,
             String ram,
-            double speed) {}
+            String speed) {}
 
     record NodeRow(String name, String summary, List<ShareRow> shares) {}
 
@@ -59,6 +59,6 @@ record FleetPage(Cluster plan, List<Row> rows, List<NodeRow> nodes) {
                 d.gpuLayers() + " / " + d.layers(),
                 d.memory().vramUsed().human(),
                 d.memory().ramUsed().human(),
-                d.speed().generationTokensPerSecond());
+                DeploymentPage.range(d.speed().generationRange()));
     }
 }
