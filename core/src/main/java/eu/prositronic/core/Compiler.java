@@ -20,8 +20,9 @@ import eu.prositronic.core.inventory.InventoryLoader;
 import eu.prositronic.core.problem.ProsiException;
 import eu.prositronic.core.problem.Setting;
 import eu.prositronic.core.write.OutputWriter;
+import eu.prositronic.core.yaml.Utf8;
+import eu.prositronic.core.yaml.YamlFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -86,7 +87,12 @@ public final class Compiler {
 
     static String read(Path inventory) throws ProsiException {
         try {
-            return Files.readString(inventory, StandardCharsets.UTF_8);
+            if (Files.size(inventory) > 4L * YamlFiles.MAX_CHARS) {
+                throw new ProsiException("the inventory " + inventory + " has " + Files.size(inventory)
+                        + " bytes; Prositronic reads at most " + YamlFiles.MAX_CHARS + " characters");
+            }
+            byte[] bytes = Files.readAllBytes(inventory);
+            return Utf8.decode(inventory, bytes);
         } catch (NoSuchFileException e) {
             throw new ProsiException(s -> "the inventory " + inventory + " does not exist; create it (see the README's"
                     + " input reference) or point " + s.of(Setting.INVENTORY) + " at yours");

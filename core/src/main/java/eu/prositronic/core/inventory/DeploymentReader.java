@@ -17,6 +17,9 @@ final class DeploymentReader {
     private DeploymentReader() {}
 
     /** The keys a deployment may have (README's input reference). */
+    /** Ports below this need root (CAP_NET_BIND_SERVICE); the chart and the unit run llama-server as a user. */
+    static final int UNPRIVILEGED_PORT = 1024;
+
     static final List<String> KEYS = List.of(
             "name",
             "model",
@@ -36,7 +39,7 @@ final class DeploymentReader {
     static Optional<Deployment> read(YamlNode item, Catalog catalog, Map<String, Node> nodes) {
         return item.map(KEYS).map(d -> {
             Problems problems = d.node().problems();
-            String name = Labels.required(d, "name", "chat").orElse("deployment");
+            String name = Labels.release(d, "name", "chat").orElse("deployment");
             Optional<YamlNode> modelNode = d.require("model", "qwen3-5-4b");
             Optional<ModelSpec> model = modelNode.flatMap(YamlNode::string).flatMap(id -> {
                 Optional<ModelSpec> m = catalog.model(id);
@@ -64,7 +67,9 @@ final class DeploymentReader {
             Optional<YamlNode> nodeRef = d.require("node", "gpu-01");
             String nodeName = nodeRef.flatMap(YamlNode::string).orElse("");
             List<String> nodeNames = List.copyOf(nodes.keySet());
-            if (nodeRef.isPresent() && !nodeName.isEmpty() && !nodes.containsKey(nodeName)) {
+            if (nodeRef.isPresent() && nodeRef.get().isScalar() && nodeName.isBlank()) {
+                problems.at(nodeRef.get(), "an empty node name", "name one of " + String.join(", ", nodeNames));
+            } else if (nodeRef.isPresent() && !nodeName.isEmpty() && !nodes.containsKey(nodeName)) {
                 problems.at(nodeRef.get(), "unknown node `" + nodeName + "`", Suggestions.fix(nodeName, nodeNames));
             }
             Optional<Node> node = Optional.ofNullable(nodes.get(nodeName));
@@ -128,6 +133,13 @@ final class DeploymentReader {
                         "remove `thinking` or set it to false");
             }
             int port = (int) d.integer("port", Deployment.DEFAULT_PORT, 1, 65535);
+            if (port < UNPRIVILEGED_PORT) {
+                problems.at(
+                        d.get("port").orElse(d.node()),
+                        "port " + port + " is below 1024, which only root may open; llama-server runs as a non-root"
+                                + " user",
+                        "use a port from 1024 up, e.g. " + Deployment.DEFAULT_PORT);
+            }
             if (model.isEmpty() || quantFile.isEmpty() || node.isEmpty()) {
                 return null; // each missing part is already a problem with its position
             }

@@ -31,4 +31,48 @@ final class Labels {
         }
         return value;
     }
+
+    /** Helm's limit on release names (a release name becomes labels and the names of its objects). */
+    static final int HELM_RELEASE_NAME_MAX = 53;
+
+    /**
+     * A deployment name: it becomes a Helm release and a Service, so besides a DNS-1123 label it must start with a
+     * letter (a Service name is a DNS-1035 label) and fit Helm's 53 characters.
+     */
+    static Optional<String> release(YamlMap m, String key, String example) {
+        Optional<String> value = required(m, key, example);
+        if (value.isEmpty()) {
+            return value;
+        }
+        YamlNode n = m.get(key).orElseThrow();
+        String v = value.get();
+        if (!Character.isLetter(v.charAt(0))) {
+            m.node()
+                    .problems()
+                    .at(
+                            n,
+                            "a deployment name becomes a Kubernetes Service name, which must start with a letter",
+                            "perhaps `" + fixedStart(v) + "`");
+            return Optional.empty();
+        }
+        if (v.length() > HELM_RELEASE_NAME_MAX) {
+            m.node()
+                    .problems()
+                    .at(
+                            n,
+                            "longer than Helm's " + HELM_RELEASE_NAME_MAX + " characters for a release name",
+                            "perhaps `" + v.substring(0, HELM_RELEASE_NAME_MAX).replaceAll("-+$", "") + "`");
+            return Optional.empty();
+        }
+        return value;
+    }
+
+    /** {@code 7b-chat} becomes {@code chat-7b}; a name with no part that starts with a letter gets a {@code d-}. */
+    private static String fixedStart(String v) {
+        int dash = v.indexOf('-');
+        String fixed = dash > 0 && dash < v.length() - 1 && Character.isLetter(v.charAt(dash + 1))
+                ? v.substring(dash + 1) + "-" + v.substring(0, dash)
+                : "d-" + v;
+        return fixed.length() > HELM_RELEASE_NAME_MAX ? fixed.substring(0, HELM_RELEASE_NAME_MAX) : fixed;
+    }
 }

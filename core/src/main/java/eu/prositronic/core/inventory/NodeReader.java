@@ -14,18 +14,50 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Reads one entry of {@code nodes:}: its RAM, CPU and GPUs, each GPU resolved to its catalog entry. */
 final class NodeReader {
     private NodeReader() {}
 
     /** The keys a node may have (README's input reference). */
+    /** A host name (RFC 1123 labels), an IPv4 address, or an IPv6 address: what Ansible may connect to. */
+    private static final Pattern HOST_NAME = Pattern.compile(
+            "^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?$");
+
+    private static final Pattern IPV4 =
+            Pattern.compile("^((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)$");
+
+    private static final Pattern IPV6 = Pattern.compile("^[0-9A-Fa-f:.]{2,45}$");
+
+    /**
+     * The node's address becomes {@code ansible_host}: anything but a host name or an IP address (a leading '-', a
+     * space, a line break, shell characters) is refused, so that it cannot become an option or a command.
+     */
+    static Optional<String> address(YamlNode node) {
+        Optional<String> a = node.string();
+        if (a.isEmpty()) {
+            return a;
+        }
+        String v = a.get();
+        boolean ok = HOST_NAME.matcher(v).matches()
+                || IPV4.matcher(v).matches()
+                || (v.contains(":") && IPV6.matcher(v).matches());
+        if (!ok) {
+            node.problems().at(node, "not a host name or an IP address", "write e.g. 192.168.1.21 or gpu-01.lan");
+            return Optional.empty();
+        }
+        return a;
+    }
+
     static final List<String> KEYS = List.of("name", "address", "ram", "cpu", "gpus", "gpuDriver");
 
     static Optional<Node> read(YamlNode item, Catalog catalog) {
         return item.map(KEYS).map(n -> {
             String name = Labels.required(n, "name", "gpu-01").orElse("node");
-            String address = n.requireString("address", "192.168.1.21").orElse("");
+            String address = n.require("address", "192.168.1.21")
+                    .flatMap(a -> address(a))
+                    .orElse("");
             Bytes ram = n.require("ram", "64GiB").flatMap(YamlNode::bytes).orElse(Bytes.ZERO);
             if (!ram.isZero() && ram.value() < Bytes.GIB) {
                 n.node().problems().at(n.get("ram").get(), "less than 1 GiB of RAM", "write the unit, e.g. 64GiB");

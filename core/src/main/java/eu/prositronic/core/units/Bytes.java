@@ -63,8 +63,15 @@ public record Bytes(long value) implements Comparable<Bytes> {
                     case "TB" -> 1_000_000_000_000L;
                     default -> throw new IllegalStateException(unit);
                 };
-        return new Bytes(Math.round(number * factor));
+        double bytes = number * factor;
+        if (bytes > MAX_PARSED) {
+            throw new IllegalArgumentException("too large a size: at most 1 EiB");
+        }
+        return new Bytes(Math.round(bytes));
     }
+
+    /** The largest size an input may state (1 EiB): far above any machine, far below where a long overflows. */
+    public static final long MAX_PARSED = 1L << 60;
 
     public Bytes plus(Bytes other) {
         return new Bytes(Math.addExact(value, other.value));

@@ -10,13 +10,32 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.reader.ReaderException;
 
 /** Parses YAML text into {@link YamlNode}s that keep their marks. Syntax errors become problems with a position. */
 public final class YamlFiles {
     private YamlFiles() {}
 
+    /**
+     * The largest file read (64 MiB: a 50,000-node inventory is a few MiB). Checked before parsing: SnakeYAML checks
+     * its own limit only between tokens, so one huge scalar would take minutes and gigabytes first.
+     */
+    public static final int MAX_CHARS = 64 << 20;
+
     public static Optional<YamlNode> parse(Path file, String text, Problems problems) {
+        if (text.length() > MAX_CHARS) {
+            problems.add(new Problem(
+                    file,
+                    0,
+                    0,
+                    "",
+                    null,
+                    "the file has " + text.length() + " characters; Prositronic reads at most " + MAX_CHARS,
+                    "split it, or check that it is the file you meant"));
+            return Optional.empty();
+        }
         LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit(MAX_CHARS);
         options.setAllowDuplicateKeys(true); // reported by YamlMap with a position, not thrown
         options.setMaxAliasesForCollections(50);
         Yaml yaml = new Yaml(new SafeConstructor(options));
@@ -35,9 +54,36 @@ public final class YamlFiles {
             String what = e.getProblem() == null ? "not valid YAML" : "not valid YAML: " + e.getProblem();
             problems.add(new Problem(file, line, column, "", null, what, "check the indentation and quoting there"));
             return Optional.empty();
+        } catch (ReaderException e) {
+            // a character YAML does not allow (a control character, a lone surrogate): place it
+            int[] lc = lineAndColumn(text, e.getPosition());
+            problems.add(new Problem(
+                    file,
+                    lc[0],
+                    lc[1],
+                    "",
+                    null,
+                    "a character YAML does not allow (U+" + String.format("%04X", e.getCodePoint()) + ")",
+                    "remove it or write it as an escape in a double-quoted string"));
+            return Optional.empty();
         } catch (RuntimeException e) {
             problems.add(new Problem(file, 0, 0, "", null, "not valid YAML: " + e.getMessage(), "check the syntax"));
             return Optional.empty();
         }
+    }
+
+    /** 1-based line and column of a character index. */
+    static int[] lineAndColumn(String text, int index) {
+        int line = 1;
+        int column = 1;
+        for (int i = 0; i < Math.min(index, text.length()); i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+                column = 1;
+            } else {
+                column++;
+            }
+        }
+        return new int[] {line, column};
     }
 }

@@ -91,6 +91,10 @@ public final class YamlNode {
         }
         long v;
         try {
+            // ASCII digits only: Long.parseLong would also take other scripts' digits
+            if (!t.get().matches("[+-]?[0-9][0-9_]*")) {
+                throw new NumberFormatException(t.get());
+            }
             v = Long.parseLong(t.get().replace("_", ""));
         } catch (NumberFormatException e) {
             problems.at(this, "expected a whole number", "write digits only, e.g. 2048");
@@ -112,7 +116,13 @@ public final class YamlNode {
             return Optional.empty();
         }
         try {
+            if (!t.get().matches("[+-]?[0-9][0-9_]*(\\.[0-9_]+)?([eE][+-]?[0-9]+)?")) {
+                throw new NumberFormatException(t.get()); // no NaN, no Infinity, no other scripts' digits
+            }
             double v = Double.parseDouble(t.get().replace("_", ""));
+            if (!Double.isFinite(v)) {
+                throw new NumberFormatException(t.get());
+            }
             if (v < min) {
                 problems.at(this, "out of range", "use a value of at least " + min);
                 return Optional.empty();
@@ -147,6 +157,10 @@ public final class YamlNode {
         try {
             return Optional.of(Bytes.parse(t.get()));
         } catch (IllegalArgumentException e) {
+            if (e.getMessage().startsWith("too large")) {
+                problems.at(this, "too large a size", "write the real size, e.g. 64GiB (at most 1 EiB)");
+                return Optional.empty();
+            }
             problems.at(this, "not a size", "write a number with a unit such as 64GiB, 512MiB or 64GB");
             return Optional.empty();
         }
