@@ -24,6 +24,12 @@ public final class CatalogKeys {
     public static final String ESTIMATE = "estimate";
     public static final List<String> SOURCES = List.of(SOURCE, COMPUTED, ESTIMATE);
 
+    /**
+     * The prefix of a {@code source} whose value was seen in public material but could not be traced to a URL a reader
+     * can open at a revision ({@code source: "unverified: …"}); such a file is not verified and the plan says so.
+     */
+    public static final String UNVERIFIED = "unverified";
+
     /** {@code keys} followed by the source keys. */
     static List<String> withSources(String... keys) {
         List<String> all = new ArrayList<>(List.of(keys));
@@ -95,10 +101,11 @@ public final class CatalogKeys {
         private Vision() {}
 
         public static final String REPO = "repo";
+        public static final String REVISION = "revision";
         public static final String FILE = "file";
         public static final String SIZE_BYTES = "sizeBytes";
         public static final String SHA256 = "sha256";
-        public static final List<String> KEYS = withSources(REPO, FILE, SIZE_BYTES, SHA256);
+        public static final List<String> KEYS = withSources(REPO, REVISION, FILE, SIZE_BYTES, SHA256);
     }
 
     /** {@code architecture}. */
@@ -175,11 +182,24 @@ public final class CatalogKeys {
 
         public static final String QUANT = "quant";
         public static final String REPO = "repo";
+        public static final String REVISION = "revision";
         public static final String FILE = "file";
         public static final String SIZE_BYTES = "sizeBytes";
         public static final String SHA256 = "sha256";
+        public static final String SHARDS = "shards";
         public static final String TENSORS = "tensors";
-        public static final List<String> KEYS = withSources(QUANT, REPO, FILE, SIZE_BYTES, SHA256, TENSORS);
+        public static final List<String> KEYS =
+                withSources(QUANT, REPO, REVISION, FILE, SIZE_BYTES, SHA256, SHARDS, TENSORS);
+    }
+
+    /** {@code quantizations[].shards[]}: one shard of a split file. */
+    public static final class Shard {
+        private Shard() {}
+
+        public static final String PATH = "path";
+        public static final String SIZE_BYTES = "sizeBytes";
+        public static final String SHA256 = "sha256";
+        public static final List<String> KEYS = List.of(PATH, SIZE_BYTES, SHA256);
     }
 
     /** {@code quantizations[].tensors}: the exact bytes per placement unit. */
@@ -242,8 +262,9 @@ public final class CatalogKeys {
         private Image() {}
 
         public static final String TAG = "tag";
+        public static final String DIGEST = "digest";
         public static final String MIN_DRIVER = "minDriver";
         public static final String MIN_COMPUTE_CAPABILITY = "minComputeCapability";
-        public static final List<String> KEYS = List.of(TAG, MIN_DRIVER, MIN_COMPUTE_CAPABILITY);
+        public static final List<String> KEYS = withSources(TAG, DIGEST, MIN_DRIVER, MIN_COMPUTE_CAPABILITY);
     }
 }

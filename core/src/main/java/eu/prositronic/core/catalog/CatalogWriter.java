@@ -75,12 +75,7 @@ public final class CatalogWriter {
         out.put(CatalogKeys.Capabilities.TAGS, c.tags());
         c.vision().ifPresent(v -> {
             Map<String, Object> vision = new LinkedHashMap<>();
-            vision.put(CatalogKeys.Vision.REPO, v.repo());
-            vision.put(CatalogKeys.Vision.FILE, v.file());
-            vision.put(CatalogKeys.Vision.SIZE_BYTES, v.size().value());
-            v.sha256().ifPresent(s -> vision.put(CatalogKeys.Vision.SHA256, s));
-            vision.put(CatalogKeys.SOURCE, v.source());
-            out.put(CatalogKeys.Capabilities.VISION, vision);
+            out.put(CatalogKeys.Capabilities.VISION, file(v));
         });
         return out;
     }
@@ -130,11 +125,7 @@ public final class CatalogWriter {
     private static Map<String, Object> quant(QuantFile q, String tensorsSource) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put(CatalogKeys.Quantization.QUANT, q.quant());
-        out.put(CatalogKeys.Quantization.REPO, q.repo());
-        out.put(CatalogKeys.Quantization.FILE, q.file());
-        out.put(CatalogKeys.Quantization.SIZE_BYTES, q.size().value());
-        q.sha256().ifPresent(s -> out.put(CatalogKeys.Quantization.SHA256, s));
-        out.put(CatalogKeys.SOURCE, q.source());
+        out.putAll(file(q));
         q.tensors().ifPresent(t -> {
             Map<String, Object> tensors = new LinkedHashMap<>();
             tensors.put(
@@ -146,6 +137,34 @@ public final class CatalogWriter {
             tensors.put(CatalogKeys.SOURCE, tensorsSource);
             out.put(CatalogKeys.Quantization.TENSORS, tensors);
         });
+        return out;
+    }
+
+    /**
+     * What a quantization and the mmproj share: repo, revision, file, bytes, sha256, shards and the source (as the reader
+     * returned it, so {@code computed: …} stays a prefix of the text).
+     */
+    private static Map<String, Object> file(QuantFile q) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put(CatalogKeys.Quantization.REPO, q.repo());
+        q.revision().ifPresent(r -> out.put(CatalogKeys.Quantization.REVISION, r));
+        out.put(CatalogKeys.Quantization.FILE, q.file());
+        out.put(CatalogKeys.Quantization.SIZE_BYTES, q.size().value());
+        q.sha256().ifPresent(s -> out.put(CatalogKeys.Quantization.SHA256, s));
+        if (!q.shards().isEmpty()) {
+            out.put(
+                    CatalogKeys.Quantization.SHARDS,
+                    q.shards().stream()
+                            .map(s -> {
+                                Map<String, Object> shard = new LinkedHashMap<>();
+                                shard.put(CatalogKeys.Shard.PATH, s.path());
+                                shard.put(CatalogKeys.Shard.SIZE_BYTES, s.size().value());
+                                s.sha256().ifPresent(h -> shard.put(CatalogKeys.Shard.SHA256, h));
+                                return shard;
+                            })
+                            .toList());
+        }
+        out.put(CatalogKeys.SOURCE, q.source());
         return out;
     }
 

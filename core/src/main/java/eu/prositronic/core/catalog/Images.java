@@ -1,5 +1,6 @@
 package eu.prositronic.core.catalog;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,13 +14,31 @@ public record Images(String repository, String build, String source, Map<Backend
      * One backend's image. The floors are kept as written in {@code images.yaml} and checked here, so a bad floor fails
      * when the catalog is read, not when a node is planned.
      *
+     * @param tag the pinned tag, e.g. {@code server-cuda-b11206}
+     * @param digest the image index digest the tag pointed to ({@code sha256:…}), where public evidence gives one
      * @param minDriver the oldest NVIDIA driver the image runs on, e.g. {@code 580.65.06}
      * @param minComputeCapability the lowest NVIDIA compute capability the image is built for, e.g. {@code 7.5}
+     * @param source why the tag (and digest) is believed to be published: a URL, or {@code unverified: …}
      */
-    public record Image(String tag, Optional<String> minDriver, Optional<String> minComputeCapability) {
+    public record Image(
+            String tag,
+            Optional<String> digest,
+            Optional<String> minDriver,
+            Optional<String> minComputeCapability,
+            String source) {
         public Image {
             minDriver.ifPresent(DriverVersion::parse);
             minComputeCapability.ifPresent(ComputeCapability::parse);
+        }
+
+        /** An image without digest or source (tests). */
+        public Image(String tag, Optional<String> minDriver, Optional<String> minComputeCapability) {
+            this(tag, Optional.empty(), minDriver, minComputeCapability, "");
+        }
+
+        /** Whether tag and digest come from a source a reader can open (not {@code unverified: …}). */
+        public boolean verified() {
+            return digest.isPresent() && !ModelSpec.QuantFile.marked(source) && !source.isEmpty();
         }
 
         public Optional<DriverVersion> driverFloor() {
@@ -52,6 +71,19 @@ public record Images(String repository, String build, String source, Map<Backend
 
     public String reference(Backend backend) {
         return repository + ":" + image(backend).tag();
+    }
+
+    /**
+     * The CUDA image for an NVIDIA GPU of this compute capability and driver (empty: unknown, assumed new enough): CUDA
+     * 13 where both its floors hold, else CUDA 12 where its floors hold, else none — the node can run no CUDA image.
+     */
+    public Optional<Backend> cudaBackend(Optional<ComputeCapability> cc, Optional<DriverVersion> driver) {
+        for (Backend b : List.of(Backend.CUDA13, Backend.CUDA12)) {
+            if (image(b).runsOn(cc, driver)) {
+                return Optional.of(b);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The driver floor of a backend's image, if it has one. */

@@ -1,15 +1,27 @@
 package eu.prositronic.core.catalog;
 
 import eu.prositronic.core.yaml.Problems;
+import eu.prositronic.core.yaml.YamlMap;
 import eu.prositronic.core.yaml.YamlNode;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** Reads {@code images.yaml} into {@link Images}: one pinned llama.cpp server image per backend. */
 final class ImagesReader {
+    private static final Pattern DIGEST = Pattern.compile("^sha256:[0-9a-f]{64}$");
+
     private ImagesReader() {}
+
+    private static Optional<String> digest(YamlMap i) {
+        Optional<String> d = i.string(CatalogKeys.Image.DIGEST);
+        d.filter(s -> !DIGEST.matcher(s).matches()).ifPresent(s -> i.node()
+                .problems()
+                .at(i.get(CatalogKeys.Image.DIGEST).get(), "not an image digest", "write sha256:<64 hex digits>"));
+        return d;
+    }
 
     static Optional<Images> read(YamlNode root, Problems problems) {
         return root.map(CatalogKeys.Images.KEYS).map(m -> {
@@ -22,8 +34,10 @@ final class ImagesReader {
                                     new Images.Image(
                                             i.requireString(CatalogKeys.Image.TAG, "server-b1234")
                                                     .orElse(""),
+                                            digest(i),
                                             i.string(CatalogKeys.Image.MIN_DRIVER),
-                                            i.string(CatalogKeys.Image.MIN_COMPUTE_CAPABILITY))))));
+                                            i.string(CatalogKeys.Image.MIN_COMPUTE_CAPABILITY),
+                                            EntryFields.requireSource(i))))));
             for (Backend backend : Backend.values()) {
                 if (!byBackend.containsKey(backend)) {
                     problems.at(

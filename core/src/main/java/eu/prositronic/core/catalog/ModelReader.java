@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
 /** Reads {@code models/<id>.yaml} into a {@link ModelSpec}: the model, its architecture and its GGUF files. */
 final class ModelReader {
     private static final Pattern SHA256 = Pattern.compile("^[0-9a-f]{64}$");
+    private static final Pattern REVISION = Pattern.compile("^[0-9a-f]{40}$");
+    /** llama.cpp's split naming ({@code gguf-split}): {@code …-00001-of-00003.gguf}. */
+    private static final Pattern SPLIT = Pattern.compile("-\\d{5}-of-(\\d{5})\\.gguf$");
 
     private ModelReader() {}
 
@@ -70,17 +73,16 @@ final class ModelReader {
                 kwarg = t.get().string(CatalogKeys.Thinking.TEMPLATE_KWARG, kwarg);
             }
             Optional<QuantFile> vision = c.get(CatalogKeys.Capabilities.VISION)
-                    .flatMap(v -> v.map(CatalogKeys.Vision.KEYS)
-                            .map(vm -> new QuantFile(
-                                    "mmproj",
-                                    vm.requireString(CatalogKeys.Vision.REPO, "unsloth/…")
-                                            .orElse(""),
-                                    vm.requireString(CatalogKeys.Vision.FILE, "mmproj-F16.gguf")
-                                            .orElse(""),
-                                    Bytes.of(vm.integer(CatalogKeys.Vision.SIZE_BYTES, 0, 1, Long.MAX_VALUE)),
-                                    vm.string(CatalogKeys.Vision.SHA256),
-                                    EntryFields.requireSource(vm),
-                                    Optional.empty())));
+                    .flatMap(v -> v.map(CatalogKeys.Vision.KEYS))
+                    .map(vm -> file(
+                            vm,
+                            "mmproj",
+                            vm.requireString(CatalogKeys.Vision.REPO, "unsloth/…")
+                                    .orElse(""),
+                            vm.requireString(CatalogKeys.Vision.FILE, "mmproj-F16.gguf")
+                                    .orElse(""),
+                            Bytes.of(vm.integer(CatalogKeys.Vision.SIZE_BYTES, 0, 1, Long.MAX_VALUE)),
+                            Optional.empty()));
             return new Capabilities(
                     thinking,
                     defaultOn,
@@ -162,13 +164,6 @@ final class ModelReader {
 
     private static Optional<QuantFile> quant(YamlNode n) {
         return n.map(CatalogKeys.Quantization.KEYS).map(q -> {
-            Optional<String> sha = q.get(CatalogKeys.Quantization.SHA256).flatMap(YamlNode::string);
-            sha.filter(s -> !SHA256.matcher(s).matches()).ifPresent(s -> q.node()
-                    .problems()
-                    .at(
-                            q.get(CatalogKeys.Quantization.SHA256).get(),
-                            "not a sha256",
-                            "write 64 lower-case hex digits or omit it"));
             Optional<ModelSpec.TensorLayout> tensors = q.get(CatalogKeys.Quantization.TENSORS)
                     .flatMap(t -> t.map(CatalogKeys.Tensors.KEYS))
                     .map(t -> {
@@ -179,19 +174,102 @@ final class ModelReader {
                                 sizes(t.list(CatalogKeys.Tensors.BLOCK_BYTES)),
                                 sizes(t.list(CatalogKeys.Tensors.BLOCK_EXPERT_BYTES)));
                     });
-            return new QuantFile(
+            return file(
+                    q,
                     q.requireString(CatalogKeys.Quantization.QUANT, "Q4_K_M").orElse(""),
                     q.requireString(CatalogKeys.Quantization.REPO, "unsloth/Qwen3.5-4B-GGUF")
                             .orElse(""),
                     q.requireString(CatalogKeys.Quantization.FILE, "Qwen3.5-4B-Q4_K_M.gguf")
                             .orElse(""),
-                    Bytes.of(q.require(CatalogKeys.Quantization.SIZE_BYTES, "2740000000")
+                    Bytes.of(q.require(CatalogKeys.Quantization.SIZE_BYTES, "2740937888")
                             .flatMap(s -> s.integer(1, Long.MAX_VALUE))
                             .orElse(1L)),
-                    sha,
-                    EntryFields.requireSource(q),
                     tensors);
         });
+    }
+
+    /**
+     * The facts every file shares (a quantization or the mmproj): revision, sha256, shards and source, with the rules
+     * that make a file exact. A file whose source is a URL carries its revision and a sha256 (per shard when split); a
+     * Hugging Face source names that revision; the shards of a split file start at {@code file} and sum to its size.
+     * Anything less is written {@code source: "unverified: …"}.
+     */
+    private static QuantFile file(
+            YamlMap q, String quant, String repo, String file, Bytes size, Optional<ModelSpec.TensorLayout> tensors) {
+        Optional<String> sha = hex(q, CatalogKeys.Quantization.SHA256, SHA256, "64");
+        Optional<String> revision = hex(q, CatalogKeys.Quantization.REVISION, REVISION, "40");
+        List<ModelSpec.Shard> shards = new ArrayList<>();
+        for (YamlNode sn : q.list(CatalogKeys.Quantization.SHARDS)) {
+            sn.map(CatalogKeys.Shard.KEYS)
+                    .ifPresent(sm -> shards.add(new ModelSpec.Shard(
+                            sm.requireString(CatalogKeys.Shard.PATH, "Q4_K_M/Model-Q4_K_M-00001-of-00002.gguf")
+                                    .orElse(""),
+                            Bytes.of(sm.require(CatalogKeys.Shard.SIZE_BYTES, "49970000000")
+                                    .flatMap(s -> s.integer(1, Long.MAX_VALUE))
+                                    .orElse(1L)),
+                            hex(sm, CatalogKeys.Shard.SHA256, SHA256, "64"))));
+        }
+        String source = EntryFields.requireSource(q);
+        Problems problems = q.node().problems();
+        if (!shards.isEmpty()) {
+            YamlNode at = q.get(CatalogKeys.Quantization.SHARDS).orElse(q.node());
+            long sum = shards.stream().mapToLong(s -> s.size().value()).sum();
+            if (shards.size() < 2) {
+                problems.at(at, "a split file has at least two shards", "list every shard, or drop `shards`");
+            } else if (!shards.get(0).path().equals(file)) {
+                problems.at(at, "the first shard is not `" + file + "`", "make `file` the first shard's path");
+            }
+            if (sum != size.value()) {
+                problems.at(
+                        at,
+                        "the shards sum to " + sum + " B, not the file's " + size.value() + " B",
+                        "make `sizeBytes` the sum of the shards");
+            }
+            if (sha.isPresent()) {
+                problems.at(
+                        q.get(CatalogKeys.Quantization.SHA256).get(),
+                        "a split file has no one sha256",
+                        "give each shard its own `sha256`");
+            }
+        }
+        java.util.regex.Matcher split = SPLIT.matcher(file);
+        if (split.find() && !shards.isEmpty() && shards.size() != Integer.parseInt(split.group(1))) {
+            problems.at(
+                    q.get(CatalogKeys.Quantization.SHARDS).get(),
+                    "`" + file + "` names " + Integer.parseInt(split.group(1)) + " shards, not " + shards.size(),
+                    "list every shard");
+        }
+        QuantFile f = new QuantFile(quant, repo, file, size, sha, source, tensors, revision, shards);
+        if (SPLIT.matcher(file).find() && shards.isEmpty() && !QuantFile.marked(source)) {
+            problems.at(
+                    q.node(),
+                    "a split file lists its shards",
+                    "add `shards: [{path, sizeBytes, sha256}, …]`, or write `source: \"unverified: <why>\"`");
+        }
+        if (!QuantFile.marked(source) && !f.verified() && !source.isEmpty()) {
+            problems.at(
+                    q.node(),
+                    "an exact file names its revision and sha256 ("
+                            + f.unverified().get() + ")",
+                    "add `revision` and `sha256` (per shard when split), or write `source: \"unverified: <why>\"`");
+        }
+        if (revision.isPresent()
+                && source.startsWith("https://huggingface.co/")
+                && !source.contains("/" + revision.get() + "/")) {
+            problems.at(
+                    q.get(CatalogKeys.Quantization.REVISION).get(),
+                    "the source is not at this revision",
+                    "cite the blob or tree page at " + revision.get());
+        }
+        return f;
+    }
+
+    private static Optional<String> hex(YamlMap m, String key, Pattern pattern, String digits) {
+        Optional<String> value = m.get(key).flatMap(YamlNode::string);
+        value.filter(s -> !pattern.matcher(s).matches()).ifPresent(s -> m.node()
+                .problems()
+                .at(m.get(key).get(), "not a " + key, "write " + digits + " lower-case hex digits or omit it"));
+        return value;
     }
 
     private static List<Bytes> sizes(List<YamlNode> nodes) {

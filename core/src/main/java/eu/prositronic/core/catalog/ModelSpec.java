@@ -45,7 +45,16 @@ public record ModelSpec(
         }
     }
 
-    /** One GGUF file; {@code source} says where the size comes from (a URL, or "computed: …"). */
+    /**
+     * One GGUF file at a pinned revision of its repository. {@code source} says where its bytes and hash come from: a URL
+     * at that revision, or {@code unverified: …}, {@code computed: …}, {@code estimate: …} (see {@link #verified}).
+     *
+     * @param file the file's path in the repository; for a split file its first shard
+     * @param size the exact bytes of the whole file (every shard together)
+     * @param sha256 the file's sha256; empty for a split file (each shard carries its own) or where none is published
+     * @param revision the repository commit (40 hex digits) the size and hash belong to
+     * @param shards every shard of a split file, in order (the first is {@code file}); empty for a single file
+     */
     public record QuantFile(
             String quant,
             String repo,
@@ -53,12 +62,66 @@ public record ModelSpec(
             Bytes size,
             Optional<String> sha256,
             String source,
-            Optional<TensorLayout> tensors) {
+            Optional<TensorLayout> tensors,
+            Optional<String> revision,
+            List<Shard> shards) {
+        public QuantFile {
+            shards = List.copyOf(shards);
+        }
+
+        /** A file without revision or shards (a local import, a test's fixture). */
+        public QuantFile(
+                String quant,
+                String repo,
+                String file,
+                Bytes size,
+                Optional<String> sha256,
+                String source,
+                Optional<TensorLayout> tensors) {
+            this(quant, repo, file, size, sha256, source, tensors, Optional.empty(), List.of());
+        }
+
         /** The values-path slug: {@code Q5_K_M} → {@code q5_k_m}. */
         public String slug() {
             return quant.toLowerCase(java.util.Locale.ROOT);
         }
+
+        /**
+         * Whether the bytes and hash are exact and sourced: a source that is a URL (not {@code unverified:},
+         * {@code computed:} or {@code estimate:}), a revision, and a sha256 for the file or for every shard.
+         */
+        public boolean verified() {
+            return unverified().isEmpty();
+        }
+
+        /** Why the file is not {@link #verified}, in a few words; empty when it is. */
+        public Optional<String> unverified() {
+            if (marked(source)) {
+                return Optional.of(source);
+            }
+            if (revision.isEmpty()) {
+                return Optional.of("unverified: no revision");
+            }
+            boolean hashed = shards.isEmpty()
+                    ? sha256.isPresent()
+                    : shards.stream().allMatch(s -> s.sha256().isPresent());
+            return hashed ? Optional.empty() : Optional.of("unverified: no sha256");
+        }
+
+        /** Whether a source says itself that it is no URL at a revision: {@code unverified:}, {@code computed:}, … */
+        public static boolean marked(String source) {
+            return List.of(CatalogKeys.UNVERIFIED, CatalogKeys.COMPUTED, CatalogKeys.ESTIMATE).stream()
+                    .anyMatch(prefix -> source.startsWith(prefix + ":"));
+        }
+
+        /** The files to download: every shard, or the one file. */
+        public List<Shard> parts() {
+            return shards.isEmpty() ? List.of(new Shard(file, size, sha256)) : shards;
+        }
     }
+
+    /** One shard of a split GGUF: its path in the repository, exact bytes and sha256. */
+    public record Shard(String path, Bytes size, Optional<String> sha256) {}
 
     /**
      * Exact bytes per placement unit from a GGUF tensor table: the token embedding (host), the output layer (last

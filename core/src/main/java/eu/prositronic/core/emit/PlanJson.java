@@ -57,7 +57,22 @@ public final class PlanJson {
             Speed speed,
             List<String> notes) {}
 
-    public record ModelFile(String repo, String file, long sizeBytes, String sha256, String sizeSource) {}
+    /**
+     * The GGUF file: repository, revision, path, exact bytes, sha256 ("" where split or not published), every shard of
+     * a split file, and whether all of it is verified (a source at the revision, a hash per part); when not,
+     * {@code sizeSource} starts with {@code unverified:}, {@code computed:} or {@code estimate:} and says why.
+     */
+    public record ModelFile(
+            String repo,
+            String revision,
+            String file,
+            long sizeBytes,
+            String sha256,
+            List<Shard> shards,
+            boolean verified,
+            String sizeSource) {}
+
+    public record Shard(String path, long sizeBytes, String sha256) {}
 
     public record Memory(List<Device> devices, long reserveBytes, long hostReserveBytes, String method) {}
 
@@ -141,7 +156,7 @@ public final class PlanJson {
                 true,
                 s.ctxCheckpoints(),
                 s.cacheRam().value(),
-                new ModelFile(q.repo(), q.file(), q.size().value(), q.sha256().orElse(""), q.source()),
+                modelFile(q),
                 p.valuesFile(),
                 ServerArgs.of(p),
                 new Memory(
@@ -167,6 +182,21 @@ public final class PlanJson {
                                 p.speed().promptRange().low(),
                                 p.speed().promptRange().high())),
                 p.notes());
+    }
+
+    static ModelFile modelFile(eu.prositronic.core.catalog.ModelSpec.QuantFile q) {
+        return new ModelFile(
+                q.repo(),
+                q.revision().orElse(""),
+                q.file(),
+                q.size().value(),
+                q.sha256().orElse(""),
+                q.shards().stream()
+                        .map(s ->
+                                new Shard(s.path(), s.size().value(), s.sha256().orElse("")))
+                        .toList(),
+                q.verified(),
+                q.verified() ? q.source() : q.unverified().orElseThrow());
     }
 
     static Device of(DeviceMemory m) {

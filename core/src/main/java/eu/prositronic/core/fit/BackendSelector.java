@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * Chooses the llama.cpp build for a node's GPU. The NVIDIA floors (driver, compute capability) live in the catalog's
  * {@code images.yaml} only: CUDA 13 when the GPU's compute capability and the node's driver (when known) reach the
- * CUDA 13 image's floors, else the CUDA 12 image. ROCm images cover the gfx targets of ROCm's support matrix; other AMD
+ * CUDA 13 image's floors, else the CUDA 12 image when they reach its floors; a driver below both is rejected as input
+ * ({@code NodeReader}). ROCm images cover the gfx targets of ROCm's support matrix; other AMD
  * cards run the Vulkan build.
  */
 public final class BackendSelector {
@@ -46,12 +47,12 @@ public final class BackendSelector {
                 Optional<ComputeCapability> cc = h.computeCapability()
                         .filter(s -> ComputeCapability.PATTERN.matcher(s).matches())
                         .map(ComputeCapability::parse);
-                if (images.image(Backend.CUDA13).runsOn(cc, driver)) {
-                    yield Backend.CUDA13;
-                }
-                // Below CUDA 12's floors too the node cannot run either image; its preflight says so (a later issue
-                // makes the plan say so).
-                yield Backend.CUDA12;
+                // A driver below every CUDA image's floor is an input error (the inventory reader says so, with the
+                // fix); reaching here with one is a bug, never a plan with an image the node cannot start.
+                yield images.cudaBackend(cc, driver)
+                        .orElseThrow(() -> new IllegalStateException("NVIDIA driver "
+                                + driver.map(DriverVersion::toString).orElse("?")
+                                + " is below every CUDA image's floor; the inventory reader should have rejected it"));
             }
             case AMD -> h.gfxTarget().filter(ROCM_TARGETS::contains).isPresent() ? Backend.ROCM : Backend.VULKAN;
             case CPU -> Backend.CPU;

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,6 +28,7 @@ public final class HttpRangeSource implements GgufSource {
     private final Map<Long, byte[]> chunks = new TreeMap<>();
     private long size = -1;
     private int requests;
+    private final Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 
     public HttpRangeSource(URI uri) {
         this.uri = uri;
@@ -34,6 +36,15 @@ public final class HttpRangeSource implements GgufSource {
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(30))
                 .build();
+    }
+
+    /**
+     * A header of the first answer, looked up along its redirects too (the Hugging Face hub sends {@code X-Repo-Commit}
+     * and, for LFS files, {@code X-Linked-Etag} (the sha256) and {@code X-Linked-Size} on the redirect to its CDN).
+     */
+    public Optional<String> header(String name) throws IOException {
+        size();
+        return Optional.ofNullable(headers.get(name));
     }
 
     /** Range requests made so far (for the log and the tests). */
@@ -107,6 +118,17 @@ public final class HttpRangeSource implements GgufSource {
                         "unexpected Content-Range `" + range + "` for bytes " + start + "-" + end + " of " + uri);
             }
             size = Long.parseLong(m.group(3));
+            if (headers.isEmpty()) {
+                for (Optional<HttpResponse<InputStream>> r = Optional.of(response);
+                        r.isPresent();
+                        r = r.get().previousResponse()) {
+                    r.get().headers().map().forEach((k, v) -> {
+                        if (!v.isEmpty()) {
+                            headers.putIfAbsent(k, v.get(0));
+                        }
+                    });
+                }
+            }
             byte[] bytes = body.readAllBytes();
             chunks.put(start, bytes);
             return bytes;

@@ -41,10 +41,30 @@ import java.util.regex.Pattern;
  * the front end's {@link Setting.Spellings}.
  */
 public final class GgufImporter {
+    /** A hub file URL, {@code https://huggingface.co/<owner>/<name>/resolve/<revision>/<path>} (any host, for tests). */
     private static final Pattern HF_URL =
-            Pattern.compile("^https://huggingface\\.co/([^/]+/[^/]+)/(?:resolve|blob)/[^/]+/(.+\\.gguf)(?:\\?.*)?$");
+            Pattern.compile("^(https?://[^/]+)/([^/]+/[^/]+)/(?:resolve|blob)/([^/]+)/(.+\\.gguf)(?:\\?.*)?$");
+
+    private static final Pattern COMMIT = Pattern.compile("^[0-9a-f]{40}$");
+    private static final Pattern SHA256 = Pattern.compile("^[0-9a-f]{64}$");
+    private static final Pattern SPLIT = Pattern.compile("-(\\d{5})-of-(\\d{5})\\.gguf$");
+
+    /**
+     * What the source says about the file itself: the revision, and per shard its path, bytes and sha256 (from the
+     * hub's headers, or hashed locally). A single file has one shard.
+     */
+    record Facts(Optional<String> revision, List<ModelSpec.Shard> parts, Optional<String> blobBase) {
+        long size() {
+            return parts.stream().mapToLong(s -> s.size().value()).sum();
+        }
+
+        boolean hashed() {
+            return parts.stream().allMatch(s -> s.sha256().isPresent());
+        }
+    }
+
     private static final Pattern QUANT_IN_NAME = Pattern.compile(
-            "(?i)(UD-)?(F32|F16|BF16|MXFP4|Q[1-8]_[01]|Q[2-8]_K(?:_[SMLX]{1,2})?|IQ[1-4]_(?:XXS|XS|S|M|NL)|TQ[12]_0)(_XL)?(?=\\.gguf$|[-.])");
+            "(?i)(UD-)?(F32|F16|BF16|MXFP4(?:_MOE)?|Q[1-8]_[01]|Q[2-8]_K(?:_[SMLX]{1,2})?|IQ[1-4]_(?:XXS|XS|S|M|NL)|TQ[12]_0)(_XL)?(?=\\.gguf$|[-.])");
     private static final Pattern BLOCK = Pattern.compile("^blk\\.(\\d+)\\.(.+)$");
 
     /** The entry, its file text, and where it came from. */
@@ -69,6 +89,7 @@ public final class GgufImporter {
             int requests = 0;
             String fileName;
             Optional<String> hfRepo = repo;
+            Facts facts;
             if (remote) {
                 HttpRangeSource source = new HttpRangeSource(URI.create(location));
                 gguf = GgufReader.read(source);
@@ -76,18 +97,54 @@ public final class GgufImporter {
                 String path = URI.create(location).getPath();
                 fileName = path.substring(path.lastIndexOf('/') + 1);
                 Matcher hf = HF_URL.matcher(location);
-                if (hfRepo.isEmpty() && hf.matches()) {
-                    hfRepo = Optional.of(hf.group(1));
-                    fileName = hf.group(2);
+                Optional<String> revision = Optional.empty();
+                Optional<String> blobBase = Optional.empty();
+                if (hf.matches()) {
+                    hfRepo = hfRepo.or(() -> Optional.of(hf.group(2)));
+                    fileName = hf.group(4);
+                    revision = Optional.of(hf.group(3))
+                            .filter(r -> COMMIT.matcher(r).matches());
                 }
+                if (revision.isEmpty()) {
+                    revision = header(source, "X-Repo-Commit")
+                            .filter(r -> COMMIT.matcher(r).matches());
+                }
+                if (hf.matches() && revision.isPresent()) {
+                    blobBase = Optional.of(hf.group(1) + "/" + hf.group(2) + "/blob/" + revision.get() + "/");
+                }
+                List<ModelSpec.Shard> parts = new ArrayList<>();
+                parts.add(remotePart(fileName, source));
+                Matcher split = SPLIT.matcher(location.replaceAll("\\?.*$", ""));
+                if (split.find() && split.group(1).equals("00001")) {
+                    int n = Integer.parseInt(split.group(2));
+                    for (int i = 2; i <= n; i++) {
+                        String index = "-%05d-of-%s.gguf".formatted(i, split.group(2));
+                        String url = location.replaceFirst("-00001-of-" + split.group(2) + "\\.gguf", index);
+                        // the shard's own URL at the same revision: a range request of its first bytes for its size
+                        // and the hub's headers (its sha256)
+                        HttpRangeSource shard = new HttpRangeSource(URI.create(url));
+                        parts.add(remotePart(fileName.replaceFirst("-00001-of-\\d{5}\\.gguf$", index), shard));
+                        requests += shard.requests();
+                    }
+                }
+                facts = new Facts(revision, parts, blobBase);
             } else {
                 Path p = Path.of(location);
                 try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
                     gguf = GgufReader.read(GgufSource.of(ch));
                 }
                 fileName = p.getFileName().toString();
+                List<ModelSpec.Shard> parts = new ArrayList<>();
+                Matcher split = SPLIT.matcher(fileName);
+                int n = split.find() && split.group(1).equals("00001") ? Integer.parseInt(split.group(2)) : 1;
+                for (int i = 1; i <= n; i++) {
+                    String name = n == 1 ? fileName : fileName.replaceFirst("-00001-of-", "-%05d-of-".formatted(i));
+                    Path part = p.resolveSibling(name);
+                    parts.add(new ModelSpec.Shard(name, Bytes.of(Files.size(part)), Optional.of(sha256(part))));
+                }
+                facts = new Facts(Optional.empty(), parts, Optional.empty());
             }
-            return entry(gguf, fileName, id, hfRepo, requests, location);
+            return entry(gguf, fileName, id, hfRepo, requests, location, facts);
         } catch (NoSuchFileException e) {
             throw new ProsiException("no GGUF file at " + location + "; give a local path or an http(s) URL with "
                     + spellings.of(Setting.GGUF));
@@ -99,8 +156,39 @@ public final class GgufImporter {
         }
     }
 
+    private static Optional<String> header(HttpRangeSource source, String name) throws IOException {
+        return source.header(name)
+                .map(v -> v.replaceFirst("^W/", "").replace("\"", "").trim());
+    }
+
+    /** A remote part: its bytes from Content-Range, its sha256 from the hub's LFS etag where it sends one. */
+    private static ModelSpec.Shard remotePart(String path, HttpRangeSource source) throws IOException {
+        Optional<String> sha =
+                header(source, "X-Linked-Etag").filter(e -> SHA256.matcher(e).matches());
+        return new ModelSpec.Shard(path, Bytes.of(source.size()), sha);
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (var in = Files.newInputStream(file)) {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 20];
+            for (int r; (r = in.read(buf)) > 0; ) {
+                md.update(buf, 0, r);
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static Imported entry(
-            GgufFile g, String fileName, Optional<String> idOpt, Optional<String> repo, int requests, String location)
+            GgufFile g,
+            String fileName,
+            Optional<String> idOpt,
+            Optional<String> repo,
+            int requests,
+            String location,
+            Facts facts)
             throws ProsiException {
         String arch = Optional.ofNullable(g.architecture())
                 .orElseThrow(
@@ -203,16 +291,32 @@ public final class GgufImporter {
                 ssm,
                 moe);
 
-        long fileSize = g.fileSize();
+        long fileSize = facts.size();
+        boolean split = facts.parts().size() > 1;
+        String source;
+        if (facts.blobBase().isPresent() && facts.hashed()) {
+            // exact: bytes and sha256 per part from the hub at this revision
+            source = facts.blobBase().get() + fileName;
+        } else if (location.startsWith("http")) {
+            source = "unverified: imported from " + location.replaceAll("\\?.*$", "") + " (the server gave "
+                    + (facts.revision().isEmpty()
+                            ? "no revision"
+                            : "revision " + facts.revision().get())
+                    + (facts.hashed() ? "" : ", no sha256") + ")";
+        } else {
+            source = "computed: size and sha256 of the local file " + fileName + " (no revision: not from a hub)";
+        }
         QuantFile q = new QuantFile(
                 quant,
                 repo.orElse("local/" + id),
                 fileName,
                 Bytes.of(fileSize),
-                Optional.empty(),
-                location.startsWith("http") ? location : "computed: size of the local file " + fileName,
+                split ? Optional.empty() : facts.parts().get(0).sha256(),
+                source,
                 Optional.of(new TensorLayout(
-                        Bytes.of(tokenEmbedding), Bytes.of(output), sizes(blockBytes), sizes(expertBytes))));
+                        Bytes.of(tokenEmbedding), Bytes.of(output), sizes(blockBytes), sizes(expertBytes))),
+                facts.revision(),
+                split ? facts.parts() : List.of());
         ModelSpec spec = new ModelSpec(
                 id,
                 name,

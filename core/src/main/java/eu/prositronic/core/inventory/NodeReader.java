@@ -1,8 +1,10 @@
 package eu.prositronic.core.inventory;
 
+import eu.prositronic.core.catalog.Backend;
 import eu.prositronic.core.catalog.Catalog;
 import eu.prositronic.core.catalog.DriverVersion;
 import eu.prositronic.core.catalog.Hardware;
+import eu.prositronic.core.catalog.Images;
 import eu.prositronic.core.inventory.Node.GpuGroup;
 import eu.prositronic.core.problem.Suggestions;
 import eu.prositronic.core.units.Bytes;
@@ -51,6 +53,28 @@ final class NodeReader {
     }
 
     static final List<String> KEYS = List.of("name", "address", "ram", "cpu", "gpus", "gpuDriver");
+
+    /**
+     * What is wrong with an NVIDIA driver below every CUDA image's floor (catalog {@code images.yaml}): the container
+     * runtime refuses to start those images on it ({@code NVIDIA_REQUIRE_CUDA}), so no plan may name one.
+     */
+    static String belowEveryFloor(DriverVersion driver, Images images) {
+        List<String> floors = new ArrayList<>();
+        for (Backend b : List.of(Backend.CUDA12, Backend.CUDA13)) {
+            images.minDriver(b).ifPresent(f -> floors.add(images.image(b).tag() + " needs ≥ " + f));
+        }
+        return "NVIDIA driver " + driver + " is below every CUDA image's floor (" + String.join(", ", floors) + ")";
+    }
+
+    static String fix(Images images) {
+        String lowest =
+                images.minDriver(Backend.CUDA12).map(DriverVersion::toString).orElse("?");
+        String cuda13 =
+                images.minDriver(Backend.CUDA13).map(DriverVersion::toString).orElse("?");
+        return "upgrade the NVIDIA driver to " + lowest + " or newer (" + cuda13 + " or newer for the CUDA 13 image),"
+                + " or run the Vulkan image " + images.reference(Backend.VULKAN)
+                + " on this node by hand: Prositronic plans NVIDIA GPUs on the CUDA images only";
+    }
 
     static Optional<Node> read(YamlNode item, Catalog catalog) {
         return item.map(KEYS).map(n -> {
@@ -119,6 +143,16 @@ final class NodeReader {
                                     "not a driver version",
                                     "write it as nvidia-smi prints it, e.g. \"580.82.07\"");
                 }
+            }
+            if (driver.isPresent()
+                    && vendors.contains(Hardware.Vendor.NVIDIA)
+                    && catalog.images().cudaBackend(Optional.empty(), driver).isEmpty()) {
+                n.node()
+                        .problems()
+                        .at(
+                                n.get("gpuDriver").get(),
+                                belowEveryFloor(driver.get(), catalog.images()),
+                                fix(catalog.images()));
             }
             return new Node(name, address, ram, cores, bandwidth, List.copyOf(gpus), driver);
         });

@@ -59,8 +59,15 @@ class CatalogTest {
         Catalog c = TestSupport.catalog();
         for (String size : List.of("0-8b", "2b", "4b", "9b", "27b", "35b-a3b", "122b-a10b", "397b-a17b")) {
             ModelSpec m = c.model("qwen3-5-" + size).orElseThrow();
-            for (String q : List.of("Q3_K_M", "Q4_0", "Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0")) {
+            // the MoE models publish MXFP4_MOE, not Q4_0 (no listing shows a Q4_0 of them)
+            String fourBit = m.architecture().moe().isPresent() ? "MXFP4_MOE" : "Q4_0";
+            for (String q : List.of("Q3_K_M", fourBit, "Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0")) {
                 assertThat(m.quant(q)).as(m.id() + " " + q).isPresent();
+            }
+            if (m.architecture().moe().isPresent()) {
+                assertThat(m.quant("Q4_0"))
+                        .as(m.id() + " has no published Q4_0")
+                        .isEmpty();
             }
         }
         assertThat(c.model("qwen3.5-4b")).map(ModelSpec::id).hasValue("qwen3-5-4b");

@@ -43,7 +43,7 @@ class CatalogWriterTest {
         assertThat(yaml)
                 .doesNotContain(CatalogKeys.Model.ALIASES + ":")
                 .doesNotContain(CatalogKeys.Thinking.TEMPLATE_KWARG)
-                .doesNotContain(CatalogKeys.Capabilities.VISION + ":")
+                .doesNotContain("\n  " + CatalogKeys.Capabilities.VISION + ":")
                 .contains("  thinking:\n    supported: false\n    defaultOn: false\n  toolCalls: false\n")
                 .startsWith(
                         "id: qwen3-5-4b\nname: Qwen3.5 4B\nfamily: qwen3.5\nlicense:\n  id: apache-2.0\n  source: a\n");

@@ -1,6 +1,7 @@
 package eu.prositronic.core.fit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import eu.prositronic.TestSupport;
 import eu.prositronic.core.catalog.Backend;
@@ -79,6 +80,29 @@ class BackendSelectorTest {
     void theFloorsInImagesYamlAreTheDocumentedOnes() {
         assertThat(IMAGES.minDriver(Backend.CUDA13)).contains(DriverVersion.parse("580.65.06"));
         assertThat(IMAGES.image(Backend.CUDA13).minComputeCapability()).contains("7.5");
-        assertThat(IMAGES.minDriver(Backend.CUDA12)).contains(DriverVersion.parse("525.60.13"));
+        assertThat(IMAGES.minDriver(Backend.CUDA12))
+                .as("server-cuda images declare NVIDIA_REQUIRE_CUDA=cuda>=12.8: a 570 driver")
+                .contains(DriverVersion.parse("570.26"));
+    }
+
+    @Test
+    void a580_10DriverRunsTheCuda12ImageAndA550DriverNoCudaImage() {
+        assertThat(IMAGES.cudaBackend(Optional.empty(), driver("580.10.02"))).contains(Backend.CUDA12);
+        assertThat(IMAGES.cudaBackend(Optional.empty(), driver("550.54.15"))).isEmpty();
+        assertThat(IMAGES.cudaBackend(Optional.empty(), driver("570.26"))).contains(Backend.CUDA12);
+        assertThatThrownBy(() -> BackendSelector.select(gpu("nvidia-rtx3090"), driver("550.54.15"), IMAGES))
+                .as("never an image the node cannot start")
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("550.54.15");
+    }
+
+    @Test
+    void everyImageNamesItsBuildAndASource() {
+        for (Backend b : Backend.values()) {
+            Images.Image image = IMAGES.image(b);
+            assertThat(image.tag()).as(b.key()).matches(".*-b[0-9]+");
+            assertThat(image.source()).as(b.key()).isNotBlank();
+            image.digest().ifPresent(d -> assertThat(d).matches("sha256:[0-9a-f]{64}"));
+        }
     }
 }

@@ -66,6 +66,33 @@ class InventoryLoaderTest {
     }
 
     @Test
+    void aDriverBelowEveryCudaImagesFloorIsAPlacedInputErrorNamingTheDriverAndTheFix() {
+        String yaml = GOOD.replace("    cpu: {cores: 16}\n", "    cpu: {cores: 16}\n    gpuDriver: \"550.54.15\"\n");
+        List<Problem> problems = problems(yaml);
+        assertThat(problems).hasSize(1);
+        Problem p = problems.get(0);
+        assertThat(p.line()).isEqualTo(7);
+        assertThat(p.yamlPath()).isEqualTo("nodes[0].gpuDriver");
+        assertThat(p.message())
+                .contains("NVIDIA driver 550.54.15 is below every CUDA image's floor")
+                .contains("server-cuda-b11206 needs ≥ 570.26")
+                .contains("server-cuda13-b11206 needs ≥ 580.65.06");
+        assertThat(p.fix())
+                .contains("upgrade the NVIDIA driver to 570.26 or newer")
+                .contains("Vulkan image ghcr.io/ggml-org/llama.cpp:server-vulkan-b11382");
+    }
+
+    @Test
+    void aDriverOfTheCuda13MajorBelowItsFloorIsPlannedOnTheCuda12Image() throws Exception {
+        String yaml = GOOD.replace("    cpu: {cores: 16}\n", "    cpu: {cores: 16}\n    gpuDriver: \"580.10.02\"\n");
+        Inventory inv = TestSupport.inventory(yaml);
+        assertThat(inv.nodes().get(0).driverVersion())
+                .hasValueSatisfying(d -> assertThat(d.toString()).isEqualTo("580.10.02"));
+        var plan = eu.prositronic.core.fit.Planner.plan(inv, TestSupport.catalog());
+        assertThat(plan.deployments().get(0).image().tag()).isEqualTo("server-cuda-b11206");
+    }
+
+    @Test
     void collectsEveryProblemBeforeFailing() {
         String yaml = """
                 cluster: {name: Homelab, namespace: llm}

@@ -122,6 +122,107 @@ class GgufImportTest {
     }
 
     @Test
+    void aLocalFileGetsItsSha256ButNoRevision() throws Exception {
+        Path small = small("Qwen3.5-0.8B-Q4_0.gguf");
+        GgufImporter.Imported imported = GgufImporter.importFrom(small.toString(), Optional.empty(), Optional.empty());
+        ModelSpec.QuantFile q = imported.entry().spec().quantizations().get(0);
+        assertThat(q.sha256()).hasValue(GgufImporter.sha256(small));
+        assertThat(q.revision()).isEmpty();
+        assertThat(q.verified()).as("no revision: not from a hub").isFalse();
+    }
+
+    @Test
+    void aSplitFileAtARevisionOfTheHubGetsItsRevisionAndEveryShardsBytesAndSha256() throws Exception {
+        String rev = "0123456789abcdef0123456789abcdef01234567";
+        Path first = small("Qwen3.5-0.8B-Q4_0-00001-of-00002.gguf");
+        Path second = dir.resolve("Qwen3.5-0.8B-Q4_0-00002-of-00002.gguf");
+        Files.write(second, new byte[12_345]);
+        String base = serveHub(rev, first, second);
+        GgufImporter.Imported imported = GgufImporter.importFrom(
+                base + "/me/my-qwen-GGUF/resolve/" + rev + "/Q4_0/" + first.getFileName(),
+                Optional.of("my-qwen"),
+                Optional.empty());
+        ModelSpec.QuantFile q = imported.entry().spec().quantizations().get(0);
+        assertThat(q.repo()).isEqualTo("me/my-qwen-GGUF");
+        assertThat(q.file()).isEqualTo("Q4_0/" + first.getFileName());
+        assertThat(q.revision()).hasValue(rev);
+        assertThat(q.sha256()).as("a split file has one hash per shard").isEmpty();
+        assertThat(q.shards())
+                .containsExactly(
+                        new ModelSpec.Shard(
+                                "Q4_0/" + first.getFileName(),
+                                eu.prositronic.core.units.Bytes.of(Files.size(first)),
+                                Optional.of(GgufImporter.sha256(first))),
+                        new ModelSpec.Shard(
+                                "Q4_0/" + second.getFileName(),
+                                eu.prositronic.core.units.Bytes.of(12_345),
+                                Optional.of(GgufImporter.sha256(second))));
+        assertThat(q.size().value()).isEqualTo(Files.size(first) + 12_345);
+        assertThat(q.verified()).isTrue();
+        assertThat(q.source()).isEqualTo(base + "/me/my-qwen-GGUF/blob/" + rev + "/Q4_0/" + first.getFileName());
+
+        Catalog catalog = CatalogLoader.load(
+                CatalogLoader.embeddedFiles(),
+                List.of(new CatalogFile(dir.resolve("models/my-qwen.yaml"), "models/my-qwen.yaml", imported.yaml())));
+        assertThat(catalog.model("my-qwen"))
+                .as("the entry loads back exactly")
+                .contains(imported.entry().spec());
+    }
+
+    @Test
+    void aServerWithoutTheHubsHeadersGivesAnUnverifiedEntry() throws Exception {
+        String url = serve();
+        GgufImporter.Imported imported = GgufImporter.importFrom(url, Optional.empty(), Optional.of("me/repo"));
+        ModelSpec.QuantFile q = imported.entry().spec().quantizations().get(0);
+        assertThat(q.verified()).isFalse();
+        assertThat(q.source()).startsWith("unverified: imported from " + url).contains("no revision, no sha256");
+    }
+
+    /** A small synthetic GGUF (the 0.8B at Q4_0), for the tests that hash whole files. */
+    Path small(String name) throws Exception {
+        Path p = dir.resolve(name);
+        SyntheticGguf.writer(TestSupport.catalog().model("qwen3-5-0-8b").orElseThrow(), GgmlType.Q4_0)
+                .write(p);
+        return p;
+    }
+
+    /**
+     * The hub's answer to {@code /<repo>/resolve/<rev>/<folder>/<file>}: ranges with Content-Range, and the headers
+     * huggingface.co sends for an LFS file ({@code X-Repo-Commit}, {@code X-Linked-Etag} = the sha256).
+     */
+    String serveHub(String rev, Path... files) throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        Pattern range = Pattern.compile("bytes=(\\d+)-(\\d*)");
+        java.util.Map<String, String> hashes = new java.util.HashMap<>();
+        for (Path f : files) {
+            hashes.put(f.getFileName().toString(), GgufImporter.sha256(f));
+        }
+        server.createContext("/me/my-qwen-GGUF/resolve/" + rev + "/Q4_0/", exchange -> {
+            String name = exchange.getRequestURI().getPath().replaceFirst(".*/", "");
+            Path file = dir.resolve(name);
+            long size = Files.size(file);
+            Matcher m = range.matcher(exchange.getRequestHeaders().getFirst("Range"));
+            m.matches();
+            long start = Long.parseLong(m.group(1));
+            long end = Math.min(size - 1, Long.parseLong(m.group(2)));
+            byte[] body = new byte[(int) (end - start + 1)];
+            try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+                f.seek(start);
+                f.readFully(body);
+            }
+            exchange.getResponseHeaders().add("Content-Range", "bytes " + start + "-" + end + "/" + size);
+            exchange.getResponseHeaders().add("X-Repo-Commit", rev);
+            exchange.getResponseHeaders().add("X-Linked-Etag", "\"" + hashes.get(name) + "\"");
+            exchange.sendResponseHeaders(206, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    @Test
     void refusesAServerWithoutRangeSupportInsteadOfDownloadingEverything() throws Exception {
         honourRanges = false;
         String url = serve();

@@ -24,6 +24,7 @@ record DeploymentPage(
         String hardwareTitle,
         String fileSize,
         String sizeSource,
+        String fileTruth,
         String fitSentence,
         String hardwareParagraph,
         String vramAvailable,
@@ -87,6 +88,21 @@ record DeploymentPage(
         return v < 10 ? String.format(Locale.ROOT, "%.1f", v) : thousands(Math.round(v));
     }
 
+    /** Where the file is pinned and how a download is checked, or that it cannot be yet. */
+    static String fileTruth(PlanJson.ModelFile f) {
+        if (!f.verified()) {
+            return "**Unverified file:** the catalog has no revision and sha256 for it that a reader can open"
+                    + " (its source is marked `" + f.sizeSource().split(":")[0] + ":`), so a download cannot be"
+                    + " checked against it" + (f.revision().isEmpty() ? "" : " (revision `" + f.revision() + "`)")
+                    + ".";
+        }
+        if (f.shards().isEmpty()) {
+            return "Pinned at revision `" + f.revision() + "` of `" + f.repo() + "`; sha256 `" + f.sha256() + "`.";
+        }
+        return "Pinned at revision `" + f.revision() + "` of `" + f.repo() + "`: "
+                + f.shards().size() + " shards, each with its bytes and sha256 in plan.json.";
+    }
+
     static DeploymentPage of(DeploymentPlan d) {
         ModelSpec model = d.model();
         Node node = d.node();
@@ -100,9 +116,10 @@ record DeploymentPage(
                                 + node.primaryGpu().orElseThrow().name()
                         : "CPU only",
                 gb(d.quant().size()),
-                d.quant().source().startsWith("http")
-                        ? "published size"
-                        : d.quant().source().split(":")[0],
+                json.modelFile().verified()
+                        ? "exact published size"
+                        : json.modelFile().sizeSource().split(":")[0],
+                fileTruth(json.modelFile()),
                 fitSentence(d),
                 hardwareParagraph(node),
                 gpu ? d.memory().vramCapacity().human() : "none",
