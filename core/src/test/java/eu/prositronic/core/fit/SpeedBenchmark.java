@@ -11,24 +11,33 @@ import eu.prositronic.core.inventory.CacheType;
 import eu.prositronic.core.units.Bytes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The speed model against published llama.cpp figures ({@code tools/speed/published.tsv}): every row's estimate and
- * ratio, the rows left out and why, and the medians per slice on the training and the holdout rows. The split is fixed
- * by the row id (Knuth's multiplicative hash: about three rows in ten are held out); the constants of {@link
- * SpeedModel} were fitted on the training rows only. Run with {@code scripts/speed-benchmark}.
+ * ratio, the rows left out and why, and the medians per slice on the training and the holdout rows. The split is by
+ * source ({@link #holdoutSources}: a whole published run on one side, about three rows in ten held out); the constants
+ * of {@link SpeedModel} were fitted on the training rows only. Run with {@code scripts/speed-benchmark}.
  */
 public final class SpeedBenchmark {
     private SpeedBenchmark() {}
@@ -40,10 +49,71 @@ public final class SpeedBenchmark {
         r.summary().forEach(System.out::println);
     }
 
-    /** Held out from fitting: the row id's multiplicative hash falls in the lowest three tenths. */
-    static boolean holdout(int id) {
-        long h = (id * 2654435761L) & 0xffffffffL;
-        return h % 10 < 3;
+    /** Share of the evaluable rows the split aims to hold out. */
+    static final double HOLDOUT_SHARE = 0.3;
+
+    /** A source's place in the split order: the first 8 bytes of SHA-256 of its URL, unsigned. */
+    static long sourceKey(String url) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8));
+            return ByteBuffer.wrap(d).getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The held-out sources. A whole published run (one source URL) goes to training or to holdout together, so that no
+     * holdout row has a sibling of the same run in training. Sources are taken in the order of {@link #sourceKey}:
+     * first, every device class with two or more sources gets its first source held out (so that it has one on each
+     * side); then further sources, in that order, while the holdout stays within {@link #HOLDOUT_SHARE} of the
+     * evaluable rows, never the last training source of a class. Deterministic: it depends on the URLs and on which
+     * rows are evaluable, not on any estimate.
+     */
+    static Set<String> holdoutSources(List<Case> cases) {
+        Map<String, List<Case>> bySource = new LinkedHashMap<>();
+        cases.forEach(c -> bySource.computeIfAbsent(source(c.row()), k -> new ArrayList<>())
+                .add(c));
+        List<String> order = bySource.keySet().stream()
+                .sorted((a, b) -> {
+                    int k = Long.compareUnsigned(sourceKey(a), sourceKey(b));
+                    return k != 0 ? k : a.compareTo(b);
+                })
+                .toList();
+        Map<String, Set<String>> classesOf = new LinkedHashMap<>();
+        bySource.forEach((s, cs) -> classesOf.put(
+                s,
+                cs.stream()
+                        .map(c -> SpeedModel.DeviceClass.of(c.gpu()).key())
+                        .collect(Collectors.toCollection(TreeSet::new))));
+        Set<String> classes = new TreeSet<>();
+        classesOf.values().forEach(classes::addAll);
+        Set<String> hold = new LinkedHashSet<>();
+        // a source may go to holdout only if every class of it keeps a training source
+        Predicate<String> keepsTraining = s -> classesOf.get(s).stream().allMatch(cls -> order.stream()
+                .anyMatch(o ->
+                        !o.equals(s) && !hold.contains(o) && classesOf.get(o).contains(cls)));
+        for (String cls : classes) {
+            List<String> of =
+                    order.stream().filter(s -> classesOf.get(s).contains(cls)).toList();
+            if (of.size() >= 2 && of.stream().noneMatch(hold::contains)) {
+                of.stream().filter(keepsTraining).findFirst().ifPresent(hold::add);
+            }
+        }
+        long target = Math.round(HOLDOUT_SHARE * cases.size());
+        long n = hold.stream().mapToLong(s -> bySource.get(s).size()).sum();
+        for (String s : order) {
+            int size = bySource.get(s).size();
+            if (!hold.contains(s) && n + size <= target && keepsTraining.test(s)) {
+                hold.add(s);
+                n += size;
+            }
+        }
+        return hold;
+    }
+
+    static String source(Map<String, String> r) {
+        return r.get("source_url");
     }
 
     enum Kind {
@@ -53,6 +123,7 @@ public final class SpeedBenchmark {
 
     record Evaluated(
             int id,
+            String source,
             boolean holdout,
             Kind kind,
             String gpu,
@@ -415,12 +486,15 @@ public final class SpeedBenchmark {
         Catalog catalog = TestSupport.catalog();
         List<Evaluated> evaluated = new ArrayList<>();
         List<String> excluded = new ArrayList<>();
-        for (Case c : cases(catalog, excluded)) {
+        List<Case> cases = cases(catalog, excluded);
+        Set<String> held = holdoutSources(cases);
+        for (Case c : cases) {
             Map<String, String> r = c.row();
             int id = Integer.parseInt(r.get("id"));
             evaluated.add(new Evaluated(
                     id,
-                    holdout(id),
+                    source(r),
+                    held.contains(source(r)),
                     c.kind(),
                     r.get("gpu"),
                     r.get("model") + " " + r.get("model_file_or_quant").split(" ")[0],
@@ -435,11 +509,21 @@ public final class SpeedBenchmark {
         List<String> summary = new ArrayList<>();
         summary.add(String.format(
                 Locale.ROOT,
-                "rows: %d evaluated (%d train, %d holdout), %d left out",
+                "rows: %d published, %d evaluated (%d train, %d holdout), %d left out; sources: %d evaluated (%d train,"
+                        + " %d holdout)",
+                rows().size(),
                 evaluated.size(),
                 evaluated.stream().filter(e -> !e.holdout()).count(),
                 evaluated.stream().filter(Evaluated::holdout).count(),
-                excluded.size()));
+                excluded.size(),
+                evaluated.stream().map(Evaluated::source).distinct().count(),
+                evaluated.stream()
+                        .filter(e -> !e.holdout())
+                        .map(Evaluated::source)
+                        .distinct()
+                        .count(),
+                held.size()));
+        held.stream().sorted().forEach(u -> summary.add("holdout source: " + u));
         summary.add("slice                                  |  train: n  median ratio  median |err| | holdout: n"
                 + "  median ratio  median |err|");
         for (Kind k : Kind.values()) {
@@ -590,12 +674,16 @@ public final class SpeedBenchmark {
         return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
-    /** The features of the training rows, for fitting the constants (tools/speed/fit.py). */
-    static List<String> trainingFeatures() {
+    /**
+     * The features of the training rows ({@code all}: of every evaluable row, with its source, for the
+     * leave-one-source-out figure), for fitting the constants (tools/speed/fit.py).
+     */
+    static List<String> features(boolean all) {
         List<String> out = new ArrayList<>();
         out.add(String.join(
                 "\t",
                 "id",
+                "source",
                 "kind",
                 "class",
                 "arch",
@@ -617,15 +705,18 @@ public final class SpeedBenchmark {
                 "prompt_tokens",
                 "prompt_depth",
                 "published"));
-        for (Case c : cases(TestSupport.catalog(), new ArrayList<>())) {
+        List<Case> cases = cases(TestSupport.catalog(), new ArrayList<>());
+        Set<String> held = holdoutSources(cases);
+        for (Case c : cases) {
             int id = Integer.parseInt(c.row().get("id"));
-            if (holdout(id)) {
+            if (!all && held.contains(source(c.row()))) {
                 continue;
             }
             SpeedModel.Workload w = c.workload();
             out.add(String.join(
                     "\t",
                     String.valueOf(id),
+                    source(c.row()),
                     c.kind().name().toLowerCase(Locale.ROOT),
                     SpeedModel.DeviceClass.of(c.gpu()).key(),
                     c.gpu().architecture(),
