@@ -17,9 +17,11 @@ import eu.prositronic.core.fit.Plan;
 import eu.prositronic.core.fit.Planner;
 import eu.prositronic.core.inventory.Inventory;
 import eu.prositronic.core.inventory.InventoryLoader;
+import eu.prositronic.core.problem.InvalidInputException;
 import eu.prositronic.core.problem.ProsiException;
 import eu.prositronic.core.problem.Setting;
 import eu.prositronic.core.write.OutputWriter;
+import eu.prositronic.core.yaml.Problems;
 import eu.prositronic.core.yaml.Utf8;
 import eu.prositronic.core.yaml.YamlFiles;
 import java.io.IOException;
@@ -60,7 +62,7 @@ public final class Compiler {
     }
 
     public static Result compile(Request request, Consumer<String> debug) throws ProsiException {
-        Catalog catalog = CatalogLoader.load(request.catalogDirectory());
+        Catalog catalog = loadCatalog(request, debug);
         debug.accept("catalog: " + catalog.models().size() + " models, "
                 + catalog.hardware().size() + " hardware entries");
         Inventory inventory = InventoryLoader.load(request.inventory(), read(request.inventory()), catalog);
@@ -73,6 +75,33 @@ public final class Compiler {
         OutputTree tree = emit(new EmitContext(plan, catalog.images(), inventory.file(), request.version()), debug);
         OutputWriter.Summary summary = OutputWriter.write(tree, request.outputDirectory(), request.writer());
         return new Result(plan, summary);
+    }
+
+    /**
+     * The catalog; when a catalog file is broken, the inventory is still checked against the valid part, so one run
+     * reports both phases' problems (an inventory problem that only names a broken entry is left out: the catalog
+     * problem is its cause).
+     */
+    static Catalog loadCatalog(Request request, Consumer<String> debug) throws ProsiException {
+        CatalogLoader.Partial partial = CatalogLoader.loadPartial(request.catalogDirectory());
+        if (partial.problems().isEmpty()) {
+            return partial.catalog();
+        }
+        Problems all = new Problems();
+        partial.problems().forEach(all::add);
+        if (partial.usable().isPresent()) {
+            try {
+                InventoryLoader.load(request.inventory(), read(request.inventory()), partial.catalog());
+            } catch (InvalidInputException e) {
+                e.problems().stream()
+                        .filter(p -> p.value() == null || !partial.brokenIds().contains(p.value()))
+                        .forEach(all::add);
+            } catch (ProsiException e) {
+                debug.accept("inventory not checked: " + e.getMessage());
+            }
+        }
+        all.throwIfAny();
+        throw new IllegalStateException("unreachable");
     }
 
     public static OutputTree emit(EmitContext context, Consumer<String> debug) throws ProsiException {

@@ -9,7 +9,22 @@ import java.util.Optional;
 
 /** Reads {@code hardware/<id>.yaml} into a {@link Hardware}. */
 final class HardwareReader {
+    /** 1 PB/s: far above any device, far below where bytes over bandwidth lose their meaning. */
+    static final long MAX_BANDWIDTH = 1_000_000_000_000_000L;
+    /** 10^6 TFLOPS (an exaflop): above any one device. */
+    static final double MAX_TFLOPS = 1e6;
+
     private HardwareReader() {}
+
+    private static double tflops(eu.prositronic.core.yaml.YamlMap h, String key) {
+        Optional<YamlNode> n = h.get(key);
+        double v = n.flatMap(x -> x.decimal(0)).orElse(0.0);
+        if (v > MAX_TFLOPS) {
+            h.node().problems().at(n.get(), "out of range", "use a value between 0 and " + (long) MAX_TFLOPS);
+            return 0.0;
+        }
+        return v;
+    }
 
     static Optional<Hardware> read(YamlNode root, String fileId, Problems problems) {
         return root.map(CatalogKeys.Hardware.KEYS).map(h -> {
@@ -20,24 +35,30 @@ final class HardwareReader {
             String vendor = h.require(CatalogKeys.Hardware.VENDOR, "nvidia")
                     .flatMap(k -> k.oneOf(List.of("nvidia", "amd", "cpu")))
                     .orElse("cpu");
-            Optional<String> cc = h.string(CatalogKeys.Hardware.COMPUTE_CAPABILITY);
-            if (vendor.equals("nvidia") && cc.isEmpty()) {
+            // "" is how a non-NVIDIA entry says it has none
+            Optional<String> cc =
+                    h.string(CatalogKeys.Hardware.COMPUTE_CAPABILITY).filter(s -> !s.isEmpty());
+            if (cc.isPresent() && !ComputeCapability.PATTERN.matcher(cc.get()).matches()) {
                 problems.at(
-                        h.node(), "an NVIDIA GPU needs `computeCapability`", "add e.g. `computeCapability: \"8.6\"`");
+                        h.get(CatalogKeys.Hardware.COMPUTE_CAPABILITY).get(),
+                        "not a compute capability",
+                        "write it as major.minor in quotes, e.g. `computeCapability: \"8.6\"`");
+                cc = Optional.empty();
+            } else if (vendor.equals("nvidia") && cc.isEmpty()) {
+                problems.at(
+                        h.get(CatalogKeys.Hardware.COMPUTE_CAPABILITY).orElse(h.node()),
+                        "an NVIDIA GPU needs `computeCapability`",
+                        "add e.g. `computeCapability: \"8.6\"`");
             }
             return new Hardware(
                     id,
                     h.string(CatalogKeys.Hardware.NAME, id),
                     Hardware.Kind.valueOf(kind.toUpperCase(Locale.ROOT)),
                     Hardware.Vendor.valueOf(vendor.toUpperCase(Locale.ROOT)),
-                    Bytes.of(h.integer(CatalogKeys.Hardware.MEMORY_BYTES, 0, 0, Long.MAX_VALUE)),
-                    h.integer(CatalogKeys.Hardware.MEMORY_BANDWIDTH, 1, 1, Long.MAX_VALUE),
-                    h.get(CatalogKeys.Hardware.FP16_TFLOPS)
-                            .flatMap(x -> x.decimal(0))
-                            .orElse(0.0),
-                    h.get(CatalogKeys.Hardware.FP32_TFLOPS)
-                            .flatMap(x -> x.decimal(0))
-                            .orElse(0.0),
+                    Bytes.of(h.integer(CatalogKeys.Hardware.MEMORY_BYTES, 0, 0, Bytes.MAX_PARSED)),
+                    h.integer(CatalogKeys.Hardware.MEMORY_BANDWIDTH, 1, 1, MAX_BANDWIDTH),
+                    tflops(h, CatalogKeys.Hardware.FP16_TFLOPS),
+                    tflops(h, CatalogKeys.Hardware.FP32_TFLOPS),
                     cc,
                     h.string(CatalogKeys.Hardware.ARCHITECTURE, ""),
                     h.string(CatalogKeys.Hardware.GFX_TARGET).filter(s -> !s.isEmpty()),

@@ -23,6 +23,21 @@ final class ImagesReader {
         return d;
     }
 
+    /** The value when {@code parse} takes it, else empty with a placed problem (instead of a crash later). */
+    private static Optional<String> checked(
+            YamlMap i, String key, java.util.function.Function<String, ?> parse, String what, String fix) {
+        Optional<String> v = i.string(key);
+        if (v.isPresent()) {
+            try {
+                parse.apply(v.get());
+            } catch (RuntimeException e) {
+                i.node().problems().at(i.get(key).get(), what, fix);
+                return Optional.empty();
+            }
+        }
+        return v;
+    }
+
     static Optional<Images> read(YamlNode root, Problems problems) {
         return root.map(CatalogKeys.Images.KEYS).map(m -> {
             Map<Backend, Images.Image> byBackend = new EnumMap<>(Backend.class);
@@ -35,8 +50,18 @@ final class ImagesReader {
                                             i.requireString(CatalogKeys.Image.TAG, "server-b1234")
                                                     .orElse(""),
                                             digest(i),
-                                            i.string(CatalogKeys.Image.MIN_DRIVER),
-                                            i.string(CatalogKeys.Image.MIN_COMPUTE_CAPABILITY),
+                                            checked(
+                                                    i,
+                                                    CatalogKeys.Image.MIN_DRIVER,
+                                                    DriverVersion::parse,
+                                                    "not a driver version",
+                                                    "write e.g. \"570.26\""),
+                                            checked(
+                                                    i,
+                                                    CatalogKeys.Image.MIN_COMPUTE_CAPABILITY,
+                                                    ComputeCapability::parse,
+                                                    "not a compute capability",
+                                                    "write major.minor in quotes, e.g. \"7.5\""),
                                             EntryFields.requireSource(i))))));
             for (Backend backend : Backend.values()) {
                 if (!byBackend.containsKey(backend)) {

@@ -19,6 +19,18 @@ final class ModelReader {
     /** llama.cpp's split naming ({@code gguf-split}): {@code …-00001-of-00003.gguf}. */
     private static final Pattern SPLIT = Pattern.compile("-\\d{5}-of-(\\d{5})\\.gguf$");
 
+    /** A quant name becomes a values path and a file name: letters, digits and single '_', '-', '.' between them. */
+    static final Pattern QUANT = Pattern.compile("^[A-Za-z0-9]+([._-][A-Za-z0-9]+)*$");
+    /** A Hugging Face repository: {@code owner/name}. */
+    static final Pattern REPO = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$");
+    /** A file's path inside its repository: relative, no {@code ..}, nothing a shell or a path would read twice. */
+    static final Pattern REPO_PATH =
+            Pattern.compile("^[A-Za-z0-9_+-][A-Za-z0-9._+-]*(/[A-Za-z0-9_+-][A-Za-z0-9._+-]*)*$");
+    /** The most bytes a catalog size may state (1 EiB), so that sums of them cannot overflow. */
+    static final long MAX_BYTES = Bytes.MAX_PARSED;
+    /** The most parameters a model may state (about 10^15), so that products of them cannot overflow. */
+    static final long MAX_PARAMETERS = 1L << 50;
+
     private ModelReader() {}
 
     static Optional<ModelSpec> read(YamlNode root, String fileId, Problems problems) {
@@ -40,8 +52,8 @@ final class ModelReader {
         Optional<YamlMap> params = m.require(CatalogKeys.Model.PARAMETERS, "{total: 4206000000, source: <url>}")
                 .flatMap(n -> n.map(CatalogKeys.Parameters.KEYS));
         if (params.isPresent()) {
-            counts[0] = params.get().integer(CatalogKeys.Parameters.TOTAL, 0, 1, Long.MAX_VALUE);
-            counts[1] = params.get().integer(CatalogKeys.Parameters.ACTIVE, counts[0], 1, Long.MAX_VALUE);
+            counts[0] = params.get().integer(CatalogKeys.Parameters.TOTAL, 0, 1, MAX_PARAMETERS);
+            counts[1] = params.get().integer(CatalogKeys.Parameters.ACTIVE, counts[0], 1, MAX_PARAMETERS);
             EntryFields.requireSource(params.get());
         }
         Capabilities caps = m.get(CatalogKeys.Model.CAPABILITIES)
@@ -50,9 +62,23 @@ final class ModelReader {
         Optional<Architecture> arch = m.require(CatalogKeys.Model.ARCHITECTURE, "{ggufArchitecture: qwen35, …}")
                 .flatMap(ModelReader::architecture);
         List<QuantFile> quants = new ArrayList<>();
+        java.util.Map<String, YamlNode> quantNames = new java.util.HashMap<>();
         for (YamlNode q : m.list(CatalogKeys.Model.QUANTIZATIONS)) {
-            quant(q).ifPresent(quants::add);
+            quant(q).ifPresent(f -> {
+                YamlNode at = q.peek(CatalogKeys.Quantization.QUANT).orElse(q);
+                YamlNode first = quantNames.putIfAbsent(f.quant().toLowerCase(Locale.ROOT), at);
+                if (first != null && !f.quant().isEmpty()) {
+                    problems.at(
+                            at,
+                            "a second quantization `" + f.quant() + "` (line " + first.line()
+                                    + " has it; quant names are compared ignoring case)",
+                            "keep one of them");
+                } else {
+                    quants.add(f);
+                }
+            });
         }
+        arch.ifPresent(a -> checkTensorTables(a, m, problems));
         if (m.get(CatalogKeys.Model.QUANTIZATIONS).isEmpty()) {
             problems.at(m.node(), "missing key `quantizations`", "list at least one GGUF file");
         }
@@ -81,7 +107,7 @@ final class ModelReader {
                                     .orElse(""),
                             vm.requireString(CatalogKeys.Vision.FILE, "mmproj-F16.gguf")
                                     .orElse(""),
-                            Bytes.of(vm.integer(CatalogKeys.Vision.SIZE_BYTES, 0, 1, Long.MAX_VALUE)),
+                            Bytes.of(vm.integer(CatalogKeys.Vision.SIZE_BYTES, 0, 1, MAX_BYTES)),
                             Optional.empty()));
             return new Capabilities(
                     thinking,
@@ -169,20 +195,30 @@ final class ModelReader {
                     .map(t -> {
                         EntryFields.requireSource(t);
                         return new ModelSpec.TensorLayout(
-                                Bytes.of(t.integer(CatalogKeys.Tensors.TOKEN_EMBEDDING_BYTES, 0, 0, Long.MAX_VALUE)),
-                                Bytes.of(t.integer(CatalogKeys.Tensors.OUTPUT_BYTES, 0, 0, Long.MAX_VALUE)),
+                                Bytes.of(t.integer(CatalogKeys.Tensors.TOKEN_EMBEDDING_BYTES, 0, 0, MAX_BYTES)),
+                                Bytes.of(t.integer(CatalogKeys.Tensors.OUTPUT_BYTES, 0, 0, MAX_BYTES)),
                                 sizes(t.list(CatalogKeys.Tensors.BLOCK_BYTES)),
                                 sizes(t.list(CatalogKeys.Tensors.BLOCK_EXPERT_BYTES)));
                     });
+            Optional<String> quant = q.requireString(CatalogKeys.Quantization.QUANT, "Q4_K_M");
+            if (quant.isPresent() && !QUANT.matcher(quant.get()).matches()) {
+                q.node()
+                        .problems()
+                        .at(
+                                q.get(CatalogKeys.Quantization.QUANT).get(),
+                                "not a quant name (letters and digits, joined by single '_', '-' or '.')",
+                                "write it as llama.cpp names it, e.g. Q4_K_M or UD-Q4_K_XL");
+                quant = Optional.of("");
+            }
             return file(
                     q,
-                    q.requireString(CatalogKeys.Quantization.QUANT, "Q4_K_M").orElse(""),
+                    quant.orElse(""),
                     q.requireString(CatalogKeys.Quantization.REPO, "unsloth/Qwen3.5-4B-GGUF")
                             .orElse(""),
                     q.requireString(CatalogKeys.Quantization.FILE, "Qwen3.5-4B-Q4_K_M.gguf")
                             .orElse(""),
                     Bytes.of(q.require(CatalogKeys.Quantization.SIZE_BYTES, "2740937888")
-                            .flatMap(s -> s.integer(1, Long.MAX_VALUE))
+                            .flatMap(s -> s.integer(1, MAX_BYTES))
                             .orElse(1L)),
                     tensors);
         });
@@ -205,19 +241,38 @@ final class ModelReader {
                             sm.requireString(CatalogKeys.Shard.PATH, "Q4_K_M/Model-Q4_K_M-00001-of-00002.gguf")
                                     .orElse(""),
                             Bytes.of(sm.require(CatalogKeys.Shard.SIZE_BYTES, "49970000000")
-                                    .flatMap(s -> s.integer(1, Long.MAX_VALUE))
+                                    .flatMap(s -> s.integer(1, MAX_BYTES))
                                     .orElse(1L)),
                             hex(sm, CatalogKeys.Shard.SHA256, SHA256, "64"))));
         }
         String source = EntryFields.requireSource(q);
         Problems problems = q.node().problems();
+        checkRepoPath(q, CatalogKeys.Quantization.REPO, repo, REPO, "owner/name, e.g. unsloth/Qwen3.5-4B-GGUF");
+        checkRepoPath(
+                q, CatalogKeys.Quantization.FILE, file, REPO_PATH, "a path inside the repository, e.g. Q4_K_M/x.gguf");
+        for (YamlNode sn : q.list(CatalogKeys.Quantization.SHARDS)) {
+            sn.peek(CatalogKeys.Shard.PATH).ifPresent(pn -> pn.peekScalar()
+                    .filter(v -> !safePath(v))
+                    .ifPresent(v -> problems.at(
+                            pn,
+                            "not a relative path inside the repository",
+                            "write e.g. Q4_K_M/x-00001-of-00002.gguf")));
+        }
         if (!shards.isEmpty()) {
             YamlNode at = q.get(CatalogKeys.Quantization.SHARDS).orElse(q.node());
-            long sum = shards.stream().mapToLong(s -> s.size().value()).sum();
+            long sum = 0;
+            for (ModelSpec.Shard sh : shards) {
+                sum = sum > Long.MAX_VALUE - sh.size().value()
+                        ? Long.MAX_VALUE
+                        : sum + sh.size().value();
+            }
             if (shards.size() < 2) {
                 problems.at(at, "a split file has at least two shards", "list every shard, or drop `shards`");
             } else if (!shards.get(0).path().equals(file)) {
-                problems.at(at, "the first shard is not `" + file + "`", "make `file` the first shard's path");
+                problems.at(
+                        at,
+                        "the first shard is not `" + eu.prositronic.core.problem.Problem.escape(file) + "`",
+                        "make `file` the first shard's path");
             }
             if (sum != size.value()) {
                 problems.at(
@@ -236,7 +291,8 @@ final class ModelReader {
         if (split.find() && !shards.isEmpty() && shards.size() != Integer.parseInt(split.group(1))) {
             problems.at(
                     q.get(CatalogKeys.Quantization.SHARDS).get(),
-                    "`" + file + "` names " + Integer.parseInt(split.group(1)) + " shards, not " + shards.size(),
+                    "`" + eu.prositronic.core.problem.Problem.escape(file) + "` names "
+                            + Integer.parseInt(split.group(1)) + " shards, not " + shards.size(),
                     "list every shard");
         }
         QuantFile f = new QuantFile(quant, repo, file, size, sha, source, tensors, revision, shards);
@@ -264,6 +320,79 @@ final class ModelReader {
         return f;
     }
 
+    private static boolean safePath(String v) {
+        return REPO_PATH.matcher(v).matches() && !v.contains("..");
+    }
+
+    /** A repository or a path in it ends up in a URL and in a file name on the node: nothing that escapes either. */
+    private static void checkRepoPath(YamlMap q, String key, String value, Pattern pattern, String example) {
+        if (value.isEmpty()) {
+            return;
+        }
+        if (!pattern.matcher(value).matches() || value.contains("..")) {
+            q.get(key).ifPresent(n -> q.node()
+                    .problems()
+                    .at(
+                            n,
+                            "not a valid `" + key + "` (no '..', no leading '/', no spaces or control characters)",
+                            "write " + example));
+        }
+    }
+
+    /**
+     * A tensor table has one entry per layer ({@code blockCount + nextnLayers}) in both lists, and a block's expert
+     * bytes are part of the block; else the fit engine would index past the list or count negative bytes.
+     */
+    private static void checkTensorTables(Architecture a, YamlMap m, Problems problems) {
+        for (YamlNode qn : m.list(CatalogKeys.Model.QUANTIZATIONS)) {
+            Optional<YamlNode> tn = qn.peek(CatalogKeys.Quantization.TENSORS).filter(YamlNode::isMap);
+            if (tn.isEmpty()) {
+                continue;
+            }
+            Optional<YamlNode> blocksNode = tn.get().peek(CatalogKeys.Tensors.BLOCK_BYTES);
+            Optional<YamlNode> expertsNode = tn.get().peek(CatalogKeys.Tensors.BLOCK_EXPERT_BYTES);
+            List<YamlNode> blocks = blocksNode.map(YamlNode::peekList).orElse(List.of());
+            List<YamlNode> experts = expertsNode.map(YamlNode::peekList).orElse(List.of());
+            int layers = a.allLayers();
+            if (blocks.size() != layers) {
+                problems.at(
+                        blocksNode.orElse(tn.get()),
+                        "`blockBytes` lists " + blocks.size() + " blocks; the architecture has " + layers
+                                + " (blockCount + nextnLayers)",
+                        "list one size per layer, as the GGUF's tensor table gives them");
+            }
+            if (experts.size() != blocks.size()) {
+                problems.at(
+                        expertsNode.orElse(tn.get()),
+                        "`blockExpertBytes` lists " + experts.size() + " blocks, `blockBytes` " + blocks.size(),
+                        "list one expert size per block (0 for a dense block)");
+                continue;
+            }
+            long total = 0;
+            for (int i = 0; i < blocks.size(); i++) {
+                long b = number(blocks.get(i));
+                long e = number(experts.get(i));
+                if (b >= 0 && e > b) {
+                    problems.at(
+                            experts.get(i),
+                            "more expert bytes than the whole block (" + b + " B)",
+                            "the expert bytes are part of `blockBytes[" + i + "]`; check both");
+                }
+                total = b < 0 || total > MAX_BYTES ? total : total + b;
+            }
+            if (total > MAX_BYTES) {
+                problems.at(blocksNode.orElse(tn.get()), "the blocks sum to more than 1 EiB", "check the sizes");
+            }
+        }
+    }
+
+    private static long number(YamlNode n) {
+        return n.peekScalar()
+                .filter(v -> v.matches("[0-9]{1,18}"))
+                .map(Long::parseLong)
+                .orElse(-1L);
+    }
+
     private static Optional<String> hex(YamlMap m, String key, Pattern pattern, String digits) {
         Optional<String> value = m.get(key).flatMap(YamlNode::string);
         value.filter(s -> !pattern.matcher(s).matches()).ifPresent(s -> m.node()
@@ -274,7 +403,7 @@ final class ModelReader {
 
     private static List<Bytes> sizes(List<YamlNode> nodes) {
         return nodes.stream()
-                .map(x -> Bytes.of(x.integer(0, Long.MAX_VALUE).orElse(0L)))
+                .map(x -> Bytes.of(x.integer(0, MAX_BYTES).orElse(0L)))
                 .toList();
     }
 }

@@ -3,6 +3,7 @@ package eu.prositronic.core.inventory;
 import eu.prositronic.core.catalog.Catalog;
 import eu.prositronic.core.inventory.Inventory.Cluster;
 import eu.prositronic.core.problem.InvalidInputException;
+import eu.prositronic.core.problem.Problem;
 import eu.prositronic.core.yaml.Problems;
 import eu.prositronic.core.yaml.YamlFiles;
 import eu.prositronic.core.yaml.YamlMap;
@@ -66,7 +67,10 @@ public final class InventoryLoader {
         for (YamlNode item : nodeItems) {
             NodeReader.read(item, catalog).ifPresent(n -> {
                 if (nodeNames.putIfAbsent(n.name(), item) != null) {
-                    problems.at(item, "a second node named `" + n.name() + "`", "give every node its own name");
+                    problems.at(
+                            item,
+                            "a second node named `" + Problem.escape(n.name()) + "`",
+                            "give every node its own name");
                 } else {
                     nodes.put(n.name(), n);
                 }
@@ -78,9 +82,13 @@ public final class InventoryLoader {
         Map<String, String> portsInUse = new HashMap<>();
         for (YamlNode item : top.list("deployments")) {
             DeploymentReader.read(item, catalog, nodes).ifPresent(d -> {
-                if (!deploymentNames.add(d.name())) {
+                // the name as written: an invalid one was reported and stands for itself, never as a placeholder
+                String written = item.peekText("name").orElse("<unnamed deployment at line " + item.line() + ">");
+                if (!deploymentNames.add(written)) {
                     problems.at(
-                            item, "a second deployment named `" + d.name() + "`", "give every deployment its own name");
+                            item,
+                            "a second deployment named `" + Problem.escape(written) + "`",
+                            "give every deployment its own name");
                     return;
                 }
                 String previous = portsInUse.putIfAbsent(d.node().name() + ":" + d.port(), d.name());

@@ -14,22 +14,48 @@ final class Labels {
 
     /** A required DNS-1123 label (nodes, deployments, namespaces become Kubernetes names). */
     static Optional<String> required(YamlMap m, String key, String example) {
+        return required(m, key, example, 63, false);
+    }
+
+    private static Optional<String> required(
+            YamlMap m, String key, String example, int maxLength, boolean startsWithLetter) {
         Optional<YamlNode> n = m.require(key, example);
         Optional<String> value = n.flatMap(YamlNode::string);
         if (value.isPresent() && !DNS_1123_LABEL.matcher(value.get()).matches()) {
-            String fixed = value.get()
-                    .toLowerCase(Locale.ROOT)
-                    .replaceAll("[^a-z0-9-]+", "-")
-                    .replaceAll("^-+|-+$", "");
             m.node()
                     .problems()
                     .at(
                             n.get(),
                             "not a DNS-1123 label (lower-case letters, digits and '-', at most 63, starting and ending with a letter or digit)",
-                            "perhaps `" + (fixed.isEmpty() ? example : fixed) + "`");
+                            "perhaps `" + suggestion(value.get(), example, maxLength, startsWithLetter) + "`");
             return Optional.empty();
         }
         return value;
+    }
+
+    /**
+     * A name close to {@code wrong} that would itself be accepted (folded to ASCII lower case, other characters as
+     * '-', cut to {@code maxLength}); {@code example} when nothing of it is left.
+     */
+    static String suggestion(String wrong, String example, int maxLength, boolean startsWithLetter) {
+        String fixed = java.text.Normalizer.normalize(wrong, java.text.Normalizer.Form.NFKD)
+                .replaceAll("\\p{M}+", "")
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9]+", "-")
+                .replaceAll("^-+|-+$", "");
+        if (startsWithLetter && !fixed.isEmpty() && !Character.isLetter(fixed.charAt(0))) {
+            fixed = rotated(fixed);
+        }
+        if (fixed.length() > maxLength) {
+            fixed = fixed.substring(0, maxLength).replaceAll("-+$", "");
+        }
+        return accepted(fixed, maxLength, startsWithLetter) ? fixed : example;
+    }
+
+    static boolean accepted(String name, int maxLength, boolean startsWithLetter) {
+        return DNS_1123_LABEL.matcher(name).matches()
+                && name.length() <= maxLength
+                && (!startsWithLetter || Character.isLetter(name.charAt(0)));
     }
 
     /** Helm's limit on release names (a release name becomes labels and the names of its objects). */
@@ -40,7 +66,7 @@ final class Labels {
      * letter (a Service name is a DNS-1035 label) and fit Helm's 53 characters.
      */
     static Optional<String> release(YamlMap m, String key, String example) {
-        Optional<String> value = required(m, key, example);
+        Optional<String> value = required(m, key, example, HELM_RELEASE_NAME_MAX, true);
         if (value.isEmpty()) {
             return value;
         }
@@ -61,7 +87,7 @@ final class Labels {
                     .at(
                             n,
                             "longer than Helm's " + HELM_RELEASE_NAME_MAX + " characters for a release name",
-                            "perhaps `" + v.substring(0, HELM_RELEASE_NAME_MAX).replaceAll("-+$", "") + "`");
+                            "perhaps `" + suggestion(v, "chat", HELM_RELEASE_NAME_MAX, true) + "`");
             return Optional.empty();
         }
         return value;
@@ -69,10 +95,13 @@ final class Labels {
 
     /** {@code 7b-chat} becomes {@code chat-7b}; a name with no part that starts with a letter gets a {@code d-}. */
     private static String fixedStart(String v) {
+        return suggestion(v, "chat", HELM_RELEASE_NAME_MAX, true);
+    }
+
+    private static String rotated(String v) {
         int dash = v.indexOf('-');
-        String fixed = dash > 0 && dash < v.length() - 1 && Character.isLetter(v.charAt(dash + 1))
+        return dash > 0 && dash < v.length() - 1 && Character.isLetter(v.charAt(dash + 1))
                 ? v.substring(dash + 1) + "-" + v.substring(0, dash)
                 : "d-" + v;
-        return fixed.length() > HELM_RELEASE_NAME_MAX ? fixed.substring(0, HELM_RELEASE_NAME_MAX) : fixed;
     }
 }

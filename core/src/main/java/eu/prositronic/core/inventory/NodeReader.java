@@ -78,7 +78,11 @@ final class NodeReader {
 
     static Optional<Node> read(YamlNode item, Catalog catalog) {
         return item.map(KEYS).map(n -> {
-            String name = Labels.required(n, "name", "gpu-01").orElse("node");
+            // An invalid name is already a problem: keep it as written (so that deployments naming it do not add an
+            // "unknown node"), and a missing one gets a placeholder no real name can equal (no invented duplicates).
+            String name = Labels.required(n, "name", "gpu-01")
+                    .or(() -> n.node().peekText("name"))
+                    .orElse("<unnamed node at line " + n.node().line() + ">");
             String address = n.require("address", "192.168.1.21")
                     .flatMap(a -> address(a))
                     .orElse("");

@@ -24,6 +24,10 @@ public final class Problems {
         list.add(new Problem(node.file(), node.line(), node.column(), node.path(), node.scalarOrNull(), message, fix));
     }
 
+    public int size() {
+        return list.size();
+    }
+
     public boolean isEmpty() {
         return list.isEmpty();
     }

@@ -1,5 +1,6 @@
 package eu.prositronic.core.yaml;
 
+import eu.prositronic.core.problem.Problem;
 import eu.prositronic.core.problem.ProsiException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -9,12 +10,24 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** Input files are UTF-8: a byte that is not says where it is, instead of Java's "Input length = 1". */
 public final class Utf8 {
     private Utf8() {}
 
     public static String decode(Path file, byte[] bytes) throws ProsiException {
+        Problems problems = new Problems();
+        Optional<String> text = decode(file, bytes, problems);
+        problems.throwIfAny();
+        return text.orElseThrow();
+    }
+
+    /**
+     * The text, or empty with a placed problem (file, line, column, the byte and its offset) when a byte is not
+     * UTF-8; a catalog loader collects it with the other files' problems.
+     */
+    public static Optional<String> decode(Path file, byte[] bytes, Problems problems) {
         CharsetDecoder decoder = StandardCharsets.UTF_8
                 .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
@@ -33,9 +46,16 @@ public final class Utf8 {
                 }
             }
             String shown = String.format("0x%02X", bytes[at] & 0xff);
-            throw new ProsiException(file + ":" + line + ":" + (at - lineStart + 1) + ": byte " + shown
-                    + " (offset " + at + ") is not UTF-8; save the file as UTF-8 (it looks like "
-                    + ((bytes[at] & 0xff) >= 0x80 ? "Latin-1 or Windows-1252" : "binary data") + ")");
+            problems.add(new Problem(
+                    file,
+                    line,
+                    at - lineStart + 1,
+                    "",
+                    null,
+                    "byte " + shown + " (offset " + at + ") is not UTF-8",
+                    "save the file as UTF-8 (it looks like "
+                            + ((bytes[at] & 0xff) >= 0x80 ? "Latin-1 or Windows-1252" : "binary data") + ")"));
+            return Optional.empty();
         }
         try {
             decoder.flush(out);
@@ -44,7 +64,7 @@ public final class Utf8 {
         }
         out.flip();
         String text = out.toString();
-        return text.startsWith("\uFEFF") ? text.substring(1) : text;
+        return Optional.of(text.startsWith("\uFEFF") ? text.substring(1) : text);
     }
 
     /** For tests and callers that only need to know. */

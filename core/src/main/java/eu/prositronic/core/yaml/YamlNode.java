@@ -212,6 +212,36 @@ public final class YamlNode {
         return List.of();
     }
 
+    /**
+     * The value under {@code key} when this node is a mapping, without reporting anything (the node's reader reports
+     * its problems once); for a second look, e.g. to place a cross-file problem or to see a name as written.
+     */
+    public Optional<YamlNode> peek(String key) {
+        if (node instanceof MappingNode m) {
+            for (org.yaml.snakeyaml.nodes.NodeTuple t : m.getValue()) {
+                if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+                    return Optional.of(child(key, t.getValueNode()));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The scalar text of {@code key} as written, without reporting anything; see {@link #peek}. */
+    public Optional<String> peekText(String key) {
+        return peek(key).flatMap(YamlNode::peekScalar);
+    }
+
+    /** The scalar text of this node, without reporting anything when it is none. */
+    public Optional<String> peekScalar() {
+        return isScalar() && !isNull() ? Optional.of(scalarOrNull()) : Optional.empty();
+    }
+
+    /** The items of a list node, without reporting anything when it is not one. */
+    public List<YamlNode> peekList() {
+        return node instanceof SequenceNode ? list() : List.of();
+    }
+
     YamlNode child(String key, Node child) {
         return new YamlNode(file, path.isEmpty() ? key : path + "." + key, child, problems);
     }
