@@ -87,21 +87,54 @@ public final class Compiler {
         if (partial.problems().isEmpty()) {
             return partial.catalog();
         }
+        Optional<String> text = Optional.empty();
+        List<eu.prositronic.core.problem.Problem> readProblems = List.of();
+        try {
+            text = Optional.of(read(request.inventory()));
+        } catch (InvalidInputException e) {
+            readProblems = e.problems();
+        } catch (ProsiException e) {
+            debug.accept("inventory not checked: " + e.getMessage());
+        }
+        throw allPhases(partial, request.inventory(), text, readProblems);
+    }
+
+    /**
+     * The catalog's problems with the inventory's, checked against the catalog's valid part where it is usable; an
+     * inventory problem whose value is a broken entry's id is left out (the catalog problem is its cause).
+     */
+    static InvalidInputException allPhases(
+            CatalogLoader.Partial partial,
+            Path inventory,
+            Optional<String> text,
+            List<eu.prositronic.core.problem.Problem> readProblems) {
         Problems all = new Problems();
         partial.problems().forEach(all::add);
-        if (partial.usable().isPresent()) {
+        readProblems.forEach(all::add);
+        if (partial.usable().isPresent() && text.isPresent()) {
             try {
-                InventoryLoader.load(request.inventory(), read(request.inventory()), partial.catalog());
+                InventoryLoader.load(inventory, text.get(), partial.catalog());
             } catch (InvalidInputException e) {
                 e.problems().stream()
                         .filter(p -> p.value() == null || !partial.brokenIds().contains(p.value()))
                         .forEach(all::add);
-            } catch (ProsiException e) {
-                debug.accept("inventory not checked: " + e.getMessage());
             }
         }
-        all.throwIfAny();
-        throw new IllegalStateException("unreachable");
+        try {
+            all.throwIfAny();
+        } catch (InvalidInputException e) {
+            return e;
+        }
+        throw new IllegalStateException("a partial catalog without problems");
+    }
+
+    /** {@link #allPhases} for the property tests, which compile in memory. */
+    public static InvalidInputException allPhasesForTests(
+            CatalogLoader.Partial partial,
+            Path inventory,
+            Optional<String> text,
+            List<eu.prositronic.core.problem.Problem> readProblems) {
+        return allPhases(partial, inventory, text, readProblems);
     }
 
     public static OutputTree emit(EmitContext context, Consumer<String> debug) throws ProsiException {

@@ -12,7 +12,7 @@ public record Problem(Path file, int line, int column, String yamlPath, String v
      * The one-line form used in build logs: {@code file:line:col: path: message (found `v`); fix}. The bad value is
      * stated once: {@code (found `v`)} is added only when the message does not already name it. Line breaks and
      * invisible characters in the value are shown escaped ({@code \n}; a zero-width space as backslash, u, 200B),
-     * wherever it appears.
+     * wherever it appears, and so are any in a key, a YAML path or a parser's message: the line is one line.
      */
     public String format() {
         StringBuilder sb = new StringBuilder();
@@ -32,7 +32,8 @@ public record Problem(Path file, int line, int column, String yamlPath, String v
         if (fix != null && !fix.isEmpty()) {
             sb.append("; ").append(showValue(fix, value, shown));
         }
-        return sb.toString();
+        // the whole line, not only the value: a key, a YAML path or a parser's message can hold them too
+        return escape(sb.toString());
     }
 
     @Override
