@@ -46,6 +46,17 @@ public final class InventoryLoader {
         return inventory;
     }
 
+    /** The next port after {@code taken} that no deployment on the node uses, within 1024..65535. */
+    static int freePort(Map<String, String> portsInUse, String node, int taken) {
+        for (int i = 1; i <= 65535 - 1024 + 1; i++) {
+            int p = 1024 + Math.floorMod(taken - 1024 + i, 65535 - 1024 + 1);
+            if (!portsInUse.containsKey(node + ":" + p)) {
+                return p;
+            }
+        }
+        return 8080;
+    }
+
     private static Inventory read(Path file, YamlMap top, Catalog catalog, Problems problems) {
         Cluster cluster = top.require("cluster", "{name: homelab, namespace: llm, containerRuntime: containerd}")
                 .flatMap(n -> n.map(List.of("name", "namespace", "containerRuntime")))
@@ -97,7 +108,8 @@ public final class InventoryLoader {
                             item,
                             "port " + d.port() + " on node " + d.node().name() + " is already used by deployment "
                                     + previous,
-                            "set `port:` to a free port, e.g. " + (d.port() + 1));
+                            "set `port:` to a free port, e.g. "
+                                    + freePort(portsInUse, d.node().name(), d.port()));
                     return;
                 }
                 deployments.add(d);

@@ -67,9 +67,59 @@ public final class YamlFiles {
                     "remove it or write it as an escape in a double-quoted string"));
             return Optional.empty();
         } catch (RuntimeException e) {
-            problems.add(new Problem(file, 0, 0, "", null, "not valid YAML: " + e.getMessage(), "check the syntax"));
+            problems.add(limitProblem(file, text, options)
+                    .orElseGet(() -> new Problem(
+                            file, 0, 0, "", null, "not valid YAML: " + e.getMessage(), "check the syntax")));
             return Optional.empty();
         }
+    }
+
+    /** The nesting SnakeYAML allows before it refuses a file (its default). */
+    static final int MAX_NESTING = 50;
+
+    /**
+     * SnakeYAML's composer refuses deep nesting and many aliases without a position; the event stream has one, so
+     * walk it to the first event past the limit and place the problem there.
+     */
+    static Optional<Problem> limitProblem(Path file, String text, LoaderOptions options) {
+        try {
+            int depth = 0;
+            int aliases = 0;
+            for (org.yaml.snakeyaml.events.Event e :
+                    new Yaml(new SafeConstructor(options)).parse(new StringReader(text))) {
+                Mark m = e.getStartMark();
+                if (e instanceof org.yaml.snakeyaml.events.CollectionStartEvent) {
+                    depth++;
+                    if (depth > MAX_NESTING) {
+                        return Optional.of(new Problem(
+                                file,
+                                m.getLine() + 1,
+                                m.getColumn() + 1,
+                                "",
+                                null,
+                                "nested more than " + MAX_NESTING + " levels deep",
+                                "flatten it: an inventory or catalog entry needs a few levels, never " + MAX_NESTING));
+                    }
+                } else if (e instanceof org.yaml.snakeyaml.events.CollectionEndEvent) {
+                    depth--;
+                } else if (e instanceof org.yaml.snakeyaml.events.AliasEvent) {
+                    aliases++;
+                    if (aliases > options.getMaxAliasesForCollections()) {
+                        return Optional.of(new Problem(
+                                file,
+                                m.getLine() + 1,
+                                m.getColumn() + 1,
+                                "",
+                                null,
+                                "more than " + options.getMaxAliasesForCollections() + " aliases (`*name`)",
+                                "write the values out instead of referring to anchors"));
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            // the walk found nothing better to say
+        }
+        return Optional.empty();
     }
 
     /** 1-based line and column of a character index. */

@@ -108,4 +108,21 @@ class InvalidNamesTest {
                     .doesNotThrowAnyException();
         }
     }
+
+    @Test
+    void aPortClashAtTheTopSuggestsAPortThatExists() {
+        List<String> problems = formatted(TWO_NODES
+                .replace("NAME_A", "gpu-01")
+                .replace("NAME_B", "gpu-02")
+                .replace("NODE_A", "gpu-01")
+                .replace("NODE_B", "gpu-01")
+                .replace("DEP_A", "chat-a")
+                .replace("DEP_B", "chat-b")
+                .replace("port: 8080", "port: 65535"));
+        assertThat(problems).hasSize(1);
+        assertThat(problems.get(0))
+                .contains("already used")
+                .contains("e.g. 1024")
+                .doesNotContain("65536");
+    }
 }

@@ -46,6 +46,7 @@ class CorpusTest {
             }
         }
         Outcome.Result result = Outcome.result(inventory, user);
+        System.out.println("corpus " + name + ": " + result.kind() + " " + result.messages());
         Path expected = dir.resolve("expected.txt");
         if (Files.exists(expected)) {
             List<String> lines = Files.readAllLines(expected, StandardCharsets.UTF_8).stream()

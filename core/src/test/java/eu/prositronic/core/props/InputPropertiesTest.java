@@ -127,7 +127,7 @@ class InputPropertiesTest {
                         Arbitraries.integers().between(0, 10_000),
                         Arbitraries.integers().between(0, 10_000))
                 .as(Mutation::new);
-        return one.list().ofMinSize(0).ofMaxSize(4);
+        return one.list().ofMinSize(0).ofMaxSize(6);
     }
 
     @Property

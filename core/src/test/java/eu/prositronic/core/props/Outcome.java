@@ -144,6 +144,7 @@ public final class Outcome {
         check(p.file() != null, "a file: " + f);
         check(p.line() > 0 || (p.yamlPath() == null || p.yamlPath().isEmpty()), "a line: " + f);
         check(p.fix() != null && !p.fix().isBlank(), "a fix: " + f);
+        check(p.line() > 0 || !p.fix().equals("check the syntax"), "a parser error is placed: " + f);
         check(!f.contains("<input>"), "no <input>: " + f);
         f.codePoints().forEach(cp -> {
             int type = Character.getType(cp);
