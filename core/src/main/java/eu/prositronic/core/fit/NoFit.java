@@ -42,6 +42,6 @@ public record NoFit(
     /** A quantized KV cache (K and V). */
     public record QuantizedCache(CacheType cacheType, long context) implements Alternative {}
 
-    /** Another node of the inventory, fitted alone there. */
+    /** Another node of the inventory, fitted beside the deployments it already runs. */
     public record OtherNode(String node, long context) implements Alternative {}
 }

@@ -30,6 +30,19 @@ final class NodeBudget {
                 free.stream().map(b -> Bytes.of(b.value() / sharers)).toList(), Bytes.of(hostFree.value() / sharers));
     }
 
+    /** What is free on all GPUs together. */
+    Bytes gpuFree() {
+        Bytes sum = Bytes.ZERO;
+        for (Bytes b : free) {
+            sum = sum.plus(b);
+        }
+        return sum;
+    }
+
+    Bytes hostFree() {
+        return hostFree;
+    }
+
     void take(MemoryPlan used) {
         for (int d = 0; d < free.size(); d++) {
             free.set(d, free.get(d).minus(used.gpus().get(d).used()));

@@ -7,6 +7,7 @@ import eu.prositronic.core.inventory.Inventory;
 import eu.prositronic.core.inventory.Node;
 import eu.prositronic.core.units.Bytes;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,27 +47,20 @@ public final class Planner {
     public static Plan plan(Inventory inventory, Catalog catalog) throws NoFitException {
         Map<String, DeploymentPlan> byName = new LinkedHashMap<>();
         List<Plan.NodePlan> nodePlans = new ArrayList<>();
-        List<NoFit> failures = new ArrayList<>();
         Map<String, List<Deployment>> byNode = inventory.deploymentsByNode();
+        Map<String, Placement> placements = new LinkedHashMap<>();
+        List<Deployment> failed = new ArrayList<>();
         for (Node node : inventory.nodes()) {
-            List<Deployment> here = byNode.get(node.name());
-            NodeBudget budget = new NodeBudget(node);
+            Placement placed = place(node, byNode.get(node.name()), catalog);
+            placements.put(node.name(), placed);
             List<Plan.Share> shares = new ArrayList<>();
-            // explicit contexts first: they take what they need; `max` ones share what is left
-            List<Deployment> ordered =
-                    new ArrayList<>(here.stream().filter(d -> !d.maxContext()).toList());
-            ordered.addAll(here.stream().filter(Deployment::maxContext).toList());
-            int maxLeft = (int) here.stream().filter(Deployment::maxContext).count();
-            for (Deployment d : ordered) {
-                int sharers = d.maxContext() ? maxLeft-- : 1;
-                NodeBudget.Share share = budget.share(sharers);
-                Fitter.Result result = fit(d, budget, share, here.size());
-                if (result instanceof Fitter.NoFit noFit) {
-                    failures.add(Alternatives.of(d, noFit, inventory.nodes()));
+            for (Deployment d : placed.order) {
+                if (!(placed.results.get(d.name()) instanceof Fitter.Fitted)) {
+                    failed.add(d);
                     continue;
                 }
-                DeploymentPlan p = PlanBuilder.build(d, (Fitter.Fitted) result, catalog);
-                budget.take(p.memory());
+                DeploymentPlan p = placed.plans.get(d.name());
+                NodeBudget.Share share = placed.shares.get(d.name());
                 byName.put(d.name(), p);
                 List<DeviceMemory> devices = p.memory().devices();
                 for (int i = 0; i < devices.size(); i++) {
@@ -78,14 +72,60 @@ public final class Planner {
                             devices.get(i).used()));
                 }
             }
-            nodePlans.add(new Plan.NodePlan(node, List.copyOf(budget.gpuIds), List.copyOf(shares)));
+            nodePlans.add(new Plan.NodePlan(node, List.copyOf(placed.budget.gpuIds), List.copyOf(shares)));
         }
-        if (!failures.isEmpty()) {
+        if (!failed.isEmpty()) {
+            Alternatives alternatives = new Alternatives(inventory.nodes(), byNode, placements, catalog);
+            List<NoFit> failures = new ArrayList<>();
+            for (Deployment d : failed) {
+                Placement at = placements.get(d.node().name());
+                failures.add(alternatives.of(d, (Fitter.NoFit) at.results.get(d.name())));
+            }
             throw new NoFitException(failures);
         }
         List<DeploymentPlan> deployments =
                 inventory.deployments().stream().map(d -> byName.get(d.name())).toList();
         return new Plan(inventory.cluster(), deployments, nodePlans, catalogPages(deployments, catalog));
+    }
+
+    /**
+     * The deployments of one node placed one by one, as {@link #plan} places them: explicit contexts first, they take
+     * what they need; {@code max} ones share what is left. Each result and share by deployment name, and what is left.
+     */
+    static final class Placement {
+        final NodeBudget budget;
+        final List<Deployment> order = new ArrayList<>();
+        final Map<String, Fitter.Result> results = new HashMap<>();
+        final Map<String, NodeBudget.Share> shares = new HashMap<>();
+        final Map<String, DeploymentPlan> plans = new HashMap<>();
+
+        Placement(Node node) {
+            this.budget = new NodeBudget(node);
+        }
+
+        boolean fits(String deployment) {
+            return results.get(deployment) instanceof Fitter.Fitted;
+        }
+    }
+
+    static Placement place(Node node, List<Deployment> here, Catalog catalog) {
+        Placement placed = new Placement(node);
+        placed.order.addAll(here.stream().filter(d -> !d.maxContext()).toList());
+        placed.order.addAll(here.stream().filter(Deployment::maxContext).toList());
+        int maxLeft = (int) here.stream().filter(Deployment::maxContext).count();
+        for (Deployment d : placed.order) {
+            int sharers = d.maxContext() ? maxLeft-- : 1;
+            NodeBudget.Share share = placed.budget.share(sharers);
+            Fitter.Result result = fit(d, placed.budget, share, here.size());
+            placed.results.put(d.name(), result);
+            placed.shares.put(d.name(), share);
+            if (result instanceof Fitter.Fitted fitted) {
+                DeploymentPlan p = PlanBuilder.build(d, fitted, catalog);
+                placed.budget.take(p.memory());
+                placed.plans.put(d.name(), p);
+            }
+        }
+        return placed;
     }
 
     /**
@@ -135,12 +175,5 @@ public final class Planner {
                 GPU_RUNTIME,
                 HOST_RUNTIME);
         return Fitter.fit(mm, request);
-    }
-
-    /** The context a deployment would get alone on a node, if it fits there at all. */
-    static Optional<Long> fitAlone(Deployment d) {
-        NodeBudget budget = new NodeBudget(d.node());
-        Fitter.Result r = fit(d, budget, budget.share(1), 1);
-        return r instanceof Fitter.Fitted f ? Optional.of(f.settings().nCtx()) : Optional.empty();
     }
 }

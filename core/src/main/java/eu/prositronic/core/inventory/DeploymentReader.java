@@ -66,11 +66,14 @@ final class DeploymentReader {
                     m -> m.quant(quantNode.flatMap(YamlNode::string).orElse("")));
             Optional<YamlNode> nodeRef = d.require("node", "gpu-01");
             String nodeName = nodeRef.flatMap(YamlNode::string).orElse("");
-            List<String> nodeNames = List.copyOf(nodes.keySet());
+            // the names are listed only on the error path: copying them per deployment was quadratic in the fleet
             if (nodeRef.isPresent() && nodeRef.get().isScalar() && nodeName.isBlank()) {
-                problems.at(nodeRef.get(), "an empty node name", "name one of " + String.join(", ", nodeNames));
+                problems.at(nodeRef.get(), "an empty node name", "name one of " + String.join(", ", nodes.keySet()));
             } else if (nodeRef.isPresent() && !nodeName.isEmpty() && !nodes.containsKey(nodeName)) {
-                problems.at(nodeRef.get(), "unknown node `" + nodeName + "`", Suggestions.fix(nodeName, nodeNames));
+                problems.at(
+                        nodeRef.get(),
+                        "unknown node `" + nodeName + "`",
+                        Suggestions.fix(nodeName, List.copyOf(nodes.keySet())));
             }
             Optional<Node> node = Optional.ofNullable(nodes.get(nodeName));
             OptionalLong context = OptionalLong.empty();

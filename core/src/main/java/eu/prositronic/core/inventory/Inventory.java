@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The hardware inventory as read from {@code inventory.yaml}, resolved against the catalog: every deployment carries
@@ -16,10 +15,6 @@ public record Inventory(Path file, Cluster cluster, List<Node> nodes, List<Deplo
     public Inventory {
         nodes = List.copyOf(nodes);
         deployments = List.copyOf(deployments);
-    }
-
-    public Optional<Node> node(String name) {
-        return nodes.stream().filter(n -> n.name().equals(name)).findFirst();
     }
 
     /** The deployments of each node, in inventory order: one pass, for planners and emitters that go node by node. */

@@ -3,29 +3,82 @@ package eu.prositronic.core.emit.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.tree.Node;
 import eu.prositronic.core.problem.ProsiException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
-/** The report's Jinjava templates (text artifacts only): loaded from the jar, rendered with a page model. */
+/**
+ * The report's Jinjava templates (text artifacts only): loaded from the jar and parsed once, rendered with a page
+ * model. {@link Jinjava#render} parses the template and copies the global context (every filter, function and tag
+ * library) on each call, which was most of a large fleet's build; here each page gets a fresh child of one copy of the
+ * global context and the parsed tree, as {@code render} would, and the same trailing-newline rule.
+ */
 final class Templates {
     private static final String FOLDER = "prositronic/templates/report/";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final Jinjava jinjava = new Jinjava(JinjavaConfig.newBuilder()
+    private final JinjavaConfig config = JinjavaConfig.newBuilder()
             .withFailOnUnknownTokens(true)
             .withTrimBlocks(false)
             .withLstripBlocks(false)
-            .build());
+            .build();
+    private final Jinjava jinjava = new Jinjava(config);
+    /** The parent of every page's context, copied once; reset after each page (Jinjava records resolved values there). */
+    private final Context base = jinjava.getGlobalContextCopy();
+
+    private final Map<String, Node> parsed = new HashMap<>();
 
     String render(String name, Object pageModel) throws ProsiException {
-        String template = load(name);
         try {
-            return jinjava.render(template, asMap(pageModel));
+            Node tree = tree(name);
+            JinjavaInterpreter interpreter = config.getInterpreterFactory()
+                    .newInstance(jinjava, new Context(base, asMap(pageModel), config.getDisabled()), config);
+            JinjavaInterpreter.pushCurrent(interpreter);
+            String output;
+            try {
+                output = interpreter.render(tree, true);
+            } finally {
+                JinjavaInterpreter.popCurrent();
+                base.reset();
+            }
+            fail(name, interpreter.getErrors());
+            return !config.isKeepTrailingNewline() && output.endsWith("\n")
+                    ? output.substring(0, output.length() - 1)
+                    : output;
         } catch (RuntimeException e) {
             throw new ProsiException("the report template " + name + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private Node tree(String name) throws ProsiException {
+        Node tree = parsed.get(name);
+        if (tree == null) {
+            JinjavaInterpreter interpreter = jinjava.newInterpreter();
+            JinjavaInterpreter.pushCurrent(interpreter);
+            try {
+                tree = interpreter.parse(load(name));
+            } finally {
+                JinjavaInterpreter.popCurrent();
+            }
+            fail(name, interpreter.getErrors());
+            parsed.put(name, tree);
+        }
+        return tree;
+    }
+
+    private static void fail(String name, List<TemplateError> errors) throws ProsiException {
+        for (TemplateError e : errors) {
+            if (e.getSeverity() == TemplateError.ErrorType.FATAL) {
+                throw new ProsiException("the report template " + name + " failed: " + e.getMessage());
+            }
         }
     }
 
