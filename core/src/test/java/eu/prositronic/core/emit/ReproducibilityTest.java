@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +51,7 @@ class ReproducibilityTest {
      * Turkish locale lower-cases `I` to a dotless `ı` and writes decimal commas), write byte-identical trees.
      */
     @Test
+    @Tag("slow") // starts two JVMs: run by scripts/test and CI, not by a plain mvn test
     void twoProcessesWithDifferentLocalesTimeZonesAndFoldersWriteTheSameBytes(@TempDir Path tmp) throws Exception {
         Path a = compileInAnotherProcess(
                 tmp.resolve("a"),

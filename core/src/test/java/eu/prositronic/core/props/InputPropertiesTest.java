@@ -21,6 +21,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tag;
 import net.jqwik.api.lifecycle.AfterContainer;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -33,6 +34,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * within {@link Outcome#LIMIT_SECONDS}. ~200 tries each here ({@code -Djqwik.tries.default=N} for a long run); a case
  * that breaks the rule is written to {@code target/corpus-candidates/} for {@code src/test/resources/corpus/}.
  */
+@Tag("slow") // 400 generated cases: run by scripts/test and CI, not by a plain mvn test
 class InputPropertiesTest {
     static final Map<String, Map<Outcome.Kind, AtomicInteger>> COUNTS = new LinkedHashMap<>();
 

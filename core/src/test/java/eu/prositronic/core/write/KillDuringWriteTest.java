@@ -30,8 +30,12 @@ class KillDuringWriteTest {
 
     /** Tree A, or tree B: a third of the files changed, a third gone, new ones added. */
     static OutputTree tree(String variant) {
+        return tree(variant, FILES);
+    }
+
+    static OutputTree tree(String variant, int files) {
         OutputTree t = new OutputTree();
-        for (int i = 0; i < FILES; i++) {
+        for (int i = 0; i < files; i++) {
             boolean b = variant.equals("B");
             if (b && i % 3 == 1) {
                 continue;
@@ -40,7 +44,7 @@ class KillDuringWriteTest {
             t.put("d" + (i % 40) + "/f" + i + ".yaml", text);
         }
         if (variant.equals("B")) {
-            for (int i = 0; i < FILES / 3; i++) {
+            for (int i = 0; i < files / 3; i++) {
                 t.put("new/n" + i + ".yaml", "new " + i + "\n");
             }
         }
@@ -131,10 +135,11 @@ class KillDuringWriteTest {
 
     @Test
     void anIoErrorAtAnyStepOfTheSwitchIsCompletedByTheNextBuild() throws Exception {
-        OutputTree a = tree("A");
-        OutputTree b = tree("B");
+        // 150 files: 100 moves (changed and new files), then 50 removals, then the manifest
+        OutputTree a = tree("A", 150);
+        OutputTree b = tree("B", 150);
         int steps = 0;
-        for (int failAt : new int[] {0, 1, 7, 400, 999, 1000, 1001, 1400}) {
+        for (int failAt : new int[] {0, 1, 7, 40, 99, 100, 101, 140}) {
             Path out = dir.resolve("faults-" + failAt);
             OutputWriter.write(a, out);
             OutputWriter.failAfterSteps = failAt;

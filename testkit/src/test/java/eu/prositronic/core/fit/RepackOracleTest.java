@@ -14,6 +14,7 @@ import eu.prositronic.testkit.SyntheticGguf;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * buffer sizes, not the engine's formula. Q4_0 weights are memory-mapped and repacked into a second, anonymous copy;
  * Q8_0 weights are only mapped.
  */
+@Tag("slow") // writes and hashes two 0.8 GB synthetic files: run by scripts/test and CI, not by a plain mvn test
 class RepackOracleTest {
     /** llama.cpp's log for the 0.8B at Q4_0: {@code CPU_Mapped model buffer size = 399.34 MiB}. */
     static final double Q4_0_MAPPED_MIB = 399.34;
