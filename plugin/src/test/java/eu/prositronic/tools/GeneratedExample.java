@@ -3,11 +3,15 @@ package eu.prositronic.tools;
 import eu.prositronic.TestSupport;
 import eu.prositronic.core.emit.EmitContext;
 import eu.prositronic.core.emit.OutputTree;
+import eu.prositronic.core.emit.ServerArgs;
+import eu.prositronic.core.fit.DeploymentPlan;
 import eu.prositronic.core.fit.Plan;
 import eu.prositronic.core.fit.Planner;
 import eu.prositronic.core.inventory.Inventory;
 import eu.prositronic.core.write.OutputWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The example inventory compiled into a folder, as the compile goal would. */
 public final class GeneratedExample {
@@ -22,5 +26,23 @@ public final class GeneratedExample {
                 new EmitContext(plan, TestSupport.catalog().images(), inventory.file(), "test"), s -> {});
         OutputWriter.write(tree, dir);
         return new Output(dir, plan);
+    }
+
+    /**
+     * The whole llama-server command line a target must run for a plan: the listening address, the port and the model
+     * source that every target (chart, systemd unit) adds, then the plan's flags.
+     */
+    public static List<String> commandLine(DeploymentPlan p) {
+        List<String> expected = new ArrayList<>(List.of(
+                "--host",
+                "0.0.0.0",
+                "--port",
+                String.valueOf(p.deployment().port()),
+                "--hf-repo",
+                p.quant().repo(),
+                "--hf-file",
+                p.quant().file()));
+        expected.addAll(ServerArgs.of(p));
+        return expected;
     }
 }

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
 import eu.prositronic.TestSupport;
-import eu.prositronic.core.emit.ServerArgs;
 import eu.prositronic.core.emit.ValuesEmitter;
 import eu.prositronic.core.fit.DeploymentPlan;
 import java.nio.file.Files;
@@ -85,13 +84,13 @@ class HelmChartTest {
         for (DeploymentPlan p : example.plan().deployments()) {
             assertThat(containerArgs(chart, p.name(), p.valuesFile(), ValuesEmitter.releaseFile(p)))
                     .as(p.name())
-                    .isEqualTo(expectedArgs(p));
+                    .isEqualTo(GeneratedExample.commandLine(p));
         }
         // each values file alone, as `helmfile --state-values-file` installs it: its catalog page's flags
         for (var page : example.plan().catalogPages().entrySet()) {
             assertThat(containerArgs(chart, "page", page.getKey()))
                     .as(page.getKey())
-                    .isEqualTo(expectedArgs(page.getValue()));
+                    .isEqualTo(GeneratedExample.commandLine(page.getValue()));
         }
     }
 
@@ -110,20 +109,6 @@ class HelmChartTest {
         List<String> args = new ArrayList<>();
         deployment.at("/spec/template/spec/containers/0/args").forEach(a -> args.add(a.asText()));
         return args;
-    }
-
-    private static List<String> expectedArgs(DeploymentPlan p) {
-        List<String> expected = new ArrayList<>(List.of(
-                "--host",
-                "0.0.0.0",
-                "--port",
-                String.valueOf(p.deployment().port()),
-                "--hf-repo",
-                p.quant().repo(),
-                "--hf-file",
-                p.quant().file()));
-        expected.addAll(ServerArgs.of(p));
-        return expected;
     }
 
     @Test

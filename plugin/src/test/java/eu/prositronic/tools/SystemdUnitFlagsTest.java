@@ -73,7 +73,7 @@ class SystemdUnitFlagsTest {
                     assertThat(image).as("the image in\n" + unit).isPositive();
                     assertThat(argv.subList(image + 1, argv.size()))
                             .as(p.name() + " with " + engine + ": what the unit passes to llama-server\n" + unit)
-                            .isEqualTo(expectedArgs(p));
+                            .isEqualTo(GeneratedExample.commandLine(p));
                 }));
             }
         }
@@ -120,20 +120,6 @@ class SystemdUnitFlagsTest {
                 new ObjectMapper().writeValueAsString(facts));
         assertThat(r.exitCode()).as(r.output()).isZero();
         return Files.readString(dest);
-    }
-
-    private static List<String> expectedArgs(DeploymentPlan p) {
-        List<String> expected = new ArrayList<>(List.of(
-                "--host",
-                "0.0.0.0",
-                "--port",
-                String.valueOf(p.deployment().port()),
-                "--hf-repo",
-                p.quant().repo(),
-                "--hf-file",
-                p.quant().file()));
-        expected.addAll(ServerArgs.of(p));
-        return expected;
     }
 
     @Test

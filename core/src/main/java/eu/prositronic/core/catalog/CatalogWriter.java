@@ -1,12 +1,8 @@
 package eu.prositronic.core.catalog;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import eu.prositronic.core.catalog.ModelSpec.QuantFile;
 import eu.prositronic.core.units.Bytes;
+import eu.prositronic.core.yaml.Serializers;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,14 +14,6 @@ import java.util.Map;
  * LF line ends, a final newline, quotes only where YAML needs them.
  */
 public final class CatalogWriter {
-    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
-                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-                    .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-                    .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
-                    .build())
-            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, false);
-
     private CatalogWriter() {}
 
     /** The text of {@code models/<id>.yaml}. */
@@ -173,10 +161,6 @@ public final class CatalogWriter {
     }
 
     private static String yaml(Object tree) {
-        try {
-            return YAML.writeValueAsString(tree);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write catalog YAML", e);
-        }
+        return Serializers.yaml(tree);
     }
 }

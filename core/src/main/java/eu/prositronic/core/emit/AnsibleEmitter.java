@@ -10,6 +10,7 @@ import eu.prositronic.core.catalog.Images;
 import eu.prositronic.core.fit.DeploymentPlan;
 import eu.prositronic.core.fit.Plan;
 import eu.prositronic.core.inventory.Node;
+import eu.prositronic.core.yaml.Serializers;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

@@ -2,6 +2,7 @@ package eu.prositronic.core.emit;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import eu.prositronic.core.fit.DeploymentPlan;
+import eu.prositronic.core.yaml.Serializers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -2,6 +2,7 @@ package eu.prositronic.core.emit;
 
 import eu.prositronic.core.ClasspathTree;
 import eu.prositronic.core.problem.ProsiException;
+import eu.prositronic.core.yaml.Serializers;
 import java.io.IOException;
 
 /** Reads the plan; writes {@code plan.json} (its {@link PlanJson} mapping) and {@code plan.schema.json}. */

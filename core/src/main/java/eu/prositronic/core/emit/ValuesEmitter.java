@@ -1,6 +1,7 @@
 package eu.prositronic.core.emit;
 
 import eu.prositronic.core.fit.DeploymentPlan;
+import eu.prositronic.core.yaml.Serializers;
 import java.util.Map;
 
 /**

@@ -69,74 +69,24 @@ public record Deployment(
     }
 
     public Deployment withQuant(QuantFile q) {
-        return new Deployment(
-                name,
-                model,
-                q,
-                node,
-                context,
-                cacheTypeK,
-                cacheTypeV,
-                flashAttn,
-                parallel,
-                batchSize,
-                ubatchSize,
-                thinking,
-                port,
-                metrics);
+        return copy(q, node, context, cacheTypeK, cacheTypeV);
     }
 
     public Deployment withContext(OptionalLong ctx) {
-        return new Deployment(
-                name,
-                model,
-                quant,
-                node,
-                ctx,
-                cacheTypeK,
-                cacheTypeV,
-                flashAttn,
-                parallel,
-                batchSize,
-                ubatchSize,
-                thinking,
-                port,
-                metrics);
+        return copy(quant, node, ctx, cacheTypeK, cacheTypeV);
     }
 
     public Deployment withCache(CacheType k, CacheType v) {
-        return new Deployment(
-                name,
-                model,
-                quant,
-                node,
-                context,
-                k,
-                v,
-                flashAttn,
-                parallel,
-                batchSize,
-                ubatchSize,
-                thinking,
-                port,
-                metrics);
+        return copy(quant, node, context, k, v);
     }
 
     public Deployment on(Node other) {
+        return copy(quant, other, context, cacheTypeK, cacheTypeV);
+    }
+
+    /** The same deployment with the parts a no-fit alternative changes: file, node, context, cache types. */
+    private Deployment copy(QuantFile q, Node n, OptionalLong ctx, CacheType k, CacheType v) {
         return new Deployment(
-                name,
-                model,
-                quant,
-                other,
-                context,
-                cacheTypeK,
-                cacheTypeV,
-                flashAttn,
-                parallel,
-                batchSize,
-                ubatchSize,
-                thinking,
-                port,
-                metrics);
+                name, model, q, n, ctx, k, v, flashAttn, parallel, batchSize, ubatchSize, thinking, port, metrics);
     }
 }

@@ -1,4 +1,4 @@
-package eu.prositronic.core.emit;
+package eu.prositronic.core.yaml;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
@@ -9,7 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 
 /**
- * The one configuration of generated YAML and JSON: typed records in, stable bytes out (fixed key order, two-space
+ * The one configuration of generated YAML and JSON (the emitted files, and catalog entries the importer writes): typed records in, stable bytes out (fixed key order, two-space
  * indents, LF line ends, a final newline), so the same input always gives the same bytes.
  */
 public final class Serializers {
