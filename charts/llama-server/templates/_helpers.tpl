@@ -98,7 +98,7 @@ The llama-server argument list, rendered as a YAML list of quoted strings (the i
 /app/llama-server, so these are the container args). Order:
   --host 0.0.0.0 --port P --hf-repo R --hf-file F --alias A --ctx-size --n-gpu-layers
   [--n-cpu-moe N when > 0] [--tensor-split a,b when non-empty] --flash-attn --cache-type-k --cache-type-v
-  --parallel --batch-size --ubatch-size [--cache-ram N and --ctx-checkpoints N when >= 0] [--threads N when > 0] [--no-mmap when mmap false] [--metrics]
+  --parallel --batch-size --ubatch-size [--cache-ram N and --ctx-checkpoints N when >= 0] [--kv-unified when kvUnified] [--threads N when > 0] [--no-mmap when mmap false] [--metrics]
   (--jinja | --no-jinja) [--chat-template-kwargs <compact JSON, keys sorted> when non-empty]
   [--api-key-file <file> when server.apiKey.existingSecret is set] then server.extraArgs verbatim.
 Numbers go through int64 because Helm reads YAML numbers as float64 (2930000000 would print as 2.93e+09).
@@ -130,6 +130,9 @@ Numbers go through int64 because Helm reads YAML numbers as float64 (2930000000 
 {{- end }}
 {{- if ge (int64 $s.ctxCheckpoints) 0 }}
 {{- $args = concat $args (list "--ctx-checkpoints" (toString (int64 $s.ctxCheckpoints))) -}}
+{{- end }}
+{{- if $s.kvUnified }}
+{{- $args = append $args "--kv-unified" -}}
 {{- end }}
 {{- if gt (int64 $s.threads) 0 }}
 {{- $args = concat $args (list "--threads" (toString (int64 $s.threads))) -}}

@@ -45,6 +45,7 @@ public record ChartValues(
             int ubatchSize,
             long cacheRamMiB,
             int ctxCheckpoints,
+            boolean kvUnified,
             boolean metrics,
             boolean jinja,
             SortedMap<String, Object> chatTemplateKwargs) {}
@@ -149,7 +150,8 @@ public record ChartValues(
                 s.nBatch(),
                 s.nUbatch(),
                 s.cacheRam().value() / Bytes.MIB,
-                s.ctxCheckpoints(),
+                s.checkpointsPerSlot(),
+                s.kvUnified(),
                 p.deployment().metrics(),
                 true,
                 p.chatTemplateKwargs());

@@ -85,7 +85,10 @@ public final class PlanJson {
             long kvCacheBytes,
             long recurrentStateBytes,
             long computeBytes,
-            long overheadBytes) {}
+            long overheadBytes,
+            long checkpointsBytes,
+            long promptCacheBytes,
+            long atLoadBytes) {}
 
     public record Speed(
             double generationTokensPerSecond,
@@ -154,7 +157,7 @@ public final class PlanJson {
                 d.metrics(),
                 d.thinking(),
                 true,
-                s.ctxCheckpoints(),
+                s.checkpointsPerSlot(),
                 s.cacheRam().value(),
                 modelFile(q),
                 p.valuesFile(),
@@ -209,7 +212,10 @@ public final class PlanJson {
                 m.kvCache().value(),
                 m.recurrentState().value(),
                 m.compute().value(),
-                m.overhead().value());
+                m.overhead().value(),
+                m.checkpoints().value(),
+                m.promptCache().value(),
+                m.atLoad().value());
     }
 
     static Node of(Plan.NodePlan n) {

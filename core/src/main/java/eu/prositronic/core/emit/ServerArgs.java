@@ -45,7 +45,10 @@ public final class ServerArgs {
         add(a, "--batch-size", s.nBatch());
         add(a, "--ubatch-size", s.nUbatch());
         add(a, "--cache-ram", s.cacheRam().value() / Bytes.MIB);
-        add(a, "--ctx-checkpoints", s.ctxCheckpoints());
+        add(a, "--ctx-checkpoints", s.checkpointsPerSlot());
+        if (s.kvUnified()) {
+            a.add("--kv-unified");
+        }
         if (p.deployment().metrics()) {
             a.add("--metrics");
         }

@@ -70,6 +70,22 @@ public final class LlamaCpp {
     public static final int SERVER_DEFAULT_CTX_CHECKPOINTS = 32;
 
     /**
+     * {@code checkpoint_min_step}: llama-server's minimum spacing in tokens between ordinary context checkpoints
+     * (common/common.h).
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/common/common.h#L631-L631">common/common.h L631</a>
+     */
+    public static final int CHECKPOINT_MIN_STEP = 8192;
+
+    /**
+     * Checkpoints llama-server may take closer than the minimum step: at the start of the last user message and
+     * before the last {@code 4 + n_ubatch} and the last 4 prompt tokens (tools/server/server-context.cpp).
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/tools/server/server-context.cpp#L3550-L3576">tools/server/server-context.cpp L3550-L3576</a>
+     */
+    public static final int CHECKPOINTS_NEAR_PROMPT_END = 3;
+
+    /**
      * llama-server's {@code --cache-ram} default: 8192 MiB of host RAM for the prompt cache (common/common.h).
      *
      * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/common/common.h#L632-L632">common/common.h L632</a>

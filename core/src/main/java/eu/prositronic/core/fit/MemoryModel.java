@@ -2,6 +2,7 @@ package eu.prositronic.core.fit;
 
 import eu.prositronic.core.catalog.Architecture;
 import eu.prositronic.core.catalog.LayerKind;
+import eu.prositronic.core.inventory.CpuIsa;
 import eu.prositronic.core.units.Bytes;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,12 +35,7 @@ public final class MemoryModel {
         return arch.allLayers() + 1;
     }
 
-    /**
-     * Memory per device: the GPUs first (in the order of {@code gpuIds}), then the host as kind CPU.
-     *
-     * @param gpuRuntime what a GPU process costs beyond llama.cpp's buffers (driver context, libraries)
-     * @param hostRuntime what the process costs on the host beyond its buffers
-     */
+    /** Memory per device on an x86-64 AVX2 host (the images' CPU baseline). */
     public List<DeviceMemory> devices(
             RunSettings s,
             Layout layout,
@@ -48,6 +44,25 @@ public final class MemoryModel {
             Bytes hostCapacity,
             Bytes gpuRuntime,
             Bytes hostRuntime) {
+        return devices(s, layout, gpuIds, gpuCapacity, hostCapacity, gpuRuntime, hostRuntime, CpuIsa.AVX2);
+    }
+
+    /**
+     * Memory per device: the GPUs first (in the order of {@code gpuIds}), then the host as kind CPU.
+     *
+     * @param gpuRuntime what a GPU process costs beyond llama.cpp's buffers (driver context, libraries)
+     * @param hostRuntime what the process costs on the host beyond its buffers
+     * @param cpuIsa the host CPU's instruction set: it decides which weights get a repacked copy (CpuRepack)
+     */
+    public List<DeviceMemory> devices(
+            RunSettings s,
+            Layout layout,
+            List<String> gpuIds,
+            List<Bytes> gpuCapacity,
+            Bytes hostCapacity,
+            Bytes gpuRuntime,
+            Bytes hostRuntime,
+            CpuIsa cpuIsa) {
         int nGpu = gpuIds.size();
         int units = allUnits();
         int ngl = nGpu == 0 ? 0 : Math.min(layout.gpuLayers(), units);
@@ -59,35 +74,51 @@ public final class MemoryModel {
         long[] rs = new long[nGpu + 1];
         boolean[] holdsLayers = new boolean[nGpu + 1];
         int host = nGpu;
+        long hostDense = 0; // the host's share of block weights, apart by type for the repack rule
+        long hostExperts = 0;
 
         // The input layer never leaves the host: token_embd is CPU_Mapped (load_tensors, "input layer").
         // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-model.cpp#L1535-L1537
         w[host] += weights.tokenEmbedding().value();
         for (int il = 0; il < arch.allLayers(); il++) {
+            if (!loaded(il, s)) {
+                continue;
+            }
             int dev = il < gpuStart ? host : gpuOf(il - gpuStart, ngl, layout.split(), nGpu);
             long block = weights.block(il).value();
             long experts = weights.blockExperts().get(il).value();
-            if (dev != host && il < layout.nCpuMoe()) {
-                // --n-cpu-moe: blk.<il>.ffn_*_exps stay in host memory (common/arg.cpp, override-tensor rule)
-                // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/common/arg.cpp#L2762-L2771
-                w[dev] += block - experts;
-                w[host] += experts;
-            } else {
-                w[dev] += block;
+            int expertDev = dev != host && il < layout.nCpuMoe() ? host : dev;
+            // --n-cpu-moe: blk.<il>.ffn_*_exps stay in host memory (common/arg.cpp, override-tensor rule)
+            // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/common/arg.cpp#L2762-L2771
+            w[dev] += block - experts;
+            w[expertDev] += experts;
+            if (dev == host) {
+                hostDense += block - experts;
+            }
+            if (expertDev == host) {
+                hostExperts += experts;
             }
             holdsLayers[dev] = true;
             kv[dev] += kvBytesOfLayer(il, s);
             rs[dev] += recurrentBytesOfLayer(il, s);
         }
         int outDev = ngl >= 1 ? gpuOf(ngl - 1, ngl, layout.split(), nGpu) : host;
-        w[outDev] += weights.output().value();
-        if (weights.cpuRepack()) {
-            // the CPU backend keeps a repacked copy of its matmul weights (CPU_REPACK) besides the mapped file;
-            // the token embedding is only read by get_rows and the output is Q6_K (QuantMix): neither is repacked.
-            // Blocks count whole, an upper bound: a few of their tensors are Q6_K in _M mixes (WeightModel)
-            long output = outDev == host ? weights.output().value() : 0;
-            w[host] += w[host] - weights.tokenEmbedding().value() - output;
+        if (outDev != host || !arch.tiedEmbeddings()) {
+            // A tied output is token_embd again (TENSOR_DUPLICATED): a second copy only in another buffer type, as on
+            // a GPU; on the host it is the same mapped tensor.
+            // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-model-loader.cpp#L1370-L1376
+            w[outDev] += weights.output().value();
         }
+        // The CPU backend's repacked copy of CPU-resident matmul weights (CpuRepack): blocks by their types and the
+        // output projection; token_embd is only read by get_rows and never repacked.
+        var repacked = CpuRepack.repacked(cpuIsa, nGpu > 0);
+        WeightModel.Types types = weights.types();
+        long repackCopy = (repacked.contains(types.dense()) ? hostDense : 0)
+                + (repacked.contains(types.experts()) ? hostExperts : 0)
+                + (outDev == host && repacked.contains(types.output())
+                        ? weights.output().value()
+                        : 0);
+        w[host] += repackCopy;
 
         long tokens = s.graphTokens();
         long nKv = kvCellsPerStream(s, LayerKind.FULL);
@@ -102,7 +133,9 @@ public final class MemoryModel {
                     Bytes.of(kv[d]),
                     Bytes.of(rs[d]),
                     Bytes.of(graph),
-                    gpuRuntime));
+                    gpuRuntime,
+                    Bytes.ZERO,
+                    Bytes.ZERO));
         }
         long hostCompute;
         if (nGpu == 0 || ngl == 0) {
@@ -121,7 +154,6 @@ public final class MemoryModel {
         // (llama-context.cpp).
         // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-context.cpp#L374-L377
         hostCompute += outputBufferBytes(s);
-        long hostOverhead = hostRuntime.value() + serverHostCaches(s);
         out.add(new DeviceMemory(
                 "host",
                 DeviceMemory.Kind.CPU,
@@ -130,8 +162,21 @@ public final class MemoryModel {
                 Bytes.of(kv[host]),
                 Bytes.of(rs[host]),
                 Bytes.of(hostCompute),
-                Bytes.of(hostOverhead)));
+                hostRuntime,
+                Bytes.of(checkpointBytes(s)),
+                s.cacheRam()));
         return out;
+    }
+
+    /**
+     * Whether llama.cpp loads block {@code il}: MTP/NextN blocks only when drafting with them. Otherwise their tensors
+     * are TENSOR_SKIP (left in the file, never read) and they get no KV cache in the main context.
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/qwen35.cpp#L34-L38">src/models/qwen35.cpp L34-L38</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-model-loader.cpp#L1177-L1185">src/llama-model-loader.cpp L1177-L1185</a>
+     */
+    boolean loaded(int il, RunSettings s) {
+        return il < arch.blockCount() || s.mtp();
     }
 
     /**
@@ -232,7 +277,7 @@ public final class MemoryModel {
     public long kvBytes(RunSettings s) {
         long total = 0;
         for (int il = 0; il < arch.allLayers(); il++) {
-            total += kvBytesOfLayer(il, s);
+            total += loaded(il, s) ? kvBytesOfLayer(il, s) : 0;
         }
         return total;
     }
@@ -292,7 +337,7 @@ public final class MemoryModel {
         RunSettings one = s.withContext(LlamaCpp.CTX_PAD * (long) s.nSeq() * 16);
         long total = 0;
         for (int il = 0; il < arch.allLayers(); il++) {
-            total += kvBytesOfLayer(il, one);
+            total += loaded(il, one) ? kvBytesOfLayer(il, one) : 0;
         }
         return total / (LlamaCpp.CTX_PAD * (long) s.nSeq() * 16);
     }
@@ -328,21 +373,42 @@ public final class MemoryModel {
     }
 
     /**
-     * Host memory llama-server keeps for its prompt cache ({@code --cache-ram}) and context checkpoints ({@code
-     * --ctx-checkpoints} per slot; for hybrid models a checkpoint holds the sequence's recurrent state, for SWA models
-     * its window of KV), counted at their limits (tools/server/server-context.cpp).
+     * What one context checkpoint holds: {@code llama_state_seq_get_data_ext(PARTIAL_ONLY)} of the slot's sequence,
+     * that is the sequence's recurrent state (one snapshot row per recurrent layer) and, for sliding-window models, the
+     * SWA cache cells still inside the window ({@code n_swa} cells: older ones are SWA-masked and not written). Full
+     * attention layers are not part of it. Held in host RAM by the slot.
      *
-     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/tools/server/server-context.cpp#L1351-L1370">tools/server/server-context.cpp L1351-L1370</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/common/common.cpp#L2282-L2298">common/common.cpp L2282-L2298</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-memory-hybrid.cpp#L190-L195">src/llama-memory-hybrid.cpp L190-L195</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-kv-cache-iswa.cpp#L259-L265">src/llama-kv-cache-iswa.cpp L259-L265</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-kv-cache.cpp#L2076-L2087">src/llama-kv-cache.cpp L2076-L2087 (SWA-masked cells are not written)</a>
      */
-    long serverHostCaches(RunSettings s) {
+    public long bytesPerCheckpoint(RunSettings s) {
         long perCheckpoint = recurrentBytesPerSequence();
         if (arch.attention().layerPattern().contains(LayerKind.SLIDING)) {
-            long swaCells = kvCells(s, LayerKind.SLIDING) / (s.kvUnified() ? 1 : s.nSeq());
             var a = arch.attention();
+            long cells = Math.min(a.slidingWindow(), s.ctxPerSlot());
             long row = s.cacheTypeK().rowBytes((long) a.headCountKv() * a.keyLength())
                     + s.cacheTypeV().rowBytes((long) a.headCountKv() * a.valueLength());
-            perCheckpoint += swaCells * row * arch.countLayers(LayerKind.SLIDING);
+            perCheckpoint += cells * row * arch.countLayers(LayerKind.SLIDING);
         }
-        return s.cacheRam().value() + perCheckpoint * s.ctxCheckpoints() * s.nSeq();
+        return perCheckpoint;
+    }
+
+    /** Whether llama-server takes context checkpoints for this model: recurrent or sliding-window layers. */
+    public boolean usesCheckpoints() {
+        return recurrentBytesPerSequence() > 0
+                || arch.attention().layerPattern().contains(LayerKind.SLIDING);
+    }
+
+    /**
+     * The context checkpoints of every slot at what llama-server keeps: {@link RunSettings#checkpointsPerSlot()} per
+     * slot (the limit passed with {@code --ctx-checkpoints}), each {@link #bytesPerCheckpoint}. They live outside the
+     * prompt cache's {@code --cache-ram} limit.
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/tools/server/server-context.cpp#L2309-L2372">tools/server/server-context.cpp L2309-L2372</a>
+     */
+    public long checkpointBytes(RunSettings s) {
+        return bytesPerCheckpoint(s) * s.checkpointsPerSlot() * s.nSeq();
     }
 }

@@ -29,15 +29,16 @@ final class PlanBuilder {
                 LlamaCpp.SERVER_DEFAULT_CACHE_RAM.value(),
                 d.node().ram().value() / 16 / onNode / (256 * Bytes.MIB) * 256 * Bytes.MIB);
         return RunSettings.server(
-                0,
-                d.ubatchSize(),
-                d.batchSize(),
-                d.parallel(),
-                d.cacheTypeK(),
-                d.cacheTypeV(),
-                d.flashAttn() != FlashAttn.OFF, // auto: every backend we ship supports flash attention
-                LlamaCpp.SERVER_DEFAULT_CTX_CHECKPOINTS,
-                Bytes.of(cacheRam));
+                        0,
+                        d.ubatchSize(),
+                        d.batchSize(),
+                        d.parallel(),
+                        d.cacheTypeK(),
+                        d.cacheTypeV(),
+                        d.flashAttn() != FlashAttn.OFF, // auto: every backend we ship supports flash attention
+                        LlamaCpp.SERVER_DEFAULT_CTX_CHECKPOINTS,
+                        Bytes.of(cacheRam))
+                .withKvUnified(d.kvUnified());
     }
 
     static DeploymentPlan build(Deployment d, Fitter.Fitted f, Catalog catalog) {
@@ -116,7 +117,7 @@ final class PlanBuilder {
     private static List<String> notes(Deployment d, Fitter.Fitted f, MemoryModel mm) {
         RunSettings s = f.settings();
         Layout layout = f.layout();
-        List<String> notes = new ArrayList<>();
+        List<String> notes = new ArrayList<>(f.notes());
         long trained = d.model().architecture().contextLength();
         if (d.maxContext() && s.nCtx() < LlamaCpp.roundDownContext(trained)) {
             notes.add("context limited by memory to " + s.nCtx() + " of the trained " + trained + " tokens");
@@ -132,7 +133,12 @@ final class PlanBuilder {
             case FULL -> {}
         }
         if (d.parallel() > 1) {
-            notes.add("each of the " + d.parallel() + " slots gets " + s.nCtx() / d.parallel() + " tokens of context");
+            notes.add(
+                    s.kvUnified()
+                            ? "the " + d.parallel() + " slots share one KV cache of " + s.nCtx()
+                                    + " tokens (--kv-unified)"
+                            : "each of the " + d.parallel() + " slots gets " + s.nCtx() / d.parallel()
+                                    + " tokens of context");
         }
         return notes;
     }

@@ -2,6 +2,7 @@ package eu.prositronic.core.fit;
 
 import eu.prositronic.core.catalog.Catalog;
 import eu.prositronic.core.catalog.Hardware;
+import eu.prositronic.core.inventory.CpuIsa;
 import eu.prositronic.core.inventory.Deployment;
 import eu.prositronic.core.inventory.Inventory;
 import eu.prositronic.core.inventory.Node;
@@ -153,7 +154,8 @@ public final class Planner {
                 CATALOG_PAGE_HOST_CORES,
                 Optional.empty(),
                 d.node().gpus(),
-                Optional.empty());
+                Optional.empty(),
+                CpuIsa.AVX2);
         Deployment page = Deployment.catalogDefault(d.model(), d.quant(), host);
         NodeBudget budget = new NodeBudget(host);
         Fitter.Result r = fit(page, budget, budget.share(1), 1);
@@ -173,7 +175,9 @@ public final class Planner {
                 d.node().ram(),
                 share.host(),
                 GPU_RUNTIME,
-                HOST_RUNTIME);
+                HOST_RUNTIME,
+                d.node().cpuIsa(),
+                d.pins());
         return Fitter.fit(mm, request);
     }
 }

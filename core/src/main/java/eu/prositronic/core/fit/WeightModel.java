@@ -24,24 +24,16 @@ public record WeightModel(
         List<Bytes> blocks,
         List<Bytes> blockExperts,
         long activeParamsPerToken,
-        boolean cpuRepack) {
+        Types types) {
 
     /**
-     * Base types whose matmul weights the CPU backend repacks at load into an interleaved copy in anonymous memory
-     * ({@code CPU_REPACK} buffer, ggml/src/ggml-cpu/repack.cpp): measured with llama.cpp v0.5.0 on x86 with AVX2, Q4_0,
-     * Q4_K and IQ4_NL are repacked (a second copy of the CPU-resident weights), Q3_K, Q5_K, Q6_K, Q8_0 and F16 are not.
-     *
-     * <p>Known gap: this is the x86 AVX2 list only. At the pin {@code ggml_repack_get_optimal_repack_type} also repacks
-     * MXFP4 (AVX2) and Q2_K (AVX-512), and on ARM NEON also Q5_K, Q6_K, Q8_0 and Q1_0; repacking further needs the row
-     * count to be a multiple of the interleave (4 or 8). Those host copies are not counted.
-     *
-     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/src/ggml-cpu/repack.cpp#L4925-L5140">ggml/src/ggml-cpu/repack.cpp L4925-L5140</a>
+     * The weights' ggml types as far as placement needs them: a block's dense tensors, its routed experts and the
+     * output projection (QuantMix); the CPU backend repacks by type (CpuRepack).
      */
-    static final java.util.Set<GgmlType> REPACKED_ON_CPU =
-            java.util.Set.of(GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.IQ4_NL);
-
-    static boolean repackedOnCpu(String quant) {
-        return REPACKED_ON_CPU.contains(QuantMix.baseType(quant));
+    public record Types(GgmlType dense, GgmlType experts, GgmlType output) {
+        static Types of(String quant) {
+            return new Types(QuantMix.denseType(quant), QuantMix.baseType(quant), QuantMix.outputType(quant));
+        }
     }
 
     /** GGUF header, metadata and tokenizer (about 40 bytes a vocabulary entry: token, score, type, merges). */
@@ -51,7 +43,7 @@ public record WeightModel(
 
     public static WeightModel of(Architecture a, QuantFile q) {
         if (q.tensors().isPresent() && q.tensors().get().blocks().size() == a.allLayers()) {
-            return exact(a, q.tensors().get(), repackedOnCpu(q.quant()));
+            return exact(a, q.tensors().get(), Types.of(q.quant()));
         }
         long embdParams = (long) a.vocabSize() * a.embeddingLength();
         Bytes tokenEmbd = Bytes.of(
@@ -88,11 +80,11 @@ public record WeightModel(
         }
         active += embdParams; // the output projection is a full matmul per token
         return new WeightModel(
-                tokenEmbd, output, List.copyOf(blocks), List.copyOf(experts), active, repackedOnCpu(q.quant()));
+                tokenEmbd, output, List.copyOf(blocks), List.copyOf(experts), active, Types.of(q.quant()));
     }
 
     /** The GGUF's own tensor table, as prositronic:import recorded it: no estimate involved. */
-    static WeightModel exact(Architecture a, eu.prositronic.core.catalog.ModelSpec.TensorLayout t, boolean cpuRepack) {
+    static WeightModel exact(Architecture a, eu.prositronic.core.catalog.ModelSpec.TensorLayout t, Types types) {
         long active = (long) a.vocabSize() * a.embeddingLength();
         for (int il = 0; il < a.blockCount(); il++) {
             long[] p = blockParams(a, il);
@@ -103,7 +95,7 @@ public record WeightModel(
                             .map(m -> routed / m.expertCount() * m.expertUsedCount())
                             .orElse(0L);
         }
-        return new WeightModel(t.tokenEmbedding(), t.output(), t.blocks(), t.blockExperts(), active, cpuRepack);
+        return new WeightModel(t.tokenEmbedding(), t.output(), t.blocks(), t.blockExperts(), active, types);
     }
 
     /** Parameters of block {@code il}: {all, routed-expert part}. */
@@ -134,12 +126,22 @@ public record WeightModel(
             long k = (long) at.headCountKv() * at.keyLength();
             long v = (long) at.headCountKv() * at.valueLength();
             long o = (long) at.headCount() * at.valueLength();
-            p += e * (q + k + v) + o * e + 2L * at.keyLength(); // + q_norm, k_norm
+            p += e * (q + k + v) + o * e + (hasQkNorm(a) ? 2L * at.keyLength() : 0);
+            if (isGptOss(a)) {
+                // q, k, v and o biases and the attention sinks (src/models/openai-moe.cpp load_arch_tensors)
+                // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/openai-moe.cpp#L36-L54
+                p += q + k + v + e + at.headCount();
+            }
         }
         long routed = 0;
         if (a.moe().isPresent()) {
             Architecture.Moe m = a.moe().get();
             routed = 3L * e * m.expertFeedForwardLength() * m.expertCount();
+            if (isGptOss(a)) {
+                // gate/up/down expert biases, and the router's bias
+                routed += (2L * m.expertFeedForwardLength() + e) * m.expertCount();
+                p += m.expertCount();
+            }
             p += e * m.expertCount() + routed; // router + experts
             if (m.sharedExpertFeedForwardLength() > 0) {
                 p += 3L * e * m.sharedExpertFeedForwardLength() + e; // shared expert + its gate
@@ -153,6 +155,19 @@ public record WeightModel(
             p += 2L * e * e + 2 * e;
         }
         return new long[] {p, routed};
+    }
+
+    /**
+     * Whether the family's attention blocks have {@code attn_q_norm} and {@code attn_k_norm}: Qwen3, Qwen3.5 and Gemma
+     * 3 do; Llama and gpt-oss do not (src/models/llama.cpp, src/models/openai-moe.cpp).
+     */
+    static boolean hasQkNorm(Architecture a) {
+        String g = a.ggufArchitecture();
+        return !g.equals("llama") && !g.equals("gpt-oss");
+    }
+
+    private static boolean isGptOss(Architecture a) {
+        return a.ggufArchitecture().equals("gpt-oss");
     }
 
     /** Parameters of the text model, for the catalog's consistency check. */

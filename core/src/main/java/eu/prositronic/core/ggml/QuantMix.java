@@ -69,12 +69,29 @@ public final class QuantMix {
 
     /** Bits per weight of the output projection: Q6_K unless the file type is Q8_0 or wider. */
     public static double outputBitsPerWeight(String quant) {
-        double base = baseBitsPerWeight(quant);
-        return base >= GgmlType.Q8_0.bitsPerWeight() ? base : GgmlType.Q6_K.bitsPerWeight();
+        return outputType(quant).bitsPerWeight();
+    }
+
+    /**
+     * The output projection's type: Q6_K unless the file type is Q8_0 or wider; Q8_0 for MXFP4_MOE files, whose
+     * non-expert tensors are Q8_0.
+     */
+    public static GgmlType outputType(String quant) {
+        GgmlType base = baseType(quant);
+        if (base == GgmlType.MXFP4) {
+            return GgmlType.Q8_0;
+        }
+        return base.bitsPerWeight() >= GgmlType.Q8_0.bitsPerWeight() ? base : GgmlType.Q6_K;
+    }
+
+    /** The type of a block's dense tensors (attention, shared FFN): the base type, Q8_0 in MXFP4_MOE files. */
+    public static GgmlType denseType(String quant) {
+        GgmlType base = baseType(quant);
+        return base == GgmlType.MXFP4 ? GgmlType.Q8_0 : base;
     }
 
     /** Bits per weight of the token embedding; tied models use the output rule because it doubles as the output. */
     public static double tokenEmbeddingBitsPerWeight(String quant, boolean tied) {
-        return tied ? outputBitsPerWeight(quant) : baseBitsPerWeight(quant);
+        return tied ? outputBitsPerWeight(quant) : denseType(quant).bitsPerWeight();
     }
 }

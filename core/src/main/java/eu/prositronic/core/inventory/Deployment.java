@@ -6,7 +6,9 @@ import java.util.OptionalLong;
 
 /**
  * What to run: a catalog model and one of its quantized files on a node, with the llama-server settings asked for.
- * Resolved once by the inventory loader; an empty {@code context} is {@code context: max}.
+ * Resolved once by the inventory loader; an empty {@code context} is {@code context: max}. {@code pins} are the parts
+ * of the layout the inventory fixes ({@code gpuLayers}, {@code nCpuMoe}, {@code tensorSplit}); {@code kvUnified} asks
+ * for one KV stream shared by all slots ({@code --kv-unified}) instead of one per slot.
  */
 public record Deployment(
         String name,
@@ -22,7 +24,9 @@ public record Deployment(
         int ubatchSize,
         boolean thinking,
         int port,
-        boolean metrics) {
+        boolean metrics,
+        LayoutPins pins,
+        boolean kvUnified) {
 
     /** llama-server's listening port when the inventory names none. */
     public static final int DEFAULT_PORT = 8080;
@@ -55,6 +59,8 @@ public record Deployment(
                 DEFAULT_UBATCH,
                 model.capabilities().thinkingDefaultOn(),
                 DEFAULT_PORT,
+                false,
+                LayoutPins.NONE,
                 false);
     }
 
@@ -87,6 +93,21 @@ public record Deployment(
     /** The same deployment with the parts a no-fit alternative changes: file, node, context, cache types. */
     private Deployment copy(QuantFile q, Node n, OptionalLong ctx, CacheType k, CacheType v) {
         return new Deployment(
-                name, model, q, n, ctx, k, v, flashAttn, parallel, batchSize, ubatchSize, thinking, port, metrics);
+                name,
+                model,
+                q,
+                n,
+                ctx,
+                k,
+                v,
+                flashAttn,
+                parallel,
+                batchSize,
+                ubatchSize,
+                thinking,
+                port,
+                metrics,
+                n.hardwareSlug().equals(node.hardwareSlug()) ? pins : LayoutPins.NONE,
+                kvUnified);
     }
 }

@@ -6,10 +6,12 @@ import eu.prositronic.core.problem.Suggestions;
 import eu.prositronic.core.yaml.Problems;
 import eu.prositronic.core.yaml.YamlMap;
 import eu.prositronic.core.yaml.YamlNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /** Reads one entry of {@code deployments:}, resolved to its model, quantized file and node. */
@@ -34,7 +36,11 @@ final class DeploymentReader {
             "ubatchSize",
             "thinking",
             "port",
-            "metrics");
+            "metrics",
+            "gpuLayers",
+            "nCpuMoe",
+            "tensorSplit",
+            "kvUnified");
 
     static Optional<Deployment> read(YamlNode item, Catalog catalog, Map<String, Node> nodes) {
         return item.map(KEYS).map(d -> {
@@ -143,6 +149,7 @@ final class DeploymentReader {
                                 + " user",
                         "use a port from 1024 up, e.g. " + Deployment.DEFAULT_PORT);
             }
+            LayoutPins pins = pins(d, model, node);
             if (model.isEmpty() || quantFile.isEmpty() || node.isEmpty()) {
                 return null; // each missing part is already a problem with its position
             }
@@ -160,8 +167,98 @@ final class DeploymentReader {
                     ubatch,
                     thinking,
                     port,
-                    d.bool("metrics", false));
+                    d.bool("metrics", false),
+                    pins,
+                    d.bool("kvUnified", false));
         });
+    }
+
+    /**
+     * {@code gpuLayers}, {@code nCpuMoe} and {@code tensorSplit}: the layout parts a user fixes, checked against the
+     * model's layers and the node's GPUs so that the planner never has to refuse them silently.
+     */
+    private static LayoutPins pins(YamlMap d, Optional<ModelSpec> model, Optional<Node> node) {
+        Problems problems = d.node().problems();
+        Optional<YamlNode> nglNode = d.get("gpuLayers");
+        Optional<YamlNode> moeNode = d.get("nCpuMoe");
+        Optional<YamlNode> splitNode = d.get("tensorSplit");
+        if (node.isPresent() && !node.get().hasGpu()) {
+            for (Optional<YamlNode> pin : List.of(nglNode, moeNode, splitNode)) {
+                pin.ifPresent(p -> problems.at(
+                        p,
+                        "node " + node.get().name() + " has no GPU, so there is no layout to pin",
+                        "remove `" + p.path().replaceAll(".*\\.", "") + "`, or give the node its `gpus:`"));
+            }
+            return LayoutPins.NONE;
+        }
+        int units = model.map(m -> m.architecture().allLayers() + 1).orElse(Integer.MAX_VALUE);
+        OptionalInt ngl = OptionalInt.empty();
+        if (nglNode.isPresent()) {
+            // -ngl counts the blocks and the output layer: 0 keeps everything on the CPU, `units` offloads all
+            Optional<Long> n = nglNode.get().integer(0, 100_000);
+            if (n.isPresent() && n.get() > units) {
+                problems.at(
+                        nglNode.get(),
+                        "model " + model.get().id() + " has " + units + " layers to offload (" + (units - 1)
+                                + " blocks and the output layer)",
+                        "use at most " + units + " (everything on the GPUs), or leave `gpuLayers` out to let the"
+                                + " planner choose");
+            } else if (n.isPresent()) {
+                ngl = OptionalInt.of(n.get().intValue());
+            }
+        }
+        OptionalInt moe = OptionalInt.empty();
+        if (moeNode.isPresent()) {
+            Optional<Long> n = moeNode.get().integer(0, 100_000);
+            if (n.isPresent()
+                    && n.get() > 0
+                    && model.isPresent()
+                    && !model.get().architecture().isMoe()) {
+                problems.at(
+                        moeNode.get(),
+                        "model " + model.get().id() + " has no routed experts to keep on the CPU",
+                        "remove `nCpuMoe` (it applies to mixture-of-experts models), or pin `gpuLayers`");
+            } else if (n.isPresent()
+                    && model.isPresent()
+                    && n.get() > model.get().architecture().blockCount()) {
+                problems.at(
+                        moeNode.get(),
+                        "model " + model.get().id() + " has "
+                                + model.get().architecture().blockCount() + " blocks",
+                        "use at most " + model.get().architecture().blockCount());
+            } else if (n.isPresent()) {
+                moe = OptionalInt.of(n.get().intValue());
+            }
+        }
+        List<Double> split = List.of();
+        if (splitNode.isPresent()) {
+            List<Double> shares = new ArrayList<>();
+            List<YamlNode> items = splitNode.get().isList() ? splitNode.get().list() : List.of();
+            if (!splitNode.get().isList()) {
+                problems.at(splitNode.get(), "a tensor split is a list of shares, one per GPU", "write e.g. `[3, 1]`");
+            }
+            for (YamlNode item : items) {
+                item.decimal(0).ifPresent(shares::add);
+            }
+            int gpus = node.map(Node::gpuCount).orElse(shares.size());
+            if (shares.size() == items.size() && !items.isEmpty()) {
+                if (shares.size() != gpus) {
+                    problems.at(
+                            splitNode.get(),
+                            "node " + node.get().name() + " has " + gpus + " GPU" + (gpus == 1 ? "" : "s") + " but the"
+                                    + " split names " + shares.size(),
+                            gpus == 1
+                                    ? "remove `tensorSplit`: one GPU takes every offloaded layer"
+                                    : "give one share per GPU, e.g. `["
+                                            + String.join(", ", java.util.Collections.nCopies(gpus, "1")) + "]`");
+                } else if (shares.stream().allMatch(x -> x == 0)) {
+                    problems.at(splitNode.get(), "every share is 0", "give at least one GPU a share above 0");
+                } else {
+                    split = List.copyOf(shares);
+                }
+            }
+        }
+        return new LayoutPins(ngl, moe, split);
     }
 
     private static CacheType cacheType(YamlMap d, String key) {

@@ -93,7 +93,7 @@ final class NodeReader {
             int cores = 0;
             Optional<BytesPerSecond> bandwidth = Optional.empty();
             Optional<YamlMap> cpu =
-                    n.require("cpu", "{cores: 16}").flatMap(c -> c.map(List.of("cores", "memoryBandwidthGBps")));
+                    n.require("cpu", "{cores: 16}").flatMap(c -> c.map(List.of("cores", "memoryBandwidthGBps", "isa")));
             if (cpu.isPresent()) {
                 cores = (int) cpu.get()
                         .require("cores", "16")
@@ -105,6 +105,10 @@ final class NodeReader {
                         .flatMap(b -> b.decimal(1))
                         .map(BytesPerSecond::ofGBps);
             }
+            CpuIsa isa = cpu.flatMap(c -> c.get("isa"))
+                    .flatMap(i -> i.oneOf(CpuIsa.keys()))
+                    .map(CpuIsa::fromKey)
+                    .orElse(CpuIsa.AVX2);
             List<GpuGroup> gpus = new ArrayList<>();
             for (YamlNode g : n.list("gpus")) {
                 g.map(List.of("model", "count")).ifPresent(gm -> {
@@ -158,7 +162,7 @@ final class NodeReader {
                                 belowEveryFloor(driver.get(), catalog.images()),
                                 fix(catalog.images()));
             }
-            return new Node(name, address, ram, cores, bandwidth, List.copyOf(gpus), driver);
+            return new Node(name, address, ram, cores, bandwidth, List.copyOf(gpus), driver, isa);
         });
     }
 }

@@ -14,7 +14,7 @@ class AlternativesTest {
         return """
                 cluster: {name: lab, namespace: llm}
                 nodes:
-                  - {name: n1, address: 10.0.0.1, ram: 16GiB, cpu: {cores: 16}, gpus: [{model: nvidia-rtx3060}]}
+                  - {name: n1, address: 10.0.0.1, ram: 12GiB, cpu: {cores: 16}, gpus: [{model: nvidia-rtx3060}]}
                   - {name: n2, address: 10.0.0.2, ram: 64GiB, cpu: {cores: 16}, gpus: [{model: nvidia-rtx4090}]}
                   - {name: n3, address: 10.0.0.3, ram: 64GiB, cpu: {cores: 16}}
                 deployments:

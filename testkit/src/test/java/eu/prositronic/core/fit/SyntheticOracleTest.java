@@ -50,16 +50,14 @@ class SyntheticOracleTest {
     }
 
     @Test
-    void llamaBlocksHaveNoQkNormsTheEngineCounts() {
-        // WeightModel.blockParams adds attn_q_norm + attn_k_norm (2 x keyLength) to every attention block; Llama has
-        // none (LLM_ARCH_LLAMA load_tensors), so the engine over-counts 256 parameters a block (1 KiB of 1.7 GB at F32)
+    void llamaBlocksHaveNoQkNormsAndTheEngineCountsNone() {
+        // Llama's attention has no attn_q_norm / attn_k_norm (src/models/llama.cpp load_arch_tensors): the engine's
+        // block parameters equal the synthetic file's tensors exactly
         ModelSpec m = TestSupport.catalog().model("llama-3-1-8b").orElseThrow();
         Architecture a = m.architecture();
         long[][] file = blockBytes(m, GgmlType.F32);
         for (int il = 0; il < a.blockCount(); il++) {
-            assertThat(file[il][0] / 4)
-                    .isEqualTo(WeightModel.blockParams(a, il)[0]
-                            - 2L * a.attention().keyLength());
+            assertThat(file[il][0] / 4).isEqualTo(WeightModel.blockParams(a, il)[0]);
         }
     }
 

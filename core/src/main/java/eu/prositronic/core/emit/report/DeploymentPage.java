@@ -62,7 +62,8 @@ record DeploymentPage(
             String kv,
             String rs,
             String compute,
-            String overhead) {}
+            String overhead,
+            String caches) {}
 
     /** "about 150–190 tokens/s at 4,096 tokens of context (one busy slot of 4; llama.cpp b11146)". */
     static String generationSpeed(DeploymentPlan d) {
@@ -219,7 +220,8 @@ record DeploymentPage(
                 x.kvCache().human(),
                 x.recurrentState().human(),
                 x.compute().human(),
-                x.overhead().human());
+                x.overhead().human(),
+                x.checkpoints().plus(x.promptCache()).human());
     }
 
     /**

@@ -18,8 +18,8 @@ record MemoryPicture(
         List<LegendItem> legend,
         int legendY) {
 
-    private static final String[] COLORS = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1"};
-    private static final String[] PARTS = {"weights", "KV cache", "recurrent state", "compute", "overhead"};
+    private static final String[] COLORS = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#9c755f", "#76b7b2"
+    };
     private static final int LEFT = 150;
     private static final int BAR_WIDTH = 460;
     private static final int ROW_HEIGHT = 32;
@@ -34,15 +34,17 @@ record MemoryPicture(
         List<Row> rows = new ArrayList<>();
         int y = 10;
         for (DeviceMemory dev : d.memory().devices()) {
-            Bytes[] parts = {dev.weights(), dev.kvCache(), dev.recurrentState(), dev.compute(), dev.overhead()};
+            List<DeviceMemory.Part> parts = dev.parts();
             double scale = BAR_WIDTH
                     / (double) Math.max(dev.capacity().value(), dev.used().value());
             List<Segment> segments = new ArrayList<>();
             double x = LEFT;
-            for (int i = 0; i < parts.length; i++) {
-                double w = parts[i].value() * scale;
+            for (int i = 0; i < parts.size(); i++) {
+                Bytes part = parts.get(i).bytes();
+                double w = part.value() * scale;
                 if (w >= 0.05) {
-                    segments.add(new Segment(fmt(x), fmt(w), COLORS[i], PARTS[i] + ": " + parts[i].human()));
+                    segments.add(
+                            new Segment(fmt(x), fmt(w), COLORS[i], parts.get(i).label() + ": " + part.human()));
                 }
                 x += w;
             }
@@ -54,8 +56,9 @@ record MemoryPicture(
             y += ROW_HEIGHT;
         }
         List<LegendItem> legend = new ArrayList<>();
-        for (int i = 0; i < PARTS.length; i++) {
-            legend.add(new LegendItem(8 + i * 130, COLORS[i], PARTS[i]));
+        List<DeviceMemory.Part> names = d.memory().host().parts();
+        for (int i = 0; i < names.size(); i++) {
+            legend.add(new LegendItem(8 + i * 105, COLORS[i], names.get(i).label()));
         }
         return new MemoryPicture(d.name(), 760, y + 30, rows, LEFT, BAR_WIDTH, legend, y + 4);
     }

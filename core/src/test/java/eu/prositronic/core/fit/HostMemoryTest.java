@@ -1,0 +1,191 @@
+package eu.prositronic.core.fit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import eu.prositronic.TestSupport;
+import eu.prositronic.core.catalog.Architecture;
+import eu.prositronic.core.catalog.LayerKind;
+import eu.prositronic.core.catalog.ModelSpec;
+import eu.prositronic.core.ggml.GgmlType;
+import eu.prositronic.core.inventory.CacheType;
+import eu.prositronic.core.inventory.CpuIsa;
+import eu.prositronic.core.units.Bytes;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The host's part: tied embeddings, the CPU backend's repacked copies, MTP blocks, checkpoints and prompt cache. */
+class HostMemoryTest {
+    static MemoryModel model(String id, String quant) {
+        ModelSpec m = TestSupport.catalog().model(id).orElseThrow();
+        return new MemoryModel(
+                m.architecture(),
+                WeightModel.of(m.architecture(), m.quant(quant).orElseThrow()));
+    }
+
+    static RunSettings settings(long ctx, int slots) {
+        return RunSettings.server(ctx, 512, 2048, slots, CacheType.F16, CacheType.F16, true, 32, Bytes.ofMiB(1024));
+    }
+
+    static DeviceMemory cpuOnly(MemoryModel mm, RunSettings s, CpuIsa isa) {
+        return mm.devices(s, Layout.cpuOnly(), List.of(), List.of(), Bytes.ofGiB(64), Bytes.ZERO, Bytes.ZERO, isa)
+                .get(0);
+    }
+
+    @Test
+    void aTiedEmbeddingIsLoadedOnceOnACpuOnlyHost() {
+        MemoryModel mm = model("gemma-3-4b", "Q5_K_M"); // tied; Q5_K is not repacked on x86
+        WeightModel w = mm.weights();
+        DeviceMemory host = cpuOnly(mm, settings(4096, 1), CpuIsa.AVX2);
+        assertThat(host.weights()).isEqualTo(w.tokenEmbedding().plus(w.blocksTotal()));
+    }
+
+    @Test
+    void aTiedEmbeddingOffloadedWithTheOutputLayerIsCopiedToTheGpu() {
+        MemoryModel mm = model("gemma-3-4b", "Q5_K_M");
+        WeightModel w = mm.weights();
+        List<DeviceMemory> d = mm.devices(
+                settings(4096, 1),
+                new Layout(mm.allUnits(), 0, List.of()),
+                List.of("gpu:0"),
+                List.of(Bytes.ofGiB(24)),
+                Bytes.ofGiB(64),
+                Bytes.ZERO,
+                Bytes.ZERO);
+        assertThat(d.get(0).weights()).isEqualTo(w.blocksTotal().plus(w.output()));
+        assertThat(d.get(1).weights()).isEqualTo(w.tokenEmbedding());
+    }
+
+    @Test
+    void theRepackedCopyDependsOnTheCpuAndDisappearsWithAGpu() {
+        MemoryModel q4 = model("llama-3-1-8b", "Q4_K_M"); // blocks Q4_K, output Q6_K
+        WeightModel w = q4.weights();
+        RunSettings s = settings(4096, 1);
+        Bytes mapped = w.tokenEmbedding().plus(w.blocksTotal()).plus(w.output());
+        assertThat(cpuOnly(q4, s, CpuIsa.AVX2).weights()).isEqualTo(mapped.plus(w.blocksTotal()));
+        // AMX also takes Q6_K: the output gets its copy too
+        assertThat(cpuOnly(q4, s, CpuIsa.AMX).weights())
+                .isEqualTo(mapped.plus(w.blocksTotal()).plus(w.output()));
+        MemoryModel q5 = model("llama-3-1-8b", "Q5_K_M");
+        WeightModel w5 = q5.weights();
+        Bytes mapped5 = w5.tokenEmbedding().plus(w5.blocksTotal()).plus(w5.output());
+        assertThat(cpuOnly(q5, s, CpuIsa.AVX2).weights()).isEqualTo(mapped5);
+        assertThat(cpuOnly(q5, s, CpuIsa.NEON).weights())
+                .isEqualTo(mapped5.plus(w5.blocksTotal()).plus(w5.output()));
+        // with a GPU backend the host's layers are only mapped, whatever the CPU
+        List<DeviceMemory> partial = q4.devices(
+                s,
+                new Layout(10, 0, List.of()),
+                List.of("gpu:0"),
+                List.of(Bytes.ofGiB(24)),
+                Bytes.ofGiB(64),
+                Bytes.ZERO,
+                Bytes.ZERO,
+                CpuIsa.AMX);
+        assertThat(partial.get(0).weights().plus(partial.get(1).weights())).isEqualTo(mapped);
+    }
+
+    @Test
+    void mxfp4ExpertsAreRepackedOnX86ButTheQ8DenseTensorsAreNot() {
+        assertThat(CpuRepack.isRepacked(GgmlType.MXFP4, CpuIsa.AVX2, false)).isTrue();
+        assertThat(CpuRepack.isRepacked(GgmlType.Q8_0, CpuIsa.AVX2, false)).isFalse();
+        assertThat(CpuRepack.isRepacked(GgmlType.Q2_K, CpuIsa.AVX2, false)).isFalse();
+        assertThat(CpuRepack.isRepacked(GgmlType.Q2_K, CpuIsa.AVX512, false)).isTrue();
+        MemoryModel oss = model("gpt-oss-20b", "MXFP4");
+        WeightModel w = oss.weights();
+        Bytes experts = w.blockExperts().stream().reduce(Bytes.ZERO, Bytes::plus);
+        Bytes mapped = w.tokenEmbedding().plus(w.blocksTotal()).plus(w.output());
+        assertThat(cpuOnly(oss, settings(4096, 1), CpuIsa.AVX2).weights()).isEqualTo(mapped.plus(experts));
+    }
+
+    @Test
+    void mtpBlocksAreNeitherLoadedNorCachedUnlessDraftingWithThem() {
+        ModelSpec m = TestSupport.catalog().model("qwen3-5-4b").orElseThrow();
+        Architecture a = m.architecture();
+        Architecture withMtp = new Architecture(
+                a.ggufArchitecture(),
+                a.blockCount(),
+                1,
+                a.embeddingLength(),
+                a.feedForwardLength(),
+                a.vocabSize(),
+                a.contextLength(),
+                a.tiedEmbeddings(),
+                a.attention(),
+                a.ssm(),
+                a.moe());
+        MemoryModel plain = new MemoryModel(a, WeightModel.of(a, m.quant("Q8_0").orElseThrow()));
+        MemoryModel mtp =
+                new MemoryModel(withMtp, WeightModel.of(withMtp, m.quant("Q8_0").orElseThrow()));
+        RunSettings s = settings(32768, 1);
+        assertThat(mtp.kvBytes(s)).isEqualTo(plain.kvBytes(s));
+        WeightModel w = mtp.weights();
+        Bytes nextn = w.block(a.blockCount());
+        assertThat(nextn.value()).isPositive();
+        assertThat(cpuOnly(mtp, s, CpuIsa.AVX2).weights())
+                .isEqualTo(w.tokenEmbedding().plus(w.blocksTotal()).minus(nextn));
+    }
+
+    @Test
+    void aSlidingWindowCheckpointHoldsTheWindowOfEverySlidingLayer() {
+        MemoryModel mm = model("gemma-3-27b", "Q4_K_M");
+        Architecture a = mm.architecture();
+        RunSettings s = settings(131072, 4);
+        long row = 2L * 2 * a.attention().headCountKv() * a.attention().keyLength(); // K and V, f16
+        assertThat(mm.bytesPerCheckpoint(s))
+                .isEqualTo(a.attention().slidingWindow() * row * a.countLayers(LayerKind.SLIDING));
+        // 32,768 tokens a slot: four spaced 8,192 apart plus three near the prompt's end
+        assertThat(s.checkpointsPerSlot()).isEqualTo(7);
+        assertThat(mm.checkpointBytes(s)).isEqualTo(mm.bytesPerCheckpoint(s) * 7 * 4);
+        assertThat(settings(1_048_576, 1).checkpointsPerSlot()).isEqualTo(32); // the limit asked
+    }
+
+    @Test
+    void aHybridCheckpointHoldsOneSequencesRecurrentState() {
+        MemoryModel mm = model("qwen3-5-9b", "Q4_K_M");
+        RunSettings s = settings(65536, 2);
+        assertThat(mm.bytesPerCheckpoint(s))
+                .isEqualTo(mm.recurrentBytesPerSequence())
+                .isPositive();
+    }
+
+    @Test
+    void fullAttentionModelsKeepNoCheckpoints() {
+        MemoryModel mm = model("llama-3-1-8b", "Q4_K_M");
+        assertThat(mm.usesCheckpoints()).isFalse();
+        assertThat(mm.checkpointBytes(settings(131072, 4))).isZero();
+    }
+
+    @Test
+    void theServingCachesAreTheirOwnPartsOfHostMemoryAndNotPartOfTheLoad() {
+        MemoryModel mm = model("qwen3-5-4b", "Q4_K_M");
+        RunSettings s = settings(65536, 1);
+        DeviceMemory host = cpuOnly(mm, s, CpuIsa.AVX2);
+        assertThat(host.promptCache()).isEqualTo(Bytes.ofMiB(1024));
+        assertThat(host.checkpoints().value()).isEqualTo(mm.checkpointBytes(s)).isPositive();
+        assertThat(host.used()).isEqualTo(host.atLoad().plus(host.checkpoints()).plus(host.promptCache()));
+    }
+
+    static DeploymentPlan cpuNode(String ram) throws Exception {
+        return PlannerTest.plan("", ram, "- {name: big, model: qwen3-5-9b, quant: Q5_K_M, node: n1, context: 16384}")
+                .deployments()
+                .get(0);
+    }
+
+    @Test
+    void whenRamIsShortThePromptCacheGoesFirstThenTheCheckpointsAndThePlanSaysSo() throws Exception {
+        DeploymentPlan roomy = cpuNode("10240MiB");
+        assertThat(roomy.settings().cacheRam()).isEqualTo(Bytes.ofMiB(512));
+        assertThat(roomy.settings().checkpointsPerSlot()).isEqualTo(5);
+
+        DeploymentPlan tight = cpuNode("9728MiB");
+        assertThat(tight.settings().cacheRam()).isEqualTo(Bytes.ZERO);
+        assertThat(tight.settings().checkpointsPerSlot()).isEqualTo(5);
+        assertThat(tight.notes()).anyMatch(n -> n.startsWith("the prompt cache is off (--cache-ram 0)"));
+        assertThat(eu.prositronic.core.emit.ServerArgs.of(tight)).containsSequence("--cache-ram", "0");
+
+        DeploymentPlan tighter = cpuNode("9216MiB");
+        assertThat(tighter.settings().checkpointsPerSlot()).isZero();
+        assertThat(eu.prositronic.core.emit.ServerArgs.of(tighter)).containsSequence("--ctx-checkpoints", "0");
+        assertThat(tighter.notes()).anyMatch(n -> n.contains("context checkpoints are off"));
+    }
+}
