@@ -92,6 +92,17 @@ public final class LlamaCpp {
      */
     public static final Bytes SERVER_DEFAULT_CACHE_RAM = Bytes.ofMiB(8192);
 
+    /**
+     * The batch from which a GPU backend takes over ops whose weights sit in host memory ("op offload"): the weights
+     * are copied into the GPU's compute buffer for the op. {@code GGML_OP_OFFLOAD_MIN_BATCH}, default 32
+     * (ggml-cuda.cu; the scheduler asks the first GPU first, ggml-backend.cpp).
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/src/ggml-cuda/ggml-cuda.cu#L5599-L5618">ggml/src/ggml-cuda/ggml-cuda.cu L5599-L5618</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/src/ggml-cuda/ggml-cuda.cu#L5788-L5788">ggml/src/ggml-cuda/ggml-cuda.cu L5788</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/src/ggml-backend.cpp#L961-L981">ggml/src/ggml-backend.cpp L961-L981</a>
+     */
+    public static final int OP_OFFLOAD_MIN_BATCH = 32;
+
     public static long padContext(long nCtx) {
         return (nCtx + CTX_PAD - 1) / CTX_PAD * CTX_PAD;
     }

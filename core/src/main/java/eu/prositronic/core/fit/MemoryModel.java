@@ -122,9 +122,18 @@ public final class MemoryModel {
 
         long tokens = s.graphTokens();
         long nKv = kvCellsPerStream(s, LayerKind.FULL);
+        // Op offload: with a GPU present and a batch of at least 32 tokens, the first GPU runs the matmuls of the
+        // host's layers too, copying their weights into its compute buffer: the host then runs no graph of its own,
+        // and GPU 0 holds the whole graph plus the largest FFN copy in flight, however many layers stay on the host.
+        boolean opOffload = nGpu > 0 && tokens >= LlamaCpp.OP_OFFLOAD_MIN_BATCH;
+        long offloadCopy = opOffload ? largestHostFfn(layout, gpuStart, s) : 0;
         List<DeviceMemory> out = new ArrayList<>();
         for (int d = 0; d < nGpu; d++) {
-            long graph = holdsLayers[d] || d == outDev ? compute.graphBytes(s, nKv, d == outDev) : 0;
+            boolean runsGraph = holdsLayers[d] || d == outDev || (d == 0 && opOffload);
+            long graph = runsGraph ? compute.graphBytes(s, nKv, d == outDev) : 0;
+            if (d == 0) {
+                graph += offloadCopy;
+            }
             out.add(new DeviceMemory(
                     gpuIds.get(d),
                     DeviceMemory.Kind.GPU,
@@ -138,15 +147,22 @@ public final class MemoryModel {
                     Bytes.ZERO));
         }
         long hostCompute;
-        if (nGpu == 0 || ngl == 0) {
+        if (nGpu == 0 || (ngl == 0 && !opOffload)) {
             hostCompute = graphBytesCpuOnly(s);
         } else {
-            // With the graph on a GPU, the host keeps the F32 inputs: the KQ mask and the input embeddings
-            // (llm_graph_input_attn_kv / llm_graph_input_embd, src/llama-graph.cpp; 4 bytes per mask cell is a fit to
-            // the logs: the mask tensor itself is F16 under flash attention).
-            // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-graph.cpp#L2362-L2377
-            hostCompute = 4L * nKv * tokens + 4L * arch.embeddingLength() * tokens;
-            if (holdsLayers[host] && gpuStart > 0) {
+            // With the graph on a GPU the host keeps the graph inputs: the KQ mask (F16 under flash attention, F32
+            // without; llm_graph_input_attn_kv) and two F32 n_embd × n_tokens tensors of the input embedding
+            // (llm_graph_input_embd and the get_rows of token_embd, which stays on the host). Public CUDA and Vulkan
+            // logs: 48.01 MiB (Llama 3.1 8B, ctx 32768, ub 512) and 96.07 MiB (Qwen3.5 9B, ctx 8192, ub 2048), both
+            // exactly this (tools/llama-measure/results/gpu-public-logs.md).
+            // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-graph.cpp#L29-L46
+            long maskBytes = s.flashAttn() ? LlamaCpp.MASK_BYTES_FA : LlamaCpp.MASK_BYTES_NO_FA;
+            hostCompute = maskBytes * nKv * tokens + 2L * 4L * arch.embeddingLength() * tokens;
+            if (outDev == host) {
+                // the output projection runs on the host: one output per slot is below the op-offload batch
+                hostCompute += 4L * s.graphOutputs() * (arch.vocabSize() + 3L * arch.embeddingLength());
+            }
+            if (!opOffload && holdsLayers[host]) {
                 hostCompute += compute.graphBytes(s, nKv, outDev == host);
             }
         }
@@ -166,6 +182,34 @@ public final class MemoryModel {
                 Bytes.of(checkpointBytes(s)),
                 s.cacheRam()));
         return out;
+    }
+
+    /**
+     * The largest FFN weights of a block that stays on the host, by layout: a whole block's FFN (the three dense
+     * matrices, or the routed and shared experts of an MoE block), or the routed experts kept there by {@code
+     * --n-cpu-moe}. That is what op offload copies into GPU 0's compute buffer at once; public logs show the
+     * buffer grow by it (Llama 3.1 8B Q4_0: +108 MiB for 94.5 MiB of FFN; Qwen3.5 9B: +82 MiB for 81 MiB),
+     * and stay flat whether 1 or all blocks are on the host.
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/src/ggml-backend.cpp#L1398-L1419">ggml/src/ggml-backend.cpp L1398-L1419 (host weights as split inputs)</a>
+     */
+    long largestHostFfn(Layout layout, int gpuStart, RunSettings s) {
+        long largest = 0;
+        for (int il = 0; il < arch.allLayers(); il++) {
+            if (!loaded(il, s)) {
+                continue;
+            }
+            long experts = weights.blockExperts().get(il).value();
+            if (il < gpuStart) {
+                long[] params = WeightModel.blockParams(arch, il);
+                long ffnParams = arch.isMoe() ? params[1] : 3L * arch.embeddingLength() * arch.feedForwardLength();
+                long ffn = params[0] == 0 ? 0 : Math.round(weights.block(il).value() * (double) ffnParams / params[0]);
+                largest = Math.max(largest, ffn);
+            } else if (il < layout.nCpuMoe()) {
+                largest = Math.max(largest, experts);
+            }
+        }
+        return largest;
     }
 
     /**

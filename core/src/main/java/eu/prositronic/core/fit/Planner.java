@@ -1,5 +1,6 @@
 package eu.prositronic.core.fit;
 
+import eu.prositronic.core.catalog.Backend;
 import eu.prositronic.core.catalog.Catalog;
 import eu.prositronic.core.catalog.Hardware;
 import eu.prositronic.core.inventory.CpuIsa;
@@ -24,12 +25,6 @@ import java.util.TreeMap;
  */
 public final class Planner {
     private Planner() {}
-
-    /**
-     * What a GPU process costs beyond llama.cpp's buffers: the CUDA context, cuBLAS and the driver's allocations.
-     * Estimate between gguf-parser-go's 250 MiB platform footprint and Ollama's 457 MiB minimum (ml/device.go).
-     */
-    public static final Bytes GPU_RUNTIME = Bytes.ofMiB(350);
 
     /** llama-server's own resident memory beyond its buffers: binary, libraries, tokenizer, HTTP server (estimate). */
     public static final Bytes HOST_RUNTIME = Bytes.ofMiB(150);
@@ -117,7 +112,7 @@ public final class Planner {
         for (Deployment d : placed.order) {
             int sharers = d.maxContext() ? maxLeft-- : 1;
             NodeBudget.Share share = placed.budget.share(sharers);
-            Fitter.Result result = fit(d, placed.budget, share, here.size());
+            Fitter.Result result = fit(d, placed.budget, share, here.size(), catalog);
             placed.results.put(d.name(), result);
             placed.shares.put(d.name(), share);
             if (result instanceof Fitter.Fitted fitted) {
@@ -158,12 +153,13 @@ public final class Planner {
                 CpuIsa.AVX2);
         Deployment page = Deployment.catalogDefault(d.model(), d.quant(), host);
         NodeBudget budget = new NodeBudget(host);
-        Fitter.Result r = fit(page, budget, budget.share(1), 1);
+        Fitter.Result r = fit(page, budget, budget.share(1), 1, catalog);
         return r instanceof Fitter.Fitted f ? Optional.of(PlanBuilder.build(page, f, catalog)) : Optional.empty();
     }
 
     /** The context and layout of one deployment within its share of the node. */
-    static Fitter.Result fit(Deployment d, NodeBudget budget, NodeBudget.Share share, int onNode) {
+    static Fitter.Result fit(Deployment d, NodeBudget budget, NodeBudget.Share share, int onNode, Catalog catalog) {
+        Backend backend = BackendSelector.select(d.node().primaryGpu(), d.node().driverVersion(), catalog.images());
         MemoryModel mm = PlanBuilder.memoryModel(d);
         Fitter.Request request = new Fitter.Request(
                 PlanBuilder.baseSettings(d, onNode),
@@ -174,7 +170,7 @@ public final class Planner {
                 share.gpus(),
                 d.node().ram(),
                 share.host(),
-                GPU_RUNTIME,
+                RuntimeReserve.of(backend),
                 HOST_RUNTIME,
                 d.node().cpuIsa(),
                 d.pins());

@@ -188,4 +188,46 @@ class HostMemoryTest {
         assertThat(eu.prositronic.core.emit.ServerArgs.of(tighter)).containsSequence("--ctx-checkpoints", "0");
         assertThat(tighter.notes()).anyMatch(n -> n.contains("context checkpoints are off"));
     }
+
+    static List<DeviceMemory> onOneGpu(MemoryModel mm, RunSettings s, int ngl) {
+        return mm.devices(
+                s,
+                new Layout(ngl, 0, List.of()),
+                List.of("gpu:0"),
+                List.of(Bytes.ofGiB(6)),
+                Bytes.ofGiB(64),
+                Bytes.ZERO,
+                Bytes.ZERO,
+                CpuIsa.AVX2);
+    }
+
+    @Test
+    void withOpOffloadTheFirstGpuRunsTheHostsLayersWithACopyOfTheirFfnAndTheHostKeepsOnlyTheInputs() {
+        // the shape of a public CUDA log (Llama 3.1 8B Q4_0, ctx 32768, ub 512, one slot): GPU compute grows from the
+        // all-offloaded figure and is the same at 15 and at 0 layers; the host's compute stays at the inputs
+        MemoryModel mm = model("llama-3-1-8b", "Q4_0");
+        RunSettings s = settings(32768, 1);
+        DeviceMemory gpuAll = onOneGpu(mm, s, 33).get(0);
+        DeviceMemory gpu15 = onOneGpu(mm, s, 15).get(0);
+        DeviceMemory gpu0 = onOneGpu(mm, s, 0).get(0);
+        long ffn = mm.largestHostFfn(new Layout(15, 0, List.of()), 18, s);
+        assertThat(gpu15.compute().value()).isEqualTo(gpuAll.compute().value() + ffn);
+        assertThat(gpu0.compute()).isEqualTo(gpu15.compute());
+        assertThat(Bytes.of(ffn).mib()).isBetween(90.0, 100.0); // gate, up and down of one block at Q4_0
+        long inputs = 2L * 32768 * 512 + 2L * 4 * 4096 * 512; // F16 mask + two F32 n_embd x n_tokens: 48 MiB
+        DeviceMemory host15 = onOneGpu(mm, s, 15).get(1);
+        assertThat(host15.compute().value()).isEqualTo(inputs + mm.outputBufferBytes(s));
+        assertThat(onOneGpu(mm, s, 33).get(1).compute()).isEqualTo(host15.compute());
+    }
+
+    @Test
+    void belowTheOpOffloadBatchTheHostRunsItsOwnLayers() {
+        MemoryModel mm = model("llama-3-1-8b", "Q4_0");
+        RunSettings s = RunSettings.server(32768, 16, 2048, 1, CacheType.F16, CacheType.F16, true, 32, Bytes.ZERO);
+        DeviceMemory gpuAll = onOneGpu(mm, s, 33).get(0);
+        List<DeviceMemory> partial = onOneGpu(mm, s, 15);
+        assertThat(partial.get(0).compute()).isEqualTo(gpuAll.compute());
+        assertThat(partial.get(1).compute().value())
+                .isGreaterThan(onOneGpu(mm, s, 33).get(1).compute().value());
+    }
 }
