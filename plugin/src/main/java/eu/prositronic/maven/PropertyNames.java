@@ -14,6 +14,9 @@ public final class PropertyNames {
     public static final String GGUF = PREFIX + "gguf";
     public static final String MODEL_ID = PREFIX + "modelId";
     public static final String REPO = PREFIX + "repo";
+    public static final String MODEL = PREFIX + "model";
+    public static final String HARDWARE = PREFIX + "hardware";
+    public static final String RAM = PREFIX + "ram";
 
     /** The Maven spelling of a core setting: the pom element and its {@code -D} property. */
     public static final Setting.Spellings SPELLINGS = setting -> switch (setting) {
@@ -23,5 +26,8 @@ public final class PropertyNames {
         case GGUF -> "-D" + GGUF + "=<path or URL>";
         case MODEL_ID -> "-D" + MODEL_ID + "=<id>";
         case REPO -> "-D" + REPO + "=<owner/name>";
+        case MODEL -> "-D" + MODEL + "=<catalog id or alias>";
+        case HARDWARE -> "-D" + HARDWARE + "=<gpu id, 2x-<gpu id> or cpu>";
+        case RAM -> "-D" + RAM + "=<size, e.g. 64GiB>";
     };
 }

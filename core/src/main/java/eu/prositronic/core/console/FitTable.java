@@ -32,7 +32,16 @@ public final class FitTable {
                 String.format(Locale.ROOT, "%.0f", d.speed().generationTokensPerSecond())
             });
         }
-        int[] width = new int[head.length];
+        List<String> out = new ArrayList<>(align(rows));
+        out.add(
+                "* estimated generation speed at " + SpeedModel.QUOTED_DEPTH
+                        + " tokens of context (calibrated estimate, docs/fit-engine.md); memory is the fit engine's prediction");
+        return out;
+    }
+
+    /** The rows as left-aligned columns, two spaces apart. */
+    static List<String> align(List<String[]> rows) {
+        int[] width = new int[rows.get(0).length];
         for (String[] r : rows) {
             for (int i = 0; i < r.length; i++) {
                 width[i] = Math.max(width[i], r[i].length());
@@ -49,9 +58,6 @@ public final class FitTable {
             }
             out.add(sb.toString().stripTrailing());
         }
-        out.add(
-                "* estimated generation speed at " + SpeedModel.QUOTED_DEPTH
-                        + " tokens of context (calibrated estimate, docs/fit-engine.md); memory is the fit engine's prediction");
         return out;
     }
 }

@@ -157,6 +157,13 @@ public final class Planner {
         return r instanceof Fitter.Fitted f ? Optional.of(PlanBuilder.build(page, f, catalog)) : Optional.empty();
     }
 
+    /** A deployment alone on its node (the whole node is its share), if it fits. */
+    static Optional<DeploymentPlan> alone(Deployment d, Catalog catalog) {
+        NodeBudget budget = new NodeBudget(d.node());
+        Fitter.Result r = fit(d, budget, budget.share(1), 1, catalog);
+        return r instanceof Fitter.Fitted f ? Optional.of(PlanBuilder.build(d, f, catalog)) : Optional.empty();
+    }
+
     /** The context and layout of one deployment within its share of the node. */
     static Fitter.Result fit(Deployment d, NodeBudget budget, NodeBudget.Share share, int onNode, Catalog catalog) {
         Backend backend = BackendSelector.select(d.node().primaryGpu(), d.node().driverVersion(), catalog.images());

@@ -11,7 +11,10 @@ public enum Setting {
     OUTPUT_DIRECTORY,
     GGUF,
     MODEL_ID,
-    REPO;
+    REPO,
+    MODEL,
+    HARDWARE,
+    RAM;
 
     /** How a front end writes each setting in a hint ("…, or point X at yours"). */
     @FunctionalInterface
