@@ -5,7 +5,8 @@
 //
 // Usage: node probe.mjs --models gemma-3-4b,gpt-oss-20b --weights q5_0 [--grid full|ci] [--out FILE] [--keep DIR]
 //   Writes each GGUF with the test kit (java -jar ../../testkit/target/prositronic-testkit-*-synthetic-gguf.jar),
-//   probes it, deletes it (unless --keep DIR). Needs build/ctxprobe (./build-ctxprobe.sh) and the test kit jar.
+//   probes it, deletes it (unless --keep DIR: files already there as DIR/<model>-<weights>.gguf are used as they
+//   are, and kept). Needs build/ctxprobe (./build-ctxprobe.sh) and, for files it writes, the test kit jar.
 //   --print: print the lines instead of appending them to results/<family>-cpu.jsonl.
 import process from "node:process";
 import fs from "node:fs";
@@ -68,13 +69,12 @@ function testkitJar() {
 
 const probe = path.join(here, "build", "ctxprobe");
 if (!fs.existsSync(probe)) throw new Error("run ./build-ctxprobe.sh first");
-const jar = testkitJar();
 const dir = opts.keep ?? fs.mkdtempSync(path.join(os.tmpdir(), "probe-"));
 const configs = grid(opts.grid);
 for (const model of opts.models.split(",")) {
     const gguf = path.join(dir, `${model}-${opts.weights}.gguf`);
     if (!fs.existsSync(gguf)) {
-        const w = spawnSync("java", ["-jar", jar, model, opts.weights, gguf], {encoding: "utf8"});
+        const w = spawnSync("java", ["-jar", testkitJar(), model, opts.weights, gguf], {encoding: "utf8"});
         if (w.status !== 0) throw new Error(w.stderr + w.stdout);
     }
     const fileBytes = fs.statSync(gguf).size;

@@ -123,8 +123,8 @@ class RecordedLlamaCppTest {
             byModel.computeIfAbsent(r.model(), k -> new ArrayList<>()).add(r);
         }
         StringBuilder b = new StringBuilder(
-                "| model | harness | contexts | KV+RS largest miss | compute error min … max | host weights error |\n"
-                        + "| --- | --- | --- | --- | --- | --- |\n");
+                "| model | harness | contexts | KV+RS largest miss | compute error min … max | compute beyond ±5 % |"
+                        + " host weights error |\n| --- | --- | --- | --- | --- | --- | --- |\n");
         byModel.forEach((model, rs) -> {
             Map<String, List<LlamaCppRecord>> byHarness = new TreeMap<>();
             rs.forEach(r -> byHarness
@@ -157,13 +157,16 @@ class RecordedLlamaCppTest {
                         .orElse("–");
                 b.append(String.format(
                         Locale.ROOT,
-                        "| %s | %s | %d | %s | %+.1f … %+.1f %% | %s |%n",
+                        "| %s | %s | %d | %s | %+.1f … %+.1f %% | %d | %s |%n",
                         model,
                         harness,
                         list.size(),
                         kvMiss == 0 ? "0 B" : kvMiss + " B",
                         lo,
                         hi,
+                        list.stream()
+                                .filter(r -> Math.abs(r.computeError()) > 5.0)
+                                .count(),
                         w));
             });
         });
