@@ -3,6 +3,7 @@
 // Linked against the prebuilt libllama.v0.5.0.so of node-llama-cpp 3.22.1; build with build-ctxprobe.sh.
 //
 //   ctxprobe MODEL.gguf SPEC...     SPEC = ctx,ub,b,np,ctk,ctv,fa[,kvu]   e.g. 4096,512,2048,1,f16,f16,on
+//   CTXPROBE_REAL=1 ctxprobe ...     allocates for real (mmap, KV, compute) instead: the same figures, slower
 //
 // The model is loaded once; for each SPEC one context is created and one JSON line is printed on stdout: the spec,
 // the exact bytes of llama_get_memory_breakdown() per buffer type (model, context = KV cache + recurrent state,
@@ -100,8 +101,10 @@ int main(int argc, char ** argv) {
 
     llama_model_params mp = llama_model_default_params();
     mp.n_gpu_layers = 0;
-    mp.no_alloc = true;
-    mp.load_mode = LLAMA_LOAD_MODE_NONE;
+    // CTXPROBE_REAL=1: allocate for real (mmap the file, allocate KV and compute) to check the dry run against
+    const bool real = getenv("CTXPROBE_REAL") && std::string(getenv("CTXPROBE_REAL")) == "1";
+    mp.no_alloc = !real;
+    mp.load_mode = real ? LLAMA_LOAD_MODE_MMAP : LLAMA_LOAD_MODE_NONE;
     llama_model * model = llama_model_load_from_file(argv[1], mp);
     std::string model_log = g_log;
     g_log.clear();
