@@ -9,9 +9,9 @@ import eu.prositronic.core.inventory.CacheType;
  * sched_reserve} (llama-context.cpp: {@code n_tokens = min(n_ctx, n_ubatch)}, {@code n_seqs = n_seq_max}, {@code
  * n_outputs = min(n_tokens, n_outputs_max)}). Buffers are reused between layers, so it is the largest stage that is
  * live at once, not a sum over layers. The stages and their sizes were read from the graph builders and are checked
- * against the 1,278 contexts logged by llama.cpp v0.5.0 that RecordedLlamaCppTest replays (of the 1,342 lines of
- * tools/llama-measure/results/qwen35-cpu.jsonl it skips the 16 contexts llama.cpp refused and the 48 with automatic
- * slots; {@code node analyze.mjs} prints the fit).
+ * against llama.cpp v0.5.0 by RecordedLlamaCppTest: the Qwen3.5 contexts of tools/llama-measure/results/qwen35-cpu.jsonl
+ * (log lines; {@code node analyze.mjs} prints the fit) and, in exact bytes from ctxprobe, 45 contexts of every catalog
+ * model (results/&lt;arch&gt;-cpu.jsonl, qwen35-ctxprobe-cpu.jsonl; docs/fit-engine.md, "Accuracy per family on CPU").
  *
  * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-context.cpp#L630-L676">src/llama-context.cpp L630-L676</a>
  */
