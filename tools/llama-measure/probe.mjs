@@ -123,6 +123,7 @@ for (const model of opts.models.split(",")) {
             server_equivalent: server,
             harness_command: `node probe.mjs --models ${model} --weights ${opts.weights} --grid ${opts.grid}`,
             file_bytes: fileBytes,
+            model_info: info.model_info,
             context_ok: l.ok,
             error: l.ok ? null : err,
             dry_run: d,
