@@ -23,7 +23,8 @@ public interface Family {
     /** The tensor table, in the order converted files have it. */
     List<ModelTensors.Spec> tensors(Architecture a);
 
-    List<Family> ALL = List.of(new Qwen35Family(), new LlamaFamily(), new Qwen3MoeFamily());
+    List<Family> ALL = List.of(
+            new Qwen35Family(), new LlamaFamily(), new Qwen3MoeFamily(), new Gemma3Family(), new GptOssFamily());
 
     /** The family of a GGUF architecture; throws with the known ones when there is none. */
     static Family of(String ggufArchitecture) {

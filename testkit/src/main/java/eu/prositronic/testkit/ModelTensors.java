@@ -65,6 +65,16 @@ public final class ModelTensors {
         };
     }
 
+    /**
+     * {@link #uniform(GgmlType)} with the routed experts ({@code ffn_*_exps}) at {@code experts}, as in gpt-oss's
+     * MXFP4 files (llama-quantize's {@code MXFP4_MOE}: experts MXFP4, the rest as the base type).
+     */
+    public static TypePolicy withExperts(GgmlType weights, GgmlType experts) {
+        TypePolicy base = uniform(weights);
+        return spec ->
+                spec.kind == Kind.EXPERTS && spec.shape[0] % experts.blockSize() == 0 ? experts : base.typeFor(spec);
+    }
+
     /** The tensors of {@code a}; throws for a family the test kit has no table for. */
     public static List<Spec> generate(Architecture a) {
         return Family.of(a.ggufArchitecture()).tensors(a);

@@ -109,16 +109,20 @@ public final class SyntheticGguf {
             System.err.println("usage: SyntheticGguf CATALOG-MODEL-ID TYPE OUT.gguf [test|none]\n"
                     + "  CATALOG-MODEL-ID: a model of the embedded catalog whose GGUF architecture is one of "
                     + String.join(", ", Family.known()) + " (e.g. qwen3-5-4b)\n"
-                    + "  TYPE: f16 q8_0 q4_0 ... for 2-D/3-D weights, norms stay f32; vocab default test");
+                    + "  TYPE: f16 q8_0 q4_0 ... for 2-D/3-D weights, norms stay f32; BASE+EXPERTS (e.g. q5_0+mxfp4)"
+                    + " puts the routed experts at EXPERTS; vocab default test");
             System.exit(2);
         }
         ModelSpec model = catalogModel(args[0]);
-        GgmlType t = GgmlType.fromName(args[1]);
+        String[] types = args[1].split("\\+", 2);
+        GgmlType t = GgmlType.fromName(types[0]);
+        ModelTensors.TypePolicy policy =
+                types.length == 2 ? ModelTensors.withExperts(t, GgmlType.fromName(types[1])) : ModelTensors.uniform(t);
         Path out = Path.of(args[2]);
         Vocab vocab = args.length == 4 ? Vocab.valueOf(args[3].toUpperCase(Locale.ROOT)) : Vocab.TEST;
-        GgufWriter w = writer(model, ModelTensors.uniform(t), t, vocab);
+        GgufWriter w = writer(model, policy, t, vocab);
         long size = w.write(out);
-        System.out.println(out + " " + model.id() + " " + model.architecture().ggufArchitecture() + " " + t
+        System.out.println(out + " " + model.id() + " " + model.architecture().ggufArchitecture() + " " + args[1]
                 + " tensors=" + w.layout().size() + " params=" + ModelTensors.parameterCount(model.architecture())
                 + " bytes=" + size);
     }

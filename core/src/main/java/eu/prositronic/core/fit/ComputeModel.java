@@ -2,15 +2,16 @@ package eu.prositronic.core.fit;
 
 import eu.prositronic.core.catalog.Architecture;
 import eu.prositronic.core.catalog.LayerKind;
+import eu.prositronic.core.inventory.CacheType;
 
 /**
  * The compute buffer llama.cpp reserves: ggml-alloc's high-water mark over the worst-case graph of {@code
  * sched_reserve} (llama-context.cpp: {@code n_tokens = min(n_ctx, n_ubatch)}, {@code n_seqs = n_seq_max}, {@code
  * n_outputs = min(n_tokens, n_outputs_max)}). Buffers are reused between layers, so it is the largest stage that is
  * live at once, not a sum over layers. The stages and their sizes were read from the graph builders and are checked
- * against the 1,278 contexts logged by llama.cpp v0.5.0 that RecordedLlamaCppTest replays (of the 1,342 lines of
- * tools/llama-measure/results/qwen35-cpu.jsonl it skips the 16 contexts llama.cpp refused and the 48 with automatic
- * slots; {@code node analyze.mjs} prints the fit).
+ * against llama.cpp v0.5.0 by RecordedLlamaCppTest: the Qwen3.5 contexts of tools/llama-measure/results/qwen35-cpu.jsonl
+ * (log lines; {@code node analyze.mjs} prints the fit) and, in exact bytes from ctxprobe, 45 contexts of every catalog
+ * model (results/&lt;arch&gt;-cpu.jsonl, qwen35-ctxprobe-cpu.jsonl; docs/fit-engine.md, "Accuracy per family on CPU").
  *
  * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-context.cpp#L630-L676">src/llama-context.cpp L630-L676</a>
  */
@@ -30,9 +31,106 @@ final class ComputeModel {
         long t = s.graphTokens();
         long embd = a.embeddingLength();
         // KQ mask, live until the last attention layer: F16 with flash attention, F32 without
-        // (llama-graph.cpp build_attn_inp_kq_mask)
+        // (llama-graph.cpp build_attn_inp_kq_mask); sliding-window models have a second mask over the SWA cache
+        // (build_attn_inp_kv_iswa), as wide as that cache's stream
         // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-graph.cpp#L29-L45
-        long mask = (s.flashAttn() ? LlamaCpp.MASK_BYTES_FA : LlamaCpp.MASK_BYTES_NO_FA) * nKv * t;
+        long maskBytes = s.flashAttn() ? LlamaCpp.MASK_BYTES_FA : LlamaCpp.MASK_BYTES_NO_FA;
+        long swaKv = a.attention().layerPattern().contains(LayerKind.SLIDING)
+                ? new MemoryModel(a, null).kvCellsPerStream(s, LayerKind.SLIDING)
+                : 0;
+        long mask = maskBytes * (nKv + swaKv) * t;
+        long body =
+                switch (a.ggufArchitecture()) {
+                    case "llama", "gemma3", "qwen3moe", "gpt-oss" -> familyBodyPerToken(s) * t;
+                    default -> qwen35Body(s, t);
+                };
+        long graph = mask + body;
+        if (!s.flashAttn()) {
+            // without flash attention the F32 KQ scores of one full-attention layer: n_head × n_kv × n_tokens, plus
+            // Q, K, V and the projections (llama-graph.cpp build_attn_mha: ggml_mul_mat(k, q), ggml_soft_max_ext);
+            // the sliding layers' scores are narrower and reuse the same block
+            // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-graph.cpp#L2670-L2706
+            var at = a.attention();
+            long q = (long) at.headCount() * at.keyLength();
+            long kv = (long) at.headCountKv() * at.keyLength();
+            // Q, K, V and the projections a token beside its scores; for the measured families (tools/llama-measure
+            // results/<arch>-cpu.jsonl, exact for every size at one slot): llama 2·Q + 3·E + 2·KV, gemma3 (q/k norms)
+            // 3·Q + 3·E + 2·KV, qwen3moe 3·Q + 6·KV, gpt-oss 3·Q + 2·E (within 4 %); Qwen3.5 as fitted before
+            long rows =
+                    switch (a.ggufArchitecture()) {
+                        case "llama" -> 2 * q + 3 * embd + 2 * kv;
+                        case "gemma3" -> 3 * q + 3 * embd + 2 * kv;
+                        case "qwen3moe" -> 3 * q + 6 * kv;
+                        case "gpt-oss" -> 3 * q + 2 * embd;
+                        default -> 3 * q + 3 * embd + 2 * kv + (a.isMoe() ? embd : 0);
+                    };
+            long attention = 4L * (nKv + swaKv) * t + 4L * at.headCount() * nKv * t + 4L * rows * t;
+            graph = Math.max(graph, attention);
+        }
+        if (withOutput) {
+            // logits F32 plus the final norm: 4 × n_outputs × (n_vocab + 3 n_embd) (build_lora_mm(model.output, cur))
+            // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/qwen35.cpp#L219-L219
+            graph = Math.max(graph, 4L * s.graphOutputs() * (a.vocabSize() + 3L * embd));
+        }
+        return graph;
+    }
+
+    /**
+     * Bytes per ubatch token of the largest stage besides the masks, for the families whose graph is one attention
+     * block and one FFN or MoE block per layer. Measured with llama.cpp v0.5.0 (tools/llama-measure ctxprobe, exact
+     * bytes; results/&lt;arch&gt;-cpu.jsonl, 45 contexts per model) and exact there for every catalog size with flash
+     * attention: the compute buffer is {@code A·t + 2·t·(n_kv + n_kv_swa)} with A constant per model to the byte (a
+     * quantized K cache adds 64–544 KiB once). What A holds, per graph builder:
+     *
+     * <ul>
+     *   <li>llama (src/models/llama.cpp): the SwiGLU FFN's gate, up and product plus three residual-stream rows, F32,
+     *       {@code 4·(3·n_ff + 3·n_embd)}; with flash attention and an F16 K cache one more row of {@code n_embd}
+     *       (measured for the 8B and the 70B, not attributed to a tensor), so {@code 4·(3·n_ff + 4·n_embd)};
+     *   <li>gemma3 (src/models/gemma3.cpp): the GELU FFN as llama plus one row of {@code n_head·head_dim} (measured for
+     *       the 4B, 12B and 27B; the attention output before its post-attention norm), {@code 4·(3·n_ff + 3·n_embd + n_head·head_dim)} (a quantized K
+     *       cache measured 0 to 1 row more: 4B +8 KiB, 12B 0, 27B +16 KiB a token, modelled as half a row); without
+     *       flash attention three rows (measured 4B and 27B 4 rows, 12B 2; the 12B at several slots is 6 % over);
+     *   <li>qwen3moe (src/models/qwen3moe.cpp, llama-graph.cpp build_moe_ffn): the selected experts' rows {@code
+     *       k·n_embd}, their gate/up/product {@code 3·k·n_ff_exp}, and five residual-stream rows;
+     *   <li>gpt-oss (src/models/openai-moe.cpp, build_moe_ffn with biases, LLM_FFN_SWIGLU_OAI_MOE): the selected
+     *       experts' up and gate outputs with their bias sums {@code 4·k·n_ff_exp} (ggml_add_id makes new tensors),
+     *       plus 4,880 bytes a token measured and not attributed (the same for the 20B's 32 and the 120B's 128
+     *       experts).
+     * </ul>
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-graph.cpp#L1993-L2359">src/llama-graph.cpp build_moe_ffn L1993-L2359</a>
+     */
+    private long familyBodyPerToken(RunSettings s) {
+        long e = a.embeddingLength();
+        long ff = a.feedForwardLength();
+        var at = a.attention();
+        return switch (a.ggufArchitecture()) {
+            case "llama" -> 4L * (3L * ff + 3L * e + (s.flashAttn() && s.cacheTypeK() == CacheType.F16 ? e : 0));
+            case "gemma3" -> {
+                // rows of n_head·head_dim, in halves: 2 with flash attention and an F16 K cache, 3 with a quantized
+                // one (measured 2…4), 6 without flash attention
+                long halves = !s.flashAttn() ? 6 : s.cacheTypeK() == CacheType.F16 ? 2 : 3;
+                yield 4L * (3L * ff + 3L * e) + 2L * halves * at.headCount() * at.keyLength();
+            }
+            case "qwen3moe" -> {
+                var m = a.moe().orElseThrow();
+                long k = m.expertUsedCount();
+                yield 4L * (k * e + 3L * k * m.expertFeedForwardLength() + 5L * e);
+            }
+            case "gpt-oss" -> {
+                var m = a.moe().orElseThrow();
+                yield 4L * 4L * m.expertUsedCount() * m.expertFeedForwardLength() + GPT_OSS_UNATTRIBUTED;
+            }
+            default -> throw new IllegalStateException(a.ggufArchitecture());
+        };
+    }
+
+    /** gpt-oss: bytes per ubatch token above the experts' four rows, measured (see familyBodyPerToken). */
+    private static final long GPT_OSS_UNATTRIBUTED = 4_880;
+
+    /** The Qwen3.5 stages (dense FFN or routed experts, and the gated delta net), fitted to results/qwen35-cpu.jsonl. */
+    private long qwen35Body(RunSettings s, long t) {
+        long embd = a.embeddingLength();
         long convDim = a.ssm()
                 .map(x -> 2L * x.groupCount() * x.stateSize() + x.innerSize())
                 .orElse(0L);
@@ -57,28 +155,6 @@ final class ComputeModel {
             gdn += 8L * (nEmbdR + nEmbdS) * s.nSeq();
             body = Math.max(body, gdn);
         }
-        long graph = mask + body;
-        if (!s.flashAttn()) {
-            // without flash attention the F32 KQ scores of one layer: n_head × n_kv × n_tokens, plus Q, K, V and the
-            // projections (llama-graph.cpp build_attn_mha: ggml_mul_mat(k, q), ggml_soft_max_ext)
-            // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-graph.cpp#L2670-L2706
-            var at = a.attention();
-            long hd = at.keyLength();
-            long attention = 4L * nKv * t
-                    + 4L * at.headCount() * nKv * t
-                    + 4L
-                            * (3L * at.headCount() * hd
-                                    + 3L * embd
-                                    + 2L * at.headCountKv() * hd
-                                    + (a.isMoe() ? embd : 0))
-                            * t;
-            graph = Math.max(graph, attention);
-        }
-        if (withOutput) {
-            // logits F32 plus the final norm: 4 × n_outputs × (n_vocab + 3 n_embd) (build_lora_mm(model.output, cur))
-            // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/qwen35.cpp#L219-L219
-            graph = Math.max(graph, 4L * s.graphOutputs() * (a.vocabSize() + 3L * embd));
-        }
-        return graph;
+        return body;
     }
 }
