@@ -47,15 +47,22 @@ class HelmChartTest {
         return files;
     }
 
+    /** Helm 4 ({@code helm}) and Helm 3 ({@code helm3}): the chart supports both majors. */
+    static final List<String> HELMS = List.of("helm", "helm3");
+
     @Test
-    void lintsStrictlyWithEveryValuesFile() throws Exception {
+    void lintsStrictlyWithEveryValuesFileUnderHelm4AndHelm3() throws Exception {
         Path chart = example.dir().resolve("charts/llama-server");
-        ExternalTool.Run bare = ExternalTool.run(out, "helm", "lint", "--strict", chart.toString());
-        assertThat(bare.exitCode()).as(bare.output()).isZero();
-        for (Path values : valuesFiles()) {
-            ExternalTool.Run r =
-                    ExternalTool.run(out, "helm", "lint", "--strict", chart.toString(), "-f", values.toString());
-            assertThat(r.exitCode()).as(values + "\n" + r.output()).isZero();
+        for (String helm : HELMS) {
+            ExternalTool.Run bare = ExternalTool.run(out, helm, "lint", "--strict", chart.toString());
+            assertThat(bare.exitCode()).as(helm + "\n" + bare.output()).isZero();
+            for (Path values : valuesFiles()) {
+                ExternalTool.Run r =
+                        ExternalTool.run(out, helm, "lint", "--strict", chart.toString(), "-f", values.toString());
+                assertThat(r.exitCode())
+                        .as(helm + " " + values + "\n" + r.output())
+                        .isZero();
+            }
         }
     }
 
@@ -67,24 +74,28 @@ class HelmChartTest {
             "server.metrics=true,metrics.serviceMonitor.enabled=true,metrics.prometheusRule.enabled=true");
 
     @Test
-    void rendersManifestsThatAreValidKubernetesObjects() throws Exception {
+    void rendersManifestsThatAreValidKubernetesObjectsUnderHelm4AndHelm3() throws Exception {
         Path chart = example.dir().resolve("charts/llama-server");
         int validated = 0;
-        for (Path values : valuesFiles()) {
-            for (List<String> extra : List.of(List.<String>of(), EVERY_OPTION)) {
-                List<String> command =
-                        new ArrayList<>(List.of("helm", "template", "r", chart.toString(), "-f", values.toString()));
-                command.addAll(extra);
-                ExternalTool.Run r = ExternalTool.run(out, command.toArray(String[]::new));
-                assertThat(r.exitCode()).as(values + "\n" + r.output()).isZero();
-                List<JsonNode> docs = documents(r.output());
-                assertThat(ManifestValidator.validate(docs, out))
-                        .as(values + " " + extra)
-                        .isEmpty();
-                validated += docs.size();
+        for (String helm : HELMS) {
+            for (Path values : valuesFiles()) {
+                for (List<String> extra : List.of(List.<String>of(), EVERY_OPTION)) {
+                    List<String> command =
+                            new ArrayList<>(List.of(helm, "template", "r", chart.toString(), "-f", values.toString()));
+                    command.addAll(extra);
+                    ExternalTool.Run r = ExternalTool.run(out, command.toArray(String[]::new));
+                    assertThat(r.exitCode())
+                            .as(helm + " " + values + "\n" + r.output())
+                            .isZero();
+                    List<JsonNode> docs = documents(r.output());
+                    assertThat(ManifestValidator.validate(docs, out))
+                            .as(helm + " " + values + " " + extra)
+                            .isEmpty();
+                    validated += docs.size();
+                }
             }
         }
-        assertThat(validated).isGreaterThan(valuesFiles().size() * 2 * 5);
+        assertThat(validated).isGreaterThan(HELMS.size() * valuesFiles().size() * 2 * 5);
     }
 
     @Test
