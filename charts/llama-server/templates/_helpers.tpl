@@ -79,8 +79,12 @@ The folder of the downloaded model inside the cache volume: one folder per repos
 (models--<owner>--<name>--<revision>, as in the Hugging Face cache), so that a new quant or revision never mixes
 with the old one and the download init container can remove every other folder before it downloads.
 */}}
+{{- define "llama-server.modelFolder" -}}
+{{- printf "models--%s--%s" (.Values.model.huggingFaceRepo | replace "/" "--") (.Values.model.revision | default "unpinned") }}
+{{- end }}
+
 {{- define "llama-server.modelDir" -}}
-{{- printf "/models/gguf/models--%s--%s" (.Values.model.huggingFaceRepo | replace "/" "--") (.Values.model.revision | default "unpinned") }}
+{{- printf "/models/gguf/%s" (include "llama-server.modelFolder" .) }}
 {{- end }}
 
 {{/*
@@ -382,10 +386,10 @@ Before a download, other models' folders under /models/gguf are removed so that 
   args:
     - |
       set -eu
-      dir="$MODEL_DIR"
-      mkdir -p /models/gguf
+      dir="$MODELS_ROOT/gguf/$MODEL_FOLDER"
+      mkdir -p "$MODELS_ROOT/gguf"
       if [ "$MODE" = download ] && [ "${PRUNE:-true}" = true ]; then
-        for old in /models/gguf/*; do
+        for old in "$MODELS_ROOT"/gguf/*; do
           if [ -e "$old" ] && [ "$old" != "$dir" ]; then echo "removing $old (another model or revision)"; rm -rf "$old"; fi
         done
       fi
@@ -401,7 +405,7 @@ Before a download, other models' folders under /models/gguf are removed so that 
           continue
         fi
         if [ "$MODE" = prestaged ]; then
-          echo "ERROR: $dest is missing or not $size bytes. Air-gapped mode reads a pre-staged file: copy $REPO@$REVISION/$path into the volume at gguf/${dir#/models/gguf/}/$path, or set model.source.mode download with model.source.baseUrl pointing at a mirror."
+          echo "ERROR: $dest is missing or not $size bytes. Air-gapped mode reads a pre-staged file: copy $REPO@$REVISION/$path into the volume at gguf/$MODEL_FOLDER/$path, or set model.source.mode download with model.source.baseUrl pointing at a mirror."
           exit 1
         fi
         mkdir -p "$(dirname "$dest")"
@@ -434,8 +438,10 @@ Before a download, other models' folders under /models/gguf are removed so that 
       value: {{ .Values.model.huggingFaceRepo | quote }}
     - name: REVISION
       value: {{ .Values.model.revision | default "main" | quote }}
-    - name: MODEL_DIR
-      value: {{ include "llama-server.modelDir" . | quote }}
+    - name: MODELS_ROOT
+      value: /models
+    - name: MODEL_FOLDER
+      value: {{ include "llama-server.modelFolder" . | quote }}
     - name: PARTS
       value: {{ include "llama-server.modelParts" . | trim | quote }}
     - name: HOME
