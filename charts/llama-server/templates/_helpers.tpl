@@ -262,6 +262,7 @@ Called from NOTES.txt and deployment.yaml so that `helm template`, `helm lint` a
 {{- $messages = append $messages (include "llama-server.validateValues.thinkingKwarg" .) -}}
 {{- $messages = append $messages (include "llama-server.validateValues.prometheusRule" .) -}}
 {{- $messages = append $messages (include "llama-server.validateValues.modelSource" .) -}}
+{{- $messages = append $messages (include "llama-server.validateValues.amdGroups" .) -}}
 {{- $messages = without $messages "" -}}
 {{- $message := join "\n" $messages -}}
 {{- if $message -}}
@@ -352,6 +353,16 @@ llama-server: metrics.prometheusRule.enabled=true
 {{- if and (eq .Values.model.source.mode "prestaged") (not .Values.model.revision) -}}
 llama-server: model.source.mode=prestaged
     A pre-staged file is looked up under its revision: set model.revision to the commit the file was copied from.
+{{- end -}}
+{{- end -}}
+
+{{/* ROCm opens /dev/kfd and /dev/dri/renderD*, which belong to the node's video and render groups. */}}
+{{- define "llama-server.validateValues.amdGroups" -}}
+{{- if and .Values.gpu.enabled (eq .Values.gpu.vendor "amd") (not .Values.gpu.supplementalGroups) (not (.Values.podSecurityContext | default dict).supplementalGroups) -}}
+llama-server: gpu.supplementalGroups=[]
+    An AMD GPU pod runs as user {{ .Values.securityContext.runAsUser }} and needs the node's video and render groups to open /dev/kfd and /dev/dri:
+    set gpu.supplementalGroups to their ids (on the node: getent group video render), e.g. [44, 992]. The AMD GPU device
+    plugin (amd.com/gpu) must run in the cluster; Prositronic's fleet installs only NVIDIA's.
 {{- end -}}
 {{- end -}}
 

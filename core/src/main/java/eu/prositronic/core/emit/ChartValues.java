@@ -114,14 +114,14 @@ public record ChartValues(
             Resources resources,
             Fit fit) {
 
-        public static Release of(DeploymentPlan p, Images images) {
+        public static Release of(DeploymentPlan p, Images images, List<DeploymentPlan> all) {
             return new Release(
                     p.name(),
                     ChartValues.image(p),
                     new ReleaseGpu(minDriverMajor(p, images)),
                     ChartValues.server(p),
                     Map.of("kubernetes.io/hostname", p.node().name()),
-                    ChartValues.resources(p),
+                    ChartValues.resources(p, cpuTenants(p, all)),
                     ChartValues.fit(p));
         }
     }
@@ -155,7 +155,7 @@ public record ChartValues(
                         product,
                         minDriverMajor(p, images)),
                 hasGpu && nvidia ? "nvidia" : "",
-                resources(p),
+                resources(p, 1),
                 new Persistence(true, "", "", List.of("ReadWriteOnce"), cacheGiB(q.size()) + "Gi"),
                 fit(p));
     }
@@ -226,12 +226,28 @@ public record ChartValues(
                 ServerArgs.templateKwargs(p));
     }
 
-    /** Requests what the host part uses; the limit adds the page-cache headroom of the reserve (1 GiB). */
-    static Resources resources(DeploymentPlan p) {
+    /**
+     * Requests what the host part uses; the limit adds the page-cache headroom of the reserve (1 GiB). A CPU-only
+     * deployment computes on the node's cores, so it requests them: all of them alone, an equal share when {@code
+     * cpuTenants} CPU-only deployments share the node. A GPU deployment requests one core.
+     */
+    static Resources resources(DeploymentPlan p, long cpuTenants) {
         Bytes host = p.memory().ramUsed();
+        String cpu = "1";
+        if (!p.node().hasGpu()) {
+            cpu = String.valueOf(Math.max(1, p.node().cpuCores() / Math.max(1, cpuTenants)));
+        }
         return new Resources(
-                new Requests("1", host.kubernetesQuantity()),
+                new Requests(cpu, host.kubernetesQuantity()),
                 new Limits(host.plus(Bytes.ofGiB(1)).kubernetesQuantity()));
+    }
+
+    /** The CPU-only deployments of the plan on the deployment's node (the deployment itself included). */
+    static long cpuTenants(DeploymentPlan p, List<DeploymentPlan> all) {
+        return all.stream()
+                .filter(o ->
+                        !o.node().hasGpu() && o.node().name().equals(p.node().name()))
+                .count();
     }
 
     /** The model cache volume: the file plus a fifth for a download beside it, rounded up, plus 1 GiB. */
