@@ -39,6 +39,9 @@ helm.sh/chart: {{ include "llama-server.chart" . }}
 app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | trunc 63 | trimSuffix "-" | quote }}
 app.kubernetes.io/component: server
 app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
 {{- end }}
 
 {{/*
@@ -64,7 +67,28 @@ Name of the service account to use.
 Full image reference.
 */}}
 {{- define "llama-server.image" -}}
-{{- printf "%s:%s" .Values.image.repository .Values.image.tag }}
+{{- include "llama-server.imageRef" (dict "image" .Values.image "registry" .Values.imageRegistry) }}
+{{- end }}
+
+{{/*
+An image reference from {repository, tag, digest?} and an optional registry override: imageRegistry replaces the
+registry of the repository (its first path segment when that holds a "." or ":" or is localhost), so a mirror
+serves every image of the release; a digest pins the bytes (repository:tag@sha256:...).
+Usage: include "llama-server.imageRef" (dict "image" .Values.image "registry" .Values.imageRegistry)
+*/}}
+{{- define "llama-server.imageRef" -}}
+{{- $repo := .image.repository -}}
+{{- if .registry -}}
+{{- $parts := splitList "/" $repo -}}
+{{- $first := first $parts -}}
+{{- if and (gt (len $parts) 1) (or (contains "." $first) (contains ":" $first) (eq $first "localhost")) -}}
+{{- $repo = join "/" (rest $parts) -}}
+{{- end -}}
+{{- $repo = printf "%s/%s" (trimSuffix "/" .registry) $repo -}}
+{{- end -}}
+{{- $ref := printf "%s:%s" $repo .image.tag -}}
+{{- with .image.digest }}{{ $ref = printf "%s@%s" $ref . }}{{ end -}}
+{{- $ref -}}
 {{- end }}
 
 {{/*
@@ -261,6 +285,7 @@ Called from NOTES.txt and deployment.yaml so that `helm template`, `helm lint` a
 {{- $messages = append $messages (include "llama-server.validateValues.serviceMonitor" .) -}}
 {{- $messages = append $messages (include "llama-server.validateValues.thinkingKwarg" .) -}}
 {{- $messages = append $messages (include "llama-server.validateValues.prometheusRule" .) -}}
+{{- $messages = append $messages (include "llama-server.validateValues.grafanaDashboard" .) -}}
 {{- $messages = append $messages (include "llama-server.validateValues.modelSource" .) -}}
 {{- $messages = append $messages (include "llama-server.validateValues.amdGroups" .) -}}
 {{- $messages = without $messages "" -}}
@@ -348,6 +373,14 @@ llama-server: metrics.prometheusRule.enabled=true
 {{- end -}}
 {{- end -}}
 
+{{/* The dashboard reads /metrics series. */}}
+{{- define "llama-server.validateValues.grafanaDashboard" -}}
+{{- if and .Values.metrics.grafanaDashboard.enabled (not .Values.server.metrics) -}}
+llama-server: metrics.grafanaDashboard.enabled=true
+    The dashboard shows llama-server's /metrics series, which exist only with --metrics: set server.metrics to true.
+{{- end -}}
+{{- end -}}
+
 {{/* A pre-staged or mirrored file must be pinned: its folder is named after the revision. */}}
 {{- define "llama-server.validateValues.modelSource" -}}
 {{- if and (eq .Values.model.source.mode "prestaged") (not .Values.model.revision) -}}
@@ -387,7 +420,7 @@ Before a download, other models' folders under /models/gguf are removed so that 
 {{- define "llama-server.downloadContainer" -}}
 {{- $src := .Values.model.source -}}
 - name: model
-  image: {{ printf "%s:%s" $src.image.repository $src.image.tag | quote }}
+  image: {{ include "llama-server.imageRef" (dict "image" $src.image "registry" .Values.imageRegistry) | quote }}
   imagePullPolicy: {{ $src.image.pullPolicy }}
   {{- with .Values.securityContext }}
   securityContext:

@@ -225,4 +225,44 @@ class ChartBehaviourTest {
                 .contains(
                         "/models/gguf/models--unsloth--Qwen3.5-4B-GGUF--" + "f".repeat(40) + "/Qwen3.5-4B-Q5_K_M.gguf");
     }
+
+    @Test
+    void aRegistryMirrorAndADigestReachEveryImageOfTheRelease() throws Exception {
+        String digest = "sha256:" + "a".repeat(64);
+        ExternalTool.Run r =
+                helm("template", "nvidia.yaml", "imageRegistry=registry.internal:5000", "image.digest=" + digest);
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        List<String> images = new ArrayList<>();
+        for (JsonNode d : HelmChartTest.documents(r.output())) {
+            d.findValues("image").forEach(i -> {
+                if (i.isTextual()) {
+                    images.add(i.asText());
+                }
+            });
+        }
+        assertThat(images)
+                .containsExactlyInAnyOrder(
+                        "registry.internal:5000/curlimages/curl:8.11.1",
+                        "registry.internal:5000/ggml-org/llama.cpp:server-cuda13-b7000@" + digest,
+                        "registry.internal:5000/library/busybox:1.37.0");
+    }
+
+    @Test
+    void theGrafanaDashboardIsJsonOfTheReleasesSeries() throws Exception {
+        ExternalTool.Run r = helm("template", "full.yaml");
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        JsonNode cm = HelmChartTest.documents(r.output()).stream()
+                .filter(d -> d.at("/metadata/name").asText().endsWith("-dashboard"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(cm.at("/metadata/labels/grafana_dashboard").asText()).isEqualTo("1");
+        JsonNode dashboard = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(cm.at("/data/llama-server.json").asText());
+        List<String> exprs = dashboard.findValuesAsText("expr");
+        assertThat(exprs)
+                .isNotEmpty()
+                .allMatch(e -> e.contains("llamacpp:") && e.contains("service=\"qwen3-5-4b-q5-k-m-full\""));
+        ExternalTool.Run off = helm("template", "cpu.yaml", "metrics.grafanaDashboard.enabled=true");
+        assertThat(off.output()).contains("set server.metrics to true");
+    }
 }

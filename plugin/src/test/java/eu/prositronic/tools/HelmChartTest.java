@@ -71,7 +71,9 @@ class HelmChartTest {
             "--set",
             "ingress.enabled=true,httpRoute.enabled=true,podDisruptionBudget.enabled=true,networkPolicy.enabled=true",
             "--set",
-            "server.metrics=true,metrics.serviceMonitor.enabled=true,metrics.prometheusRule.enabled=true");
+            "server.metrics=true,metrics.serviceMonitor.enabled=true,metrics.prometheusRule.enabled=true",
+            "--set",
+            "metrics.grafanaDashboard.enabled=true");
 
     @Test
     void rendersManifestsThatAreValidKubernetesObjectsUnderHelm4AndHelm3() throws Exception {
