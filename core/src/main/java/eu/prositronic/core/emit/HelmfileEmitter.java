@@ -18,7 +18,12 @@ public final class HelmfileEmitter implements Emitter {
     /** NVIDIA's device plugin chart, with GPU feature discovery for the {@code nvidia.com/gpu.product} labels. */
     static final String DEVICE_PLUGIN_REPO = "https://nvidia.github.io/k8s-device-plugin";
 
-    static final String DEVICE_PLUGIN_VERSION = "0.17.1";
+    /**
+     * A current release of the chart: nvidia-device-plugin-0.19.2.tgz is published with the v0.19.2 release (2026-05-27;
+     * the project's release list, mirrored at https://sourceforge.net/projects/nvidia-device-plugin-k.mirror/files/v0.19.2/).
+     */
+    static final String DEVICE_PLUGIN_VERSION = "0.19.2";
+
     static final String DEVICE_PLUGIN_NAMESPACE = "nvidia-device-plugin";
     static final String DEVICE_PLUGIN = "nvidia-device-plugin";
     static final String CHART = "./charts/llama-server";

@@ -9,6 +9,8 @@ import eu.prositronic.core.units.Bytes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The one home of llama-server's flags for a plan, in the order the chart's {@code llama-server.args} helper renders
@@ -19,6 +21,9 @@ import java.util.Map;
 public final class ServerArgs {
     private static final ObjectMapper JSON =
             new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    /** The template kwarg that {@code --reasoning} sets (ModelSpec's default thinking kwarg). */
+    static final String THINKING_KWARG = "enable_thinking";
 
     private ServerArgs() {}
 
@@ -53,10 +58,35 @@ public final class ServerArgs {
             a.add("--metrics");
         }
         a.add("--jinja");
-        if (!p.chatTemplateKwargs().isEmpty()) {
-            add(a, "--chat-template-kwargs", compactJson(p.chatTemplateKwargs()));
+        String reasoning = reasoning(p);
+        if (!reasoning.isEmpty()) {
+            add(a, "--reasoning", reasoning);
+        }
+        SortedMap<String, Object> kwargs = templateKwargs(p);
+        if (!kwargs.isEmpty()) {
+            add(a, "--chat-template-kwargs", compactJson(kwargs));
         }
         return List.copyOf(a);
+    }
+
+    /**
+     * {@code on} or {@code off} when the plan switches a boolean {@code enable_thinking} toggle, else "" (no flag). The
+     * pinned llama-server deprecates {@code enable_thinking} inside {@code --chat-template-kwargs} and sets that same
+     * template kwarg from {@code --reasoning on|off} (common/arg.cpp at llama.cpp de3ff81, lines 3530-3546 and
+     * 3685-3701).
+     */
+    public static String reasoning(DeploymentPlan p) {
+        Object v = p.chatTemplateKwargs().get(THINKING_KWARG);
+        return v instanceof Boolean b ? (b ? "on" : "off") : "";
+    }
+
+    /** The chat-template kwargs that still go through {@code --chat-template-kwargs}: all but a boolean thinking toggle. */
+    public static SortedMap<String, Object> templateKwargs(DeploymentPlan p) {
+        SortedMap<String, Object> rest = new TreeMap<>(p.chatTemplateKwargs());
+        if (rest.get(THINKING_KWARG) instanceof Boolean) {
+            rest.remove(THINKING_KWARG);
+        }
+        return rest;
     }
 
     /** {@code on} or {@code off}: the plan resolves {@code auto}, so a server's own guess never decides. */

@@ -18,10 +18,13 @@ public final class ValuesEmitter implements Emitter {
     @Override
     public void emit(EmitContext c, OutputTree out) {
         for (Map.Entry<String, DeploymentPlan> page : c.plan().catalogPages().entrySet()) {
-            out.put(page.getKey(), Serializers.yaml(ChartValues.of(page.getValue())));
+            out.put(page.getKey(), Serializers.yaml(ChartValues.of(page.getValue(), c.images())));
         }
         for (DeploymentPlan p : c.plan().deployments()) {
-            out.put(releaseFile(p), Serializers.yaml(ChartValues.Release.of(p)));
+            out.put(
+                    releaseFile(p),
+                    Serializers.yaml(
+                            ChartValues.Release.of(p, c.images(), c.plan().deployments())));
         }
     }
 

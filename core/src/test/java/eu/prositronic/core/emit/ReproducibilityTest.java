@@ -157,7 +157,8 @@ class ReproducibilityTest {
                 .contains("cacheTypeK: f16")
                 .contains("port: 8080")
                 .contains("metrics: false")
-                .doesNotContain("enable_thinking");
+                .doesNotContain("enable_thinking")
+                .contains("reasoning: \"\"");
         assertThat(t.text("helmfile.yaml.gotmpl"))
                 .contains("- values/qwen3-5-27b/q4_k_m/nvidia-rtx4090.yaml\n      - releases/extract.yaml");
         String release = t.text("releases/extract.yaml");
@@ -168,7 +169,9 @@ class ReproducibilityTest {
                 .contains("cacheTypeV: q4_0")
                 .contains("port: 8001")
                 .contains("metrics: true")
-                .contains("enable_thinking: false")
-                .contains("tag: server-cuda13-b");
+                .contains("reasoning: \"off\"")
+                .doesNotContain("enable_thinking")
+                .contains("tag: server-cuda13-b")
+                .contains("minDriverMajor: 580");
     }
 }
