@@ -1,15 +1,26 @@
 package eu.prositronic.core.emit.report;
 
+import eu.prositronic.core.emit.ChartValues;
 import eu.prositronic.core.emit.EmitContext;
 import eu.prositronic.core.emit.Emitter;
 import eu.prositronic.core.emit.OutputTree;
+import eu.prositronic.core.emit.PlanJson;
+import eu.prositronic.core.emit.ValuesEmitter;
 import eu.prositronic.core.fit.DeploymentPlan;
+import eu.prositronic.core.fit.Plan;
 import eu.prositronic.core.problem.ProsiException;
+import eu.prositronic.core.yaml.Serializers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Reads the plan; writes {@code report/}: a page per deployment in the shape of the public catalog pages (overview,
- * hardware requirements, deploy commands, FAQ) with an SVG of its memory, and a fleet summary. Each page is a typed
- * page model ({@link DeploymentPage}, {@link MemoryPicture}, {@link FleetPage}) rendered by a Jinjava template.
+ * hardware requirements, memory picture, deploy commands, the values file, a FAQ computed for this fit), as HTML
+ * ({@code <deployment>.html}, self-contained) and Markdown ({@code <deployment>.md} with {@code -memory.svg}), and the
+ * fleet at a glance ({@code index.html}, {@code index.md}). Each page is a typed page model rendered by a Jinjava
+ * template; an infra repo overrides a template by a file of the same name in {@code templates/report/} beside its
+ * inventory.
  */
 public final class ReportEmitter implements Emitter {
     @Override
@@ -19,11 +30,71 @@ public final class ReportEmitter implements Emitter {
 
     @Override
     public void emit(EmitContext c, OutputTree out) throws ProsiException {
-        Templates templates = new Templates();
+        Templates templates = new Templates(Templates.overridesBeside(c.inventoryFile()));
+        Neighbours neighbours = new Neighbours(c.plan(), c.catalog());
+        List<FleetHtml.Warning> warnings = new ArrayList<>();
         for (DeploymentPlan d : c.plan().deployments()) {
-            out.put("report/" + d.name() + ".md", templates.render("deployment.md.jinja", DeploymentPage.of(d)));
-            out.put("report/" + d.name() + "-memory.svg", templates.render("memory.svg.jinja", MemoryPicture.of(d)));
+            DeploymentPage page = DeploymentPage.of(d);
+            out.put("report/" + d.name() + ".md", templates.render("deployment.md.jinja", page));
+            MemoryBars bars = MemoryBars.of(
+                    "Memory of " + d.name() + " per device (fit engine prediction)",
+                    page.d().memory(),
+                    true);
+            out.put(
+                    "report/" + d.name() + "-memory.svg",
+                    templates.render("memory.svg.jinja", bars, Map.of("inline", false)));
+            String svg = templates.render("memory.svg.jinja", bars, Map.of("inline", true));
+            String release = ValuesEmitter.releaseFile(d);
+            HtmlPage html = HtmlPage.fleet(
+                    d,
+                    page,
+                    svg,
+                    bars,
+                    text(
+                            out,
+                            d.valuesFile(),
+                            () -> Serializers.yaml(
+                                    ChartValues.of(c.plan().catalogPages().getOrDefault(d.valuesFile(), d)))),
+                    release,
+                    text(out, release, () -> Serializers.yaml(ChartValues.Release.of(d))),
+                    neighbours);
+            out.put("report/" + d.name() + ".html", templates.render("deployment.html.jinja", html));
+            html.warnings().forEach(w -> warnings.add(new FleetHtml.Warning(d.name(), w)));
         }
-        out.put("report/index.md", templates.render("index.md.jinja", FleetPage.of(c.plan())));
+        FleetPage fleet = FleetPage.of(c.plan());
+        out.put("report/index.md", templates.render("index.md.jinja", fleet));
+        out.put(
+                "report/index.html",
+                templates.render("index.html.jinja", fleetHtml(c.plan(), fleet, warnings, templates)));
+    }
+
+    private static FleetHtml fleetHtml(
+            Plan plan, FleetPage fleet, List<FleetHtml.Warning> warnings, Templates templates) throws ProsiException {
+        List<FleetHtml.NodeCard> cards = new ArrayList<>();
+        for (Plan.NodePlan n : plan.nodes()) {
+            List<DeploymentPlan> here = plan.deployments().stream()
+                    .filter(d -> d.node().name().equals(n.name()))
+                    .toList();
+            String svg = "";
+            if (!here.isEmpty()) {
+                MemoryBars bars = MemoryBars.of(
+                        "Memory of node " + n.name() + " per device",
+                        here.stream()
+                                .map(d -> new MemoryBars.Tenant(
+                                        d.name(), PlanJson.of(d).memory()))
+                                .toList(),
+                        true);
+                svg = templates.render("memory.svg.jinja", bars, Map.of("inline", true));
+            }
+            cards.add(FleetHtml.card(n, here, svg));
+        }
+        int gpus = plan.nodes().stream().mapToInt(n -> n.gpus().size()).sum();
+        return new FleetHtml(
+                fleet, plan.nodes().size(), gpus, plan.deployments().size(), cards, warnings);
+    }
+
+    private static String text(OutputTree out, String path, java.util.function.Supplier<String> otherwise) {
+        String t = out.text(path);
+        return t != null ? t : otherwise.get();
     }
 }
