@@ -14,6 +14,9 @@ public final class PropertyNames {
     public static final String GGUF = PREFIX + "gguf";
     public static final String MODEL_ID = PREFIX + "modelId";
     public static final String REPO = PREFIX + "repo";
+    public static final String SITE_DIRECTORY = PREFIX + "siteDirectory";
+    public static final String SITE_URL = PREFIX + "siteUrl";
+    public static final String TEMPLATES_DIRECTORY = PREFIX + "templatesDirectory";
 
     /** The Maven spelling of a core setting: the pom element and its {@code -D} property. */
     public static final Setting.Spellings SPELLINGS = setting -> switch (setting) {
