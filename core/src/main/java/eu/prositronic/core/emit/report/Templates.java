@@ -76,6 +76,7 @@ final class Templates {
         try {
             Node tree = tree(name);
             Map<String, Object> variables = asMap(pageModel);
+            variables.put("style", style());
             variables.putAll(extra);
             JinjavaInterpreter interpreter = config.getInterpreterFactory()
                     .newInstance(jinjava, new Context(base, variables, config.getDisabled()), config);
@@ -94,6 +95,16 @@ final class Templates {
         } catch (RuntimeException e) {
             throw new ProsiException("the report template " + name + " failed: " + e.getMessage(), e);
         }
+    }
+
+    private String style;
+
+    /** The pages' style sheet ({@code style.css}, overridable like a template), read once and placed inline. */
+    private String style() throws ProsiException {
+        if (style == null) {
+            style = load("style.css");
+        }
+        return style;
     }
 
     private Node tree(String name) throws ProsiException {

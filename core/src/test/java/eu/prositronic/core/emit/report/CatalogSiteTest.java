@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import eu.prositronic.TestSupport;
 import eu.prositronic.core.Compiler;
+import eu.prositronic.core.catalog.Catalog;
 import eu.prositronic.core.catalog.Hardware;
 import eu.prositronic.core.catalog.ModelSpec;
 import eu.prositronic.core.emit.EmitContext;
@@ -21,14 +22,30 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The catalog site of the embedded catalog: every page, values files equal to the compile goal's, same bytes twice. */
+/**
+ * The catalog site of the example's three models (every quantization on every hardware of the embedded catalog; the
+ * full catalog is the benchmark's, {@link CatalogSiteBenchmark}): every page, values files equal to the compile goal's,
+ * the same bytes twice.
+ */
 class CatalogSiteTest {
     static List<CatalogSite.Entry> entries;
     static OutputTree site;
+    static Catalog catalog;
+
+    /** The embedded catalog with only the example's models (and every GPU). */
+    static Catalog examplesModels() {
+        Catalog all = TestSupport.catalog();
+        Map<String, ModelSpec> models = new java.util.TreeMap<>();
+        for (String id : List.of("qwen3-5-4b", "qwen3-5-0-8b", "qwen3-5-27b")) {
+            models.put(id, all.model(id).orElseThrow());
+        }
+        return new Catalog(models, all.hardware(), all.images());
+    }
 
     @BeforeAll
     static void generate() throws Exception {
-        CatalogSite generator = new CatalogSite(TestSupport.catalog(), "https://models.example.org", Optional.empty());
+        catalog = examplesModels();
+        CatalogSite generator = new CatalogSite(catalog, "https://models.example.org", Optional.empty());
         entries = generator.entries();
         site = generator.generate(entries);
         // kept as test output for a look (and for the browser test)
@@ -42,7 +59,7 @@ class CatalogSiteTest {
 
     @Test
     void everyModelQuantizationAndHardwareHasAPageAndAValuesFile() {
-        int quants = TestSupport.catalog().models().values().stream()
+        int quants = catalog.models().values().stream()
                 .mapToInt(m -> m.quantizations().size())
                 .sum();
         int hardware = TestSupport.catalog().gpuIds().size() + 1;
@@ -92,12 +109,15 @@ class CatalogSiteTest {
     void aDeploymentAloneOnItsHardwareCompilesToTheSitesValuesFile() throws Exception {
         List<String[]> cases = new ArrayList<>();
         int i = 0;
-        for (ModelSpec m : TestSupport.catalog().models().values()) {
-            List<Hardware> hw = new ArrayList<>(TestSupport.catalog().hardware().values());
-            ModelSpec.QuantFile q = m.quantizations().get(i % m.quantizations().size());
-            Hardware h = hw.get((i * 7) % hw.size());
-            cases.add(new String[] {m.id(), q.quant(), h.id()});
-            i++;
+        for (ModelSpec m : catalog.models().values()) {
+            List<Hardware> hw = new ArrayList<>(catalog.hardware().values());
+            for (int k = 0; k < 5; k++) {
+                ModelSpec.QuantFile q =
+                        m.quantizations().get(i % m.quantizations().size());
+                Hardware h = hw.get((i * 7) % hw.size());
+                cases.add(new String[] {m.id(), q.quant(), h.id()});
+                i++;
+            }
         }
         for (String[] c : cases) {
             String gpus = c[2].equals("cpu") ? "" : "\n    gpus: [{model: " + c[2] + "}]";
@@ -122,8 +142,7 @@ class CatalogSiteTest {
 
     @Test
     void theSameCatalogGivesTheSameBytes() throws Exception {
-        OutputTree again =
-                new CatalogSite(TestSupport.catalog(), "https://models.example.org", Optional.empty()).generate();
+        OutputTree again = new CatalogSite(catalog, "https://models.example.org", Optional.empty()).generate();
         assertThat(again.files().keySet()).isEqualTo(site.files().keySet());
         site.files().forEach((p, b) -> assertThat(again.files().get(p)).as(p).isEqualTo(b));
     }
