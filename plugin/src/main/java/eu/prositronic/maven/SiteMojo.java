@@ -60,10 +60,12 @@ public class SiteMojo extends AbstractMojo {
                             siteDirectory.toPath(),
                             siteUrl,
                             Optional.ofNullable(templatesDirectory).map(File::toPath),
-                            new OutputWriter.Writer(Optional.ofNullable(projectDirectory).map(File::toPath), "site")),
+                            new OutputWriter.Writer(
+                                    Optional.ofNullable(projectDirectory).map(File::toPath), "site")),
                     getLog()::debug);
             getLog().info("Prositronic site in " + siteDirectory + ": " + r.pages() + " pages, " + r.files()
-                    + " files (" + r.summary().written() + " written, " + r.summary().unchanged() + " unchanged, "
+                    + " files (" + r.summary().written() + " written, "
+                    + r.summary().unchanged() + " unchanged, "
                     + r.summary().removed() + " removed) in " + r.millis() + " ms");
         } catch (ProsiException e) {
             throw new MojoFailureException(e.message(PropertyNames.SPELLINGS));

@@ -66,19 +66,27 @@ class BrowserTest {
             models.put(id, all.model(id).orElseThrow());
         }
         OutputWriter.write(
-                new CatalogSite(new Catalog(models, all.hardware(), all.images()), "https://models.example.org",
+                new CatalogSite(
+                                new Catalog(models, all.hardware(), all.images()),
+                                "https://models.example.org",
                                 Optional.empty())
                         .generate(),
                 root.resolve("site"));
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
-            Path file = root.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
+            Path file = root.resolve(exchange.getRequestURI().getPath().substring(1))
+                    .normalize();
             boolean ok = file.startsWith(root) && Files.isRegularFile(file);
             byte[] body = ok ? Files.readAllBytes(file) : "not found".getBytes(StandardCharsets.UTF_8);
             String name = file.getFileName() == null ? "" : file.getFileName().toString();
-            exchange.getResponseHeaders().set("Content-Type", name.endsWith(".html") ? "text/html; charset=utf-8"
-                    : name.endsWith(".json") ? "application/json" : name.endsWith(".svg") ? "image/svg+xml"
-                    : "text/plain; charset=utf-8");
+            exchange.getResponseHeaders()
+                    .set(
+                            "Content-Type",
+                            name.endsWith(".html")
+                                    ? "text/html; charset=utf-8"
+                                    : name.endsWith(".json")
+                                            ? "application/json"
+                                            : name.endsWith(".svg") ? "image/svg+xml" : "text/plain; charset=utf-8");
             exchange.sendResponseHeaders(ok ? 200 : 404, body.length);
             try (OutputStream o = exchange.getResponseBody()) {
                 o.write(body);
@@ -100,7 +108,8 @@ class BrowserTest {
                         "about:blank")
                 .redirectErrorStream(true)
                 .start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(chromium.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader out =
+                new BufferedReader(new InputStreamReader(chromium.getInputStream(), StandardCharsets.UTF_8));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         String line;
         while ((line = out.readLine()) != null && System.nanoTime() < deadline) {
@@ -169,13 +178,20 @@ class BrowserTest {
         String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/" + path;
         Page desktop = Page.open(devtools);
         desktop.load(url, 1200, 900, false);
-        desktop.screenshot(SHOTS.resolve(name + "-desktop.png"), true);
+        desktop.screenshot(SHOTS.resolve(name + "-desktop.png"), 2400);
         desktop.assertClean(url);
         desktop.close();
         Page phone = Page.open(devtools);
         phone.load(url, 390, 844, true);
-        phone.screenshot(SHOTS.resolve(name + "-phone.png"), false);
+        phone.screenshot(SHOTS.resolve(name + "-phone.png"), 3000);
         phone.assertClean(url);
+        phone.send("Emulation.setEmulatedMedia", (ObjectNode)
+                JSON.readTree("{\"features\":[{\"name\":\"prefers-color-scheme\",\"value\":\"dark\"}]}"));
+        String background = phone.eval("getComputedStyle(document.body).backgroundColor");
+        assertThat(background).as(url + " follows dark mode").isNotEqualTo("rgb(255, 255, 255)");
+        phone.screenshot(SHOTS.resolve(name + "-phone-dark.png"), 1600);
+        phone.send("Emulation.setEmulatedMedia", (ObjectNode)
+                JSON.readTree("{\"features\":[{\"name\":\"prefers-color-scheme\",\"value\":\"light\"}]}"));
         String text = phone.eval("document.body.innerText");
         assertThat(text).as(url + " shows text").contains(heading);
         assertThat(text.strip().length()).as(url + " is not blank").isGreaterThan(200);
@@ -229,37 +245,47 @@ class BrowserTest {
             Thread.sleep(500); // the search page's fetch of search.json, and late console messages
         }
 
-        void screenshot(Path file, boolean fullPage) throws Exception {
+        /** The page from the top, down to {@code maxHeight} CSS pixels. */
+        void screenshot(Path file, int maxHeight) throws Exception {
             ObjectNode params = JSON.createObjectNode().put("format", "png");
-            if (fullPage) {
-                params.put("captureBeyondViewport", true);
-                JsonNode size = send("Page.getLayoutMetrics", JSON.createObjectNode()).get("cssContentSize");
-                params.putObject("clip")
-                        .put("x", 0)
-                        .put("y", 0)
-                        .put("width", size.get("width").asDouble())
-                        .put("height", Math.min(size.get("height").asDouble(), 6000))
-                        .put("scale", 1);
-            }
-            Files.write(file, Base64.getDecoder().decode(send("Page.captureScreenshot", params).get("data").asText()));
+            params.put("captureBeyondViewport", true);
+            JsonNode size =
+                    send("Page.getLayoutMetrics", JSON.createObjectNode()).get("cssContentSize");
+            params.putObject("clip")
+                    .put("x", 0)
+                    .put("y", 0)
+                    .put("width", size.get("width").asDouble())
+                    .put("height", Math.min(size.get("height").asDouble(), maxHeight))
+                    .put("scale", 1);
+            Files.write(
+                    file,
+                    Base64.getDecoder()
+                            .decode(send("Page.captureScreenshot", params)
+                                    .get("data")
+                                    .asText()));
         }
 
         String eval(String expression) throws Exception {
             JsonNode r = send(
-                    "Runtime.evaluate", JSON.createObjectNode().put("expression", expression).put("returnByValue", true));
+                    "Runtime.evaluate",
+                    JSON.createObjectNode().put("expression", expression).put("returnByValue", true));
             assertThat(r.has("exceptionDetails")).as(expression + ": " + r).isFalse();
             return r.get("result").get("value").asText();
         }
 
         void assertClean(String url) {
-            assertThat(problems).as(url + ": console errors, exceptions and failed requests").isEmpty();
+            assertThat(problems)
+                    .as(url + ": console errors, exceptions and failed requests")
+                    .isEmpty();
         }
 
         void close() throws Exception {
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
-            HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://" + browser + "/json/close/" + targetId)).build(),
-                    HttpResponse.BodyHandlers.discarding());
+            HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://" + browser + "/json/close/" + targetId))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding());
         }
 
         JsonNode send(String method, ObjectNode params) throws Exception {
@@ -315,11 +341,13 @@ class BrowserTest {
                                 + p.path("entry").path("url").asText());
                     }
                 }
-                case "Network.loadingFailed" -> problems.add("request failed: " + p.path("errorText").asText());
+                case "Network.loadingFailed" ->
+                    problems.add("request failed: " + p.path("errorText").asText());
                 case "Network.responseReceived" -> {
                     int status = p.path("response").path("status").asInt();
                     if (status >= 400) {
-                        problems.add("HTTP " + status + ": " + p.path("response").path("url").asText());
+                        problems.add("HTTP " + status + ": "
+                                + p.path("response").path("url").asText());
                     }
                 }
                 default -> {}

@@ -14,6 +14,9 @@ import java.util.Optional;
 final class SitePages {
     private SitePages() {}
 
+    /** The context the "what fits" table asks of a best quantization before it takes a larger file. */
+    static final long USEFUL_CONTEXT = 32_768;
+
     /** One model × quantization × hardware as a table row; {@code href} relative to the site's root. */
     record Row(
             String href,
@@ -172,15 +175,20 @@ final class SitePages {
 
     /**
      * The best quantization of a model on a hardware: the largest file that runs entirely there (on the GPU; on CPU
-     * only, any), with the context it gets; when none does, the smallest file and how it runs.
+     * only, any) with at least {@link #USEFUL_CONTEXT} tokens of context (or the trained maximum, if smaller); else the
+     * largest that runs entirely there at all; when none does, the smallest file and how it runs.
      */
     static Best best(Hardware h, List<CatalogSite.Entry> here) {
         var model = here.get(0).model();
+        long useful = Math.min(USEFUL_CONTEXT, model.architecture().contextLength());
+        Comparator<CatalogSite.Entry> larger = Comparator.comparingLong(
+                        (CatalogSite.Entry e) -> e.quant().size().value())
+                .thenComparing(e -> e.plan().get().ctxSize());
         Optional<CatalogSite.Entry> best = here.stream()
                 .filter(CatalogSite.Entry::entirely)
-                .max(Comparator.comparingLong(
-                                (CatalogSite.Entry e) -> e.quant().size().value())
-                        .thenComparing(e -> e.plan().get().ctxSize()));
+                .filter(e -> e.plan().get().ctxSize() >= useful)
+                .max(larger)
+                .or(() -> here.stream().filter(CatalogSite.Entry::entirely).max(larger));
         if (best.isPresent()) {
             DeploymentPlan p = best.get().plan().get();
             return new Best(

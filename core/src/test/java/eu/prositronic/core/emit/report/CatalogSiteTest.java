@@ -176,4 +176,59 @@ class CatalogSiteTest {
                 .contains("ansible-playbook prositronic.infra.nvidia_container_toolkit");
         assertThat(site.text("index.html")).contains("What fits my hardware").contains("NVIDIA GeForce RTX 3090");
     }
+
+    /** The page's per-part figures are plan.json's for the same fit, for every page. */
+    @Test
+    void everyPagesMemoryFiguresArePlanJsons() {
+        for (CatalogSite.Entry e : entries) {
+            if (e.plan().isEmpty()) {
+                continue;
+            }
+            String html = site.text(e.pageFile());
+            for (var dev : eu.prositronic.core.emit.PlanJson.of(e.plan().get())
+                    .memory()
+                    .devices()) {
+                MemoryBars.figures(dev).forEach((part, bytes) -> assertThat(html)
+                        .as(e.pageFile() + " " + dev.id() + " " + part)
+                        .contains("data-part=\"" + dev.id() + "/" + part + "\">" + bytes + "<"));
+            }
+            assertThat(html)
+                    .contains(String.format(
+                            java.util.Locale.ROOT, "%,d", e.plan().get().ctxSize()));
+        }
+    }
+
+    /** The "what fits" choice: runs entirely there, and no larger file does with the useful context. */
+    @Test
+    void theBestQuantizationIsTheLargestThatRunsEntirelyWithAUsefulContext() {
+        for (Hardware h : new CatalogSite(catalog, "x", Optional.empty()).hardware()) {
+            for (ModelSpec m : catalog.models().values()) {
+                List<CatalogSite.Entry> here = entries.stream()
+                        .filter(e -> e.model().id().equals(m.id())
+                                && e.hardware().id().equals(h.id()))
+                        .toList();
+                SitePages.Best best = SitePages.best(h, here);
+                if (best.note().isEmpty()) {
+                    CatalogSite.Entry chosen = here.stream()
+                            .filter(e -> e.quant().quant().equals(best.quant()))
+                            .findFirst()
+                            .orElseThrow();
+                    assertThat(chosen.entirely()).isTrue();
+                    long useful =
+                            Math.min(SitePages.USEFUL_CONTEXT, m.architecture().contextLength());
+                    boolean usefulChosen = chosen.plan().get().ctxSize() >= useful;
+                    for (CatalogSite.Entry e : here) {
+                        if (e.entirely()
+                                && e.quant().size().value()
+                                        > chosen.quant().size().value()) {
+                            assertThat(usefulChosen && e.plan().get().ctxSize() < useful)
+                                    .as(h.id() + " " + m.id() + ": " + e.quant().quant() + " is larger than "
+                                            + best.quant())
+                                    .isTrue();
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

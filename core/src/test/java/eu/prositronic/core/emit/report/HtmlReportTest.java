@@ -84,7 +84,10 @@ class HtmlReportTest {
                         .startsWith("<!DOCTYPE html>")
                         .contains("<style>")
                         .contains("<svg");
-                assertThat(html).as(path).doesNotContain("<script src", "<link ", "@import", "url(http", "{{", "{%");
+                assertThat(html)
+                        .as(path)
+                        .doesNotContain(
+                                "<script src", "rel=\"stylesheet\"", "@import", "url(", "src=\"http", "{{", "{%");
                 assertThat(html).as(path).contains("prefers-color-scheme: dark").contains("@media print");
             }
         }
