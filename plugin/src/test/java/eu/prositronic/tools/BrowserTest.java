@@ -169,6 +169,7 @@ class BrowserTest {
         assertThat(Integer.parseInt(shown)).isGreaterThan(0).isEqualTo(Integer.parseInt(count));
         String all = p.eval("String(document.querySelectorAll('#rows tr').length - 1)");
         assertThat(Integer.parseInt(shown)).isLessThan(Integer.parseInt(all));
+        p.screenshot(SHOTS.resolve("site-search-query-phone.png"), 1400);
         p.close();
     }
 

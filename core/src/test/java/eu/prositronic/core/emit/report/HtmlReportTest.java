@@ -120,4 +120,26 @@ class HtmlReportTest {
                 .contains("gpu-01")
                 .contains("<svg");
     }
+
+    /** A template of the same name beside the inventory (templates/report/) replaces the embedded one. */
+    @Test
+    void anInfraRepoOverridesATemplate(@org.junit.jupiter.api.io.TempDir Path repo) throws Exception {
+        Path inventory = repo.resolve("inventory.yaml");
+        Files.writeString(inventory, TestSupport.read(TestSupport.exampleInventory()));
+        Files.createDirectories(repo.resolve("templates/report"));
+        Files.writeString(
+                repo.resolve("templates/report/index.html.jinja"),
+                "{% autoescape %}<p>our fleet"
+                        + " {{ fleet.plan.cluster }}: {{ deploymentCount }} deployments</p><style>{{ style|safe }}</style>"
+                        + "{% endautoescape %}");
+        Files.writeString(repo.resolve("templates/report/style.css"), "body { color: rebeccapurple; }");
+        Inventory inv = eu.prositronic.core.inventory.InventoryLoader.load(
+                inventory, TestSupport.read(inventory), TestSupport.catalog());
+        OutputTree own = Compiler.emit(
+                new EmitContext(Planner.plan(inv, TestSupport.catalog()), TestSupport.catalog(), inv.file(), "test"),
+                s -> {});
+        assertThat(own.text("report/index.html"))
+                .isEqualTo("<p>our fleet homelab: 4 deployments</p><style>body { color: rebeccapurple; }</style>");
+        assertThat(own.text("report/chat.html")).contains("rebeccapurple").contains("<h1>Qwen3.5 4B");
+    }
 }
