@@ -32,7 +32,8 @@ final class Neighbours {
     private final Plan plan;
     private final Catalog catalog;
     private final Map<String, List<Deployment>> byNode = new HashMap<>();
-    private final Map<String, Outcome> memo = new HashMap<>();
+    /** Shared by the pages rendered in parallel; a variant fitted twice at once gives the same outcome twice. */
+    private final Map<String, Outcome> memo = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** One variant: what changes ("Q4_K_M", "65,536 tokens"), whether it fits there, and the sentence with numbers. */
     record Option(String what, boolean fits, String sentence) {}

@@ -29,40 +29,77 @@ public final class ReportEmitter implements Emitter {
 
     @Override
     public void emit(EmitContext c, OutputTree out) throws ProsiException {
-        Templates templates = new Templates(Templates.overridesBeside(c.inventoryFile()));
+        java.util.Optional<java.nio.file.Path> overrides = Templates.overridesBeside(c.inventoryFile());
+        Templates templates = new Templates(overrides);
+        ThreadLocal<Templates> perThread = ThreadLocal.withInitial(() -> new Templates(overrides));
         Neighbours neighbours = new Neighbours(c.plan(), c.catalog());
+        // the pages are independent: rendered in parallel, added in the plan's order (the same bytes either way)
+        List<Pages> pages;
+        try {
+            pages = c.plan().deployments().parallelStream()
+                    .map(d -> {
+                        try {
+                            return pages(c, out, d, perThread.get(), neighbours);
+                        } catch (ProsiException e) {
+                            throw new Failed(e);
+                        }
+                    })
+                    .toList();
+        } catch (Failed f) {
+            throw (ProsiException) f.getCause();
+        }
         List<FleetHtml.Warning> warnings = new ArrayList<>();
-        for (DeploymentPlan d : c.plan().deployments()) {
-            DeploymentPage page = DeploymentPage.of(d);
-            out.put("report/" + d.name() + ".md", templates.render("deployment.md.jinja", page));
-            MemoryBars bars = MemoryBars.of(
-                    "Memory of " + d.name() + " per device (fit engine prediction)",
-                    page.d().memory(),
-                    true);
-            out.put("report/" + d.name() + "-memory.svg", bars.svg(false));
-            String svg = bars.svg(true);
-            String release = ValuesEmitter.releaseFile(d);
-            HtmlPage html = HtmlPage.fleet(
-                    d,
-                    page,
-                    svg,
-                    bars,
-                    text(
-                            out,
-                            d.valuesFile(),
-                            () -> Serializers.yaml(
-                                    ChartValues.of(c.plan().catalogPages().getOrDefault(d.valuesFile(), d)))),
-                    release,
-                    text(out, release, () -> Serializers.yaml(ChartValues.Release.of(d))),
-                    neighbours);
-            out.put("report/" + d.name() + ".html", templates.render("deployment.html.jinja", html));
-            html.warnings().forEach(w -> warnings.add(new FleetHtml.Warning(d.name(), w)));
+        for (Pages p : pages) {
+            String name = p.d().name();
+            out.put("report/" + name + ".md", p.markdown());
+            out.put("report/" + name + "-memory.svg", p.svg());
+            out.put("report/" + name + ".html", p.html());
+            p.warnings().forEach(w -> warnings.add(new FleetHtml.Warning(name, w)));
         }
         FleetPage fleet = FleetPage.of(c.plan());
         out.put("report/index.md", templates.render("index.md.jinja", fleet));
         out.put(
                 "report/index.html",
                 templates.render("index.html.jinja", fleetHtml(c.plan(), fleet, warnings, templates)));
+    }
+
+    /** One deployment's pages, rendered. */
+    private record Pages(DeploymentPlan d, String markdown, String svg, String html, List<String> warnings) {}
+
+    /** A template's failure inside the parallel render, unwrapped by {@link #emit}. */
+    private static final class Failed extends RuntimeException {
+        Failed(ProsiException cause) {
+            super(cause);
+        }
+    }
+
+    private static Pages pages(EmitContext c, OutputTree out, DeploymentPlan d, Templates templates, Neighbours n)
+            throws ProsiException {
+        DeploymentPage page = DeploymentPage.of(d);
+        MemoryBars bars = MemoryBars.of(
+                "Memory of " + d.name() + " per device (fit engine prediction)",
+                page.d().memory(),
+                true);
+        String release = ValuesEmitter.releaseFile(d);
+        HtmlPage html = HtmlPage.fleet(
+                d,
+                page,
+                bars.svg(true),
+                bars,
+                text(
+                        out,
+                        d.valuesFile(),
+                        () -> Serializers.yaml(
+                                ChartValues.of(c.plan().catalogPages().getOrDefault(d.valuesFile(), d)))),
+                release,
+                text(out, release, () -> Serializers.yaml(ChartValues.Release.of(d))),
+                n);
+        return new Pages(
+                d,
+                templates.render("deployment.md.jinja", page),
+                bars.svg(false),
+                templates.render("deployment.html.jinja", html),
+                html.warnings());
     }
 
     private static FleetHtml fleetHtml(
