@@ -91,7 +91,7 @@ record HtmlPage(
                 Facts.whyLayers(d),
                 neighbours.quants(d),
                 neighbours.contexts(d),
-                "fitted on " + j.node() + " beside the deployments that share it, with this deployment's settings",
+                neighbours.scope(d),
                 Facts.warnings(d, j.modelFile().verified()),
                 List.of(new Link("index.html", "Fleet report"), new Link(j.name() + ".md", "Markdown")));
     }

@@ -26,12 +26,19 @@ import java.util.OptionalLong;
  * half and double its context, each fitted for real where the deployment runs (its node, beside the deployments that
  * share it) by the planner itself ({@link Planner#plan} of that one node). The answer is the plan's figures, or the
  * no-fit's: what the variant needs and what the device had. Results are kept per node and deployments, so a fleet of
- * many alike nodes fits each variant once.
+ * many alike nodes fits each variant once. Past {@link #ON_NODE_LIMIT} deployments (where these fits would be most of
+ * a build) the quantizations are answered from their catalog pages instead (alone on the hardware, context max, one
+ * fit per values path) and the contexts are left out; the page says which.
  */
 final class Neighbours {
     private final Plan plan;
     private final Catalog catalog;
+    /** The largest fleet whose FAQ variants are fitted on their own nodes. */
+    static final int ON_NODE_LIMIT = 500;
+
     private final Map<String, List<Deployment>> byNode = new HashMap<>();
+    private final boolean onNode;
+    private final Map<String, Optional<DeploymentPlan>> pages = new java.util.concurrent.ConcurrentHashMap<>();
     /** Shared by the pages rendered in parallel; a variant fitted twice at once gives the same outcome twice. */
     private final Map<String, Outcome> memo = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -44,9 +51,20 @@ final class Neighbours {
     Neighbours(Plan plan, Catalog catalog) {
         this.plan = plan;
         this.catalog = catalog;
+        this.onNode = plan.deployments().size() <= ON_NODE_LIMIT;
         for (DeploymentPlan p : plan.deployments()) {
             byNode.computeIfAbsent(p.node().name(), k -> new ArrayList<>()).add(p.deployment());
         }
+    }
+
+    /** How the variants were fitted, for the page: "fitted on gpu-01 beside …" or "alone on this hardware …". */
+    String scope(DeploymentPlan d) {
+        return onNode
+                ? "fitted on " + d.node().name() + " beside the deployments that share it, with this deployment's"
+                        + " settings"
+                : "as its catalog page: alone on " + d.hardware() + ", context max, every setting at its default (in a"
+                        + " fleet of more than " + ON_NODE_LIMIT
+                        + " deployments the variants are not refitted per node)";
     }
 
     /** The next smaller and the next larger file of the model (by bytes), fitted in the deployment's place. */
@@ -68,6 +86,9 @@ final class Neighbours {
 
     /** Half and double the planned context (double up to the trained maximum), fitted in the deployment's place. */
     List<Option> contexts(DeploymentPlan d) {
+        if (!onNode) {
+            return List.of();
+        }
         long trained = d.model().architecture().contextLength();
         List<Option> options = new ArrayList<>();
         long half = round256(d.ctxSize() / 2);
@@ -82,7 +103,7 @@ final class Neighbours {
     }
 
     private Option option(String what, DeploymentPlan d, Deployment variant) {
-        Outcome o = fit(d, variant);
+        Outcome o = onNode ? fit(d, variant) : page(variant);
         if (o.plan().isPresent()) {
             DeploymentPlan p = o.plan().get();
             return new Option(
@@ -92,7 +113,7 @@ final class Neighbours {
                             + Facts.memoryPhrase(p) + ".");
         }
         if (o.noFit().isEmpty()) {
-            return new Option(what, false, what + " was not fitted.");
+            return new Option(what, false, what + " does not fit this hardware at all.");
         }
         NoFit n = o.noFit().get();
         if (!n.deployment().name().equals(d.name())) {
@@ -116,6 +137,13 @@ final class Neighbours {
             }
         }
         return "at " + tokens(n.triedContext()) + " it exceeds what the node has for it";
+    }
+
+    /** The variant's catalog page, one fit per values path. */
+    private Outcome page(Deployment variant) {
+        Optional<DeploymentPlan> p =
+                pages.computeIfAbsent(variant.valuesFile(), k -> Planner.catalogPage(variant, catalog));
+        return new Outcome(p, Optional.empty());
     }
 
     private Outcome fit(DeploymentPlan d, Deployment variant) {

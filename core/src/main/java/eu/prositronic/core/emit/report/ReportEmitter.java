@@ -105,10 +105,12 @@ public final class ReportEmitter implements Emitter {
     private static FleetHtml fleetHtml(
             Plan plan, FleetPage fleet, List<FleetHtml.Warning> warnings, Templates templates) throws ProsiException {
         List<FleetHtml.NodeCard> cards = new ArrayList<>();
+        java.util.Map<String, List<DeploymentPlan>> byNode = new java.util.HashMap<>();
+        for (DeploymentPlan d : plan.deployments()) {
+            byNode.computeIfAbsent(d.node().name(), k -> new ArrayList<>()).add(d);
+        }
         for (Plan.NodePlan n : plan.nodes()) {
-            List<DeploymentPlan> here = plan.deployments().stream()
-                    .filter(d -> d.node().name().equals(n.name()))
-                    .toList();
+            List<DeploymentPlan> here = byNode.getOrDefault(n.name(), List.of());
             String svg = "";
             if (!here.isEmpty()) {
                 MemoryBars bars = MemoryBars.of(
