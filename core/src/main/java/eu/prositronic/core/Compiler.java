@@ -72,7 +72,7 @@ public final class Compiler {
         } catch (NoFitException e) {
             throw new ProsiException(NoFitMessage.format(e.noFits()), e);
         }
-        OutputTree tree = emit(new EmitContext(plan, catalog.images(), inventory.file(), request.version()), debug);
+        OutputTree tree = emit(new EmitContext(plan, catalog, inventory.file(), request.version()), debug);
         OutputWriter.Summary summary = OutputWriter.write(tree, request.outputDirectory(), request.writer());
         return new Result(plan, summary);
     }

@@ -17,6 +17,9 @@ public final class PropertyNames {
     public static final String MODEL = PREFIX + "model";
     public static final String HARDWARE = PREFIX + "hardware";
     public static final String RAM = PREFIX + "ram";
+    public static final String SITE_DIRECTORY = PREFIX + "siteDirectory";
+    public static final String SITE_URL = PREFIX + "siteUrl";
+    public static final String TEMPLATES_DIRECTORY = PREFIX + "templatesDirectory";
 
     /** The Maven spelling of a core setting: the pom element and its {@code -D} property. */
     public static final Setting.Spellings SPELLINGS = setting -> switch (setting) {

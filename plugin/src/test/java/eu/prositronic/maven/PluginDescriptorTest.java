@@ -26,6 +26,10 @@ class PluginDescriptorTest {
         assertThat(x.evaluate(compile + "/parameters/parameter[name='skip']/name", doc))
                 .isEqualTo("skip");
         assertThat(x.evaluate("count(/plugin/mojos/mojo[goal='help'])", doc)).isEqualTo("1");
+        String site = "/plugin/mojos/mojo[goal='site']";
+        assertThat(x.evaluate(site + "/requiresProject", doc)).isEqualTo("false");
+        assertThat(x.evaluate(site + "/configuration/siteUrl", doc)).isEqualTo("${prositronic.siteUrl}");
+        assertThat(x.evaluate(site + "/configuration/siteDirectory", doc)).isEqualTo("${prositronic.siteDirectory}");
         assertThat(x.evaluate(compile + "/configuration/inventory", doc)).isEqualTo("${prositronic.inventory}");
     }
 }

@@ -23,7 +23,7 @@ public final class GeneratedExample {
         Inventory inventory = TestSupport.exampleInventoryLoaded();
         Plan plan = Planner.plan(inventory, TestSupport.catalog());
         OutputTree tree = eu.prositronic.core.Compiler.emit(
-                new EmitContext(plan, TestSupport.catalog().images(), inventory.file(), "test"), s -> {});
+                new EmitContext(plan, TestSupport.catalog(), inventory.file(), "test"), s -> {});
         OutputWriter.write(tree, dir);
         return new Output(dir, plan);
     }

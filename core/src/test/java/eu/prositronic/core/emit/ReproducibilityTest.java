@@ -28,11 +28,7 @@ class ReproducibilityTest {
     static OutputTree emit() throws Exception {
         Inventory inv = TestSupport.exampleInventoryLoaded();
         return Compiler.emit(
-                new EmitContext(
-                        Planner.plan(inv, TestSupport.catalog()),
-                        TestSupport.catalog().images(),
-                        inv.file(),
-                        "test"),
+                new EmitContext(Planner.plan(inv, TestSupport.catalog()), TestSupport.catalog(), inv.file(), "test"),
                 s -> {});
     }
 

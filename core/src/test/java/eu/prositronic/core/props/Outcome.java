@@ -122,7 +122,7 @@ public final class Outcome {
                 check(!message.isBlank(), "a no-fit says why");
                 return new Result(Kind.NO_FIT, List.of(message));
             }
-            OutputTree tree = Compiler.emit(new EmitContext(plan, catalog.images(), file, "test"), s -> {});
+            OutputTree tree = Compiler.emit(new EmitContext(plan, catalog, file, "test"), s -> {});
             check(!tree.files().isEmpty(), "an output tree");
             return new Result(Kind.OUTPUT, List.of());
         } catch (InvalidInputException e) {

@@ -1,15 +1,25 @@
 package eu.prositronic.core.emit.report;
 
+import eu.prositronic.core.emit.ChartValues;
 import eu.prositronic.core.emit.EmitContext;
 import eu.prositronic.core.emit.Emitter;
 import eu.prositronic.core.emit.OutputTree;
+import eu.prositronic.core.emit.PlanJson;
+import eu.prositronic.core.emit.ValuesEmitter;
 import eu.prositronic.core.fit.DeploymentPlan;
+import eu.prositronic.core.fit.Plan;
 import eu.prositronic.core.problem.ProsiException;
+import eu.prositronic.core.yaml.Serializers;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads the plan; writes {@code report/}: a page per deployment in the shape of the public catalog pages (overview,
- * hardware requirements, deploy commands, FAQ) with an SVG of its memory, and a fleet summary. Each page is a typed
- * page model ({@link DeploymentPage}, {@link MemoryPicture}, {@link FleetPage}) rendered by a Jinjava template.
+ * hardware requirements, memory picture, deploy commands, the values file, a FAQ computed for this fit), as HTML
+ * ({@code <deployment>.html}, self-contained) and Markdown ({@code <deployment>.md} with {@code -memory.svg}), and the
+ * fleet at a glance ({@code index.html}, {@code index.md}). Each page is a typed page model rendered by a Jinjava
+ * template; an infra repo overrides a template by a file of the same name in {@code templates/report/} beside its
+ * inventory.
  */
 public final class ReportEmitter implements Emitter {
     @Override
@@ -19,11 +29,112 @@ public final class ReportEmitter implements Emitter {
 
     @Override
     public void emit(EmitContext c, OutputTree out) throws ProsiException {
-        Templates templates = new Templates();
-        for (DeploymentPlan d : c.plan().deployments()) {
-            out.put("report/" + d.name() + ".md", templates.render("deployment.md.jinja", DeploymentPage.of(d)));
-            out.put("report/" + d.name() + "-memory.svg", templates.render("memory.svg.jinja", MemoryPicture.of(d)));
+        java.util.Optional<java.nio.file.Path> overrides = Templates.overridesBeside(c.inventoryFile());
+        Templates templates = new Templates(overrides);
+        ThreadLocal<Templates> perThread = ThreadLocal.withInitial(() -> new Templates(overrides));
+        Neighbours neighbours = new Neighbours(c.plan(), c.catalog());
+        // the pages are independent: rendered in parallel, added in the plan's order (the same bytes either way)
+        List<Pages> pages;
+        try {
+            pages = c.plan().deployments().parallelStream()
+                    .map(d -> {
+                        try {
+                            return pages(c, out, d, perThread.get(), neighbours);
+                        } catch (ProsiException e) {
+                            throw new Failed(e);
+                        }
+                    })
+                    .toList();
+        } catch (Failed f) {
+            throw (ProsiException) f.getCause();
         }
-        out.put("report/index.md", templates.render("index.md.jinja", FleetPage.of(c.plan())));
+        List<FleetHtml.Warning> warnings = new ArrayList<>();
+        for (Pages p : pages) {
+            String name = p.d().name();
+            out.put("report/" + name + ".md", p.markdown());
+            out.put("report/" + name + "-memory.svg", p.svg());
+            out.put("report/" + name + ".html", p.html());
+            p.warnings().forEach(w -> warnings.add(new FleetHtml.Warning(name, w)));
+        }
+        FleetPage fleet = FleetPage.of(c.plan());
+        out.put("report/index.md", templates.render("index.md.jinja", fleet));
+        out.put(
+                "report/index.html",
+                templates.render("index.html.jinja", fleetHtml(c.plan(), fleet, warnings, templates)));
+    }
+
+    /** One deployment's pages, rendered. */
+    private record Pages(DeploymentPlan d, String markdown, String svg, String html, List<String> warnings) {}
+
+    /** A template's failure inside the parallel render, unwrapped by {@link #emit}. */
+    private static final class Failed extends RuntimeException {
+        Failed(ProsiException cause) {
+            super(cause);
+        }
+    }
+
+    private static Pages pages(EmitContext c, OutputTree out, DeploymentPlan d, Templates templates, Neighbours n)
+            throws ProsiException {
+        DeploymentPage page = DeploymentPage.of(d);
+        MemoryBars bars = MemoryBars.of(
+                "Memory of " + d.name() + " per device (fit engine prediction)",
+                page.d().memory(),
+                true);
+        String release = ValuesEmitter.releaseFile(d);
+        HtmlPage html = HtmlPage.fleet(
+                d,
+                page,
+                bars.svg(true),
+                bars,
+                text(
+                        out,
+                        d.valuesFile(),
+                        () -> Serializers.yaml(
+                                ChartValues.of(c.plan().catalogPages().getOrDefault(d.valuesFile(), d), c.images()))),
+                release,
+                text(
+                        out,
+                        release,
+                        () -> Serializers.yaml(
+                                ChartValues.Release.of(d, c.images(), c.plan().deployments()))),
+                n);
+        return new Pages(
+                d,
+                templates.render("deployment.md.jinja", page),
+                bars.svg(false),
+                templates.render("deployment.html.jinja", html),
+                html.warnings());
+    }
+
+    private static FleetHtml fleetHtml(
+            Plan plan, FleetPage fleet, List<FleetHtml.Warning> warnings, Templates templates) throws ProsiException {
+        List<FleetHtml.NodeCard> cards = new ArrayList<>();
+        java.util.Map<String, List<DeploymentPlan>> byNode = new java.util.HashMap<>();
+        for (DeploymentPlan d : plan.deployments()) {
+            byNode.computeIfAbsent(d.node().name(), k -> new ArrayList<>()).add(d);
+        }
+        for (Plan.NodePlan n : plan.nodes()) {
+            List<DeploymentPlan> here = byNode.getOrDefault(n.name(), List.of());
+            String svg = "";
+            if (!here.isEmpty()) {
+                MemoryBars bars = MemoryBars.of(
+                        "Memory of node " + n.name() + " per device",
+                        here.stream()
+                                .map(d -> new MemoryBars.Tenant(
+                                        d.name(), PlanJson.of(d).memory()))
+                                .toList(),
+                        true);
+                svg = bars.svg(true);
+            }
+            cards.add(FleetHtml.card(n, here, svg));
+        }
+        int gpus = plan.nodes().stream().mapToInt(n -> n.gpus().size()).sum();
+        return new FleetHtml(
+                fleet, plan.nodes().size(), gpus, plan.deployments().size(), cards, warnings);
+    }
+
+    private static String text(OutputTree out, String path, java.util.function.Supplier<String> otherwise) {
+        String t = out.text(path);
+        return t != null ? t : otherwise.get();
     }
 }

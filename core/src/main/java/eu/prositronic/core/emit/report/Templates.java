@@ -11,13 +11,18 @@ import eu.prositronic.core.problem.ProsiException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The report's Jinjava templates (text artifacts only): loaded from the jar and parsed once, rendered with a page
- * model. {@link Jinjava#render} parses the template and copies the global context (every filter, function and tag
+ * The report's and the site's Jinjava templates (text artifacts only): loaded from the jar, or from an override folder
+ * of the infra repo where it holds a file of the same name ({@code src/main/prositronic/templates/report/}, beside the
+ * inventory), parsed once, rendered with a page model. Templates may {@code include} each other by name (the page
+ * style is one such part). HTML templates escape what they print ({@code autoescape}). {@link Jinjava#render} parses the template and copies the global context (every filter, function and tag
  * library) on each call, which was most of a large fleet's build; here each page gets a fresh child of one copy of the
  * global context and the parsed tree, as {@code render} would, and the same trailing-newline rule.
  */
@@ -35,12 +40,46 @@ final class Templates {
     private final Context base = jinjava.getGlobalContextCopy();
 
     private final Map<String, Node> parsed = new HashMap<>();
+    private final Optional<Path> overrides;
+
+    /** The templates in the jar only. */
+    Templates() {
+        this(Optional.empty());
+    }
+
+    /** @param overrides a folder whose files replace the jar's templates of the same name */
+    Templates(Optional<Path> overrides) {
+        this.overrides = overrides.filter(Files::isDirectory);
+        jinjava.setResourceLocator((fullName, encoding, interpreter) -> {
+            try {
+                return load(fullName);
+            } catch (ProsiException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        });
+    }
+
+    /** The override folder of an infra repo: {@code templates/report/} beside its inventory. */
+    static Optional<Path> overridesBeside(Path inventoryFile) {
+        Path parent = inventoryFile.toAbsolutePath().getParent();
+        return parent == null
+                ? Optional.empty()
+                : Optional.of(parent.resolve("templates").resolve("report"));
+    }
 
     String render(String name, Object pageModel) throws ProsiException {
+        return render(name, pageModel, Map.of());
+    }
+
+    /** With {@code extra} variables beside the page model's (a flag, a part rendered before). */
+    String render(String name, Object pageModel, Map<String, Object> extra) throws ProsiException {
         try {
             Node tree = tree(name);
+            Map<String, Object> variables = asMap(pageModel);
+            variables.put("style", style());
+            variables.putAll(extra);
             JinjavaInterpreter interpreter = config.getInterpreterFactory()
-                    .newInstance(jinjava, new Context(base, asMap(pageModel), config.getDisabled()), config);
+                    .newInstance(jinjava, new Context(base, variables, config.getDisabled()), config);
             JinjavaInterpreter.pushCurrent(interpreter);
             String output;
             try {
@@ -56,6 +95,16 @@ final class Templates {
         } catch (RuntimeException e) {
             throw new ProsiException("the report template " + name + " failed: " + e.getMessage(), e);
         }
+    }
+
+    private String style;
+
+    /** The pages' style sheet ({@code style.css}, overridable like a template), read once and placed inline. */
+    private String style() throws ProsiException {
+        if (style == null) {
+            style = load("style.css");
+        }
+        return style;
     }
 
     private Node tree(String name) throws ProsiException {
@@ -83,6 +132,16 @@ final class Templates {
     }
 
     private String load(String name) throws ProsiException {
+        if (overrides.isPresent() && name.matches("[A-Za-z0-9_.-]+")) {
+            Path own = overrides.get().resolve(name);
+            if (Files.isRegularFile(own)) {
+                try {
+                    return Files.readString(own, StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new ProsiException("cannot read the report template " + own + ": " + e.getMessage(), e);
+                }
+            }
+        }
         try (InputStream in = getClass().getClassLoader().getResourceAsStream(FOLDER + name)) {
             if (in == null) {
                 throw new ProsiException("the plugin jar lacks the report template " + name);

@@ -1,0 +1,33 @@
+package eu.prositronic.core.emit.report;
+
+import eu.prositronic.core.fit.DeploymentPlan;
+import eu.prositronic.core.fit.Plan;
+import java.util.List;
+
+/**
+ * The page model of {@code report/index.html}: the fleet at a glance. Per node its GPUs and RAM, what runs there and a
+ * stacked bar per device (each deployment's parts, the reserve, what is free); every deployment in one table; the
+ * warnings of every page in one list.
+ */
+record FleetHtml(
+        FleetPage fleet,
+        int nodeCount,
+        int gpuCount,
+        int deploymentCount,
+        List<NodeCard> nodes,
+        List<Warning> warnings) {
+
+    record NodeCard(String name, String address, String gpus, String ram, List<String> deployments, String memorySvg) {}
+
+    record Warning(String deployment, String text) {}
+
+    static NodeCard card(Plan.NodePlan n, List<DeploymentPlan> here, String memorySvg) {
+        return new NodeCard(
+                n.name(),
+                n.node().address(),
+                n.gpus().isEmpty() ? "no GPU" : String.join(", ", n.gpus()),
+                n.ram().human(),
+                here.stream().map(DeploymentPlan::name).toList(),
+                memorySvg);
+    }
+}

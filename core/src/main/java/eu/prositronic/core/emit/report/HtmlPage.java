@@ -1,0 +1,105 @@
+package eu.prositronic.core.emit.report;
+
+import eu.prositronic.core.emit.PlanJson;
+import eu.prositronic.core.fit.DeploymentPlan;
+import java.util.List;
+
+/**
+ * The page model of a deployment's HTML page, in the catalog pages' shape, for the fleet report ({@code
+ * report/<deployment>.html}) and for the catalog site ({@code models/<model>/<quant>/<hardware>.html}): the Markdown
+ * page's model ({@code page}) plus what only the HTML page shows. Built by {@link #fleet} or by the site generator.
+ *
+ * @param root the relative path from this page to the folder of its index ("" or "../../../")
+ * @param memorySvg the memory picture, rendered (inline SVG)
+ * @param systemRam the hardware table's "System RAM" cell
+ * @param deploySteps commands in order, each with a sentence before it
+ * @param valuesFile the values file's path, and its bytes as text ({@code valuesYaml})
+ * @param releaseFile the deployment's release layer (fleet only; empty on the site)
+ */
+record HtmlPage(
+        DeploymentPage page,
+        String root,
+        String kind,
+        String title,
+        String memorySvg,
+        List<MemoryBars.Bar> memoryRows,
+        String systemRam,
+        String minRam,
+        String hardwareParagraph,
+        List<Step> deploySteps,
+        String valuesFile,
+        String valuesYaml,
+        String releaseFile,
+        String releaseYaml,
+        String whyLayers,
+        List<Neighbours.Option> quantOptions,
+        List<Neighbours.Option> contextOptions,
+        String neighbourScope,
+        List<String> warnings,
+        List<Link> links) {
+
+    record Step(String text, String command) {}
+
+    record Link(String href, String label) {}
+
+    /** The title every page has: "Qwen3.5 4B (Q5_K_M) on NVIDIA GeForce RTX 3090". */
+    static String title(DeploymentPage page) {
+        return page.model().name() + " (" + page.d().quant() + ") on " + page.hardwareTitle();
+    }
+
+    static HtmlPage fleet(
+            DeploymentPlan d,
+            DeploymentPage page,
+            String memorySvg,
+            MemoryBars bars,
+            String valuesYaml,
+            String releaseFile,
+            String releaseYaml,
+            Neighbours neighbours) {
+        PlanJson.Deployment j = page.d();
+        List<Step> steps = new java.util.ArrayList<>();
+        if (page.gpu()) {
+            steps.add(new Step(
+                    "Prepare the GPU nodes with the NVIDIA Container Toolkit (from the output folder):",
+                    "ANSIBLE_COLLECTIONS_PATH=ansible ansible-playbook -i ansible/inventory.yml"
+                            + " prositronic.infra.nvidia_container_toolkit"));
+        }
+        steps.add(new Step("Install this release with the fleet (Kubernetes):", "helmfile apply"));
+        steps.add(new Step(
+                "Or this model × quantization alone, as on the public catalog page:",
+                "helmfile --state-values-file " + j.valuesFile() + " apply"));
+        steps.add(new Step(
+                "Bare metal (no Kubernetes): the same flags as a systemd service on " + j.node() + ":",
+                "ANSIBLE_COLLECTIONS_PATH=ansible ansible-playbook -i ansible/inventory.yml"
+                        + " prositronic.infra.llama_server --limit " + j.node()));
+        steps.add(new Step("which runs:", serverCommand(page)));
+        return new HtmlPage(
+                page,
+                "",
+                "deployment",
+                title(page),
+                memorySvg,
+                bars.bars(),
+                page.ramAvailable(),
+                page.ramUsed(),
+                page.hardwareParagraph(),
+                steps,
+                j.valuesFile(),
+                valuesYaml,
+                releaseFile,
+                releaseYaml,
+                Facts.whyLayers(d),
+                neighbours.quants(d),
+                neighbours.contexts(d),
+                neighbours.scope(d),
+                Facts.warnings(d, j.modelFile().verified()),
+                List.of(new Link("index.html", "Fleet report"), new Link(j.name() + ".md", "Markdown")));
+    }
+
+    /** llama-server's command line as the chart and the systemd unit run it. */
+    static String serverCommand(DeploymentPage page) {
+        PlanJson.Deployment j = page.d();
+        return "llama-server --host 0.0.0.0 --port " + j.port() + " --hf-repo "
+                + j.modelFile().repo() + " --hf-file " + j.modelFile().file() + " \\\n  " + page.argsLine();
+    }
+}

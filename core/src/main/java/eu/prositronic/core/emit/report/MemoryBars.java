@@ -1,0 +1,311 @@
+package eu.prositronic.core.emit.report;
+
+import eu.prositronic.core.emit.PlanJson;
+import eu.prositronic.core.units.Bytes;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The page model of a memory picture: one stacked bar per device of a deployment, drawn from plan.json's mapping of the
+ * typed plan. The parts are not a fixed set: every {@code <part>Bytes} figure plan.json gives a device (other than
+ * {@code capacityBytes} and {@code usedBytes}, their sum) is a segment, in plan.json's order, so a part the fit engine
+ * adds (context checkpoints, prompt cache, a runtime reserve) appears without a change here. After the parts come the
+ * margin the fit keeps free on that device ({@code memory.reserveBytes} per GPU, {@code memory.hostReserveBytes} on
+ * the host) and what is left free. Nothing is recomputed: every figure is one plan.json has.
+ *
+ * @param hostBounded false on catalog pages, whose host RAM is not a limit: the host bar is scaled to what it needs
+ */
+record MemoryBars(String title, int width, int height, List<Bar> bars, List<LegendItem> legend, boolean hostBounded) {
+
+    static final int WIDTH = 640;
+    private static final int BAR_HEIGHT = 22;
+    private static final int ROW_HEIGHT = 52;
+    private static final int LEGEND_COLUMNS = 3;
+    private static final int LEGEND_ROW = 18;
+
+    /** Names people read, for the parts plan.json has today; a new part is named from its key. */
+    private static final Map<String, String> LABELS = Map.of(
+            "weights", "weights",
+            "kvCache", "KV cache",
+            "recurrentState", "recurrent state",
+            "compute", "compute buffers",
+            "overhead", "runtime and prompt cache",
+            "reserve", "reserve (kept free)",
+            "free", "free");
+
+    /** Colour-blind-safe colours (Tableau 10), readable on light and dark backgrounds; new parts take the next ones. */
+    private static final String[] PALETTE = {
+        "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#edc948", "#76b7b2", "#ff9da7", "#9c755f"
+    };
+
+    private static final String RESERVE_COLOR = "#bab0ac";
+    private static final String FREE_COLOR = "none";
+
+    /** One device: its id and kind, the caption ("11.63 GiB of 24.00 GiB"), its segments left to right. */
+    record Bar(String id, String kind, int y, String caption, List<Segment> segments, List<Part> parts) {}
+
+    /** A drawn segment; {@code x} and {@code w} in viewBox units. */
+    record Segment(String part, String label, String x, String w, String color, String title) {}
+
+    /** A part's figure, for the table beside the picture. */
+    record Part(String part, String label, long bytes, String human) {}
+
+    record LegendItem(String part, String label, String color, int x, int y) {}
+
+    /** One deployment's share of the devices it uses: its name and plan.json's memory. */
+    record Tenant(String name, PlanJson.Memory memory) {}
+
+    /** One deployment's picture. */
+    static MemoryBars of(String title, PlanJson.Memory memory, boolean hostBounded) {
+        return of(title, List.of(new Tenant("", memory)), hostBounded);
+    }
+
+    /**
+     * A node's picture: per device, the parts of every deployment on it one after the other (each segment names its
+     * deployment), then the reserve and what is left free. Devices in the order the deployments list them.
+     */
+    static MemoryBars of(String title, List<Tenant> tenants, boolean hostBounded) {
+        List<String> order = new ArrayList<>();
+        Map<String, List<Map.Entry<String, PlanJson.Device>>> byDevice = new LinkedHashMap<>();
+        Map<String, Long> reserves = new LinkedHashMap<>();
+        for (Tenant t : tenants) {
+            for (PlanJson.Device device : t.memory().devices()) {
+                byDevice.computeIfAbsent(device.id(), k -> new ArrayList<>()).add(Map.entry(t.name(), device));
+                reserves.putIfAbsent(
+                        device.id(),
+                        device.kind().equals("cpu")
+                                ? t.memory().hostReserveBytes()
+                                : t.memory().reserveBytes());
+                figures(device).keySet().forEach(k -> {
+                    if (!order.contains(k)) {
+                        order.add(k);
+                    }
+                });
+            }
+        }
+        List<Bar> bars = new ArrayList<>();
+        int y = 4;
+        for (Map.Entry<String, List<Map.Entry<String, PlanJson.Device>>> e : byDevice.entrySet()) {
+            bars.add(bar(e.getKey(), e.getValue(), reserves.get(e.getKey()), hostBounded, y, order));
+            y += ROW_HEIGHT;
+        }
+        List<String> legendParts = new ArrayList<>(order);
+        legendParts.add("reserve");
+        legendParts.add("free");
+        List<LegendItem> legend = new ArrayList<>();
+        for (int i = 0; i < legendParts.size(); i++) {
+            String part = legendParts.get(i);
+            legend.add(new LegendItem(
+                    part,
+                    label(part),
+                    color(part, order),
+                    (i % LEGEND_COLUMNS) * (WIDTH / LEGEND_COLUMNS),
+                    y + 6 + (i / LEGEND_COLUMNS) * LEGEND_ROW));
+        }
+        int legendRows = (legendParts.size() + LEGEND_COLUMNS - 1) / LEGEND_COLUMNS;
+        return new MemoryBars(title, WIDTH, y + 10 + legendRows * LEGEND_ROW, bars, legend, hostBounded);
+    }
+
+    /** The device's parts as plan.json has them, in its order: every {@code ...Bytes} but capacity and used. */
+    static Map<String, Long> figures(PlanJson.Device device) {
+        Map<String, Object> all = Templates.asMap(device);
+        Map<String, Long> parts = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : all.entrySet()) {
+            String key = e.getKey();
+            if (key.endsWith("Bytes")
+                    && !key.equals("capacityBytes")
+                    && !key.equals("usedBytes")
+                    && e.getValue() instanceof Number n) {
+                parts.put(key.substring(0, key.length() - "Bytes".length()), n.longValue());
+            }
+        }
+        return parts;
+    }
+
+    private static Bar bar(
+            String id,
+            List<Map.Entry<String, PlanJson.Device>> tenants,
+            long reserve,
+            boolean hostBounded,
+            int y,
+            List<String> order) {
+        PlanJson.Device first = tenants.get(0).getValue();
+        boolean host = first.kind().equals("cpu");
+        boolean bounded = !host || hostBounded;
+        long capacity = first.capacityBytes();
+        long used = tenants.stream().mapToLong(t -> t.getValue().usedBytes()).sum();
+        long free = bounded ? Math.max(0, capacity - used - reserve) : 0;
+        long scaleTo = bounded ? Math.max(capacity, used + reserve) : used + reserve;
+        double scale = WIDTH / (double) Math.max(1, scaleTo);
+        List<Segment> segments = new ArrayList<>();
+        List<Part> parts = new ArrayList<>();
+        double[] x = {0};
+        boolean named = tenants.size() > 1 || !tenants.get(0).getKey().isEmpty();
+        for (Map.Entry<String, PlanJson.Device> t : tenants) {
+            String who = named ? t.getKey() + ": " : "";
+            for (Map.Entry<String, Long> f : figures(t.getValue()).entrySet()) {
+                add(segments, parts, x, scale, who, f.getKey(), f.getValue(), order);
+            }
+        }
+        add(segments, parts, x, scale, "", "reserve", reserve, order);
+        if (bounded) {
+            add(segments, parts, x, scale, "", "free", free, order);
+        }
+        String caption = id + ": " + Bytes.of(used).human()
+                + (bounded ? " of " + Bytes.of(capacity).human() : " needed (RAM not a limit here)");
+        return new Bar(id, first.kind(), y, caption, segments, parts);
+    }
+
+    private static void add(
+            List<Segment> segments,
+            List<Part> parts,
+            double[] x,
+            double scale,
+            String who,
+            String part,
+            long bytes,
+            List<String> order) {
+        parts.add(new Part(part, who + label(part), bytes, Bytes.of(bytes).human()));
+        double w = Math.min(bytes * scale, WIDTH - x[0]);
+        if (w >= 0.05) {
+            segments.add(new Segment(
+                    part,
+                    label(part),
+                    fmt(x[0]),
+                    fmt(w),
+                    color(part, order),
+                    who + label(part) + ": " + Bytes.of(bytes).human()));
+        }
+        x[0] += Math.max(0, w);
+    }
+
+    /**
+     * The picture as SVG: standalone (a file, white background, fixed size) or inline (an HTML page's, scaled to its
+     * width, text in the page's colour so that dark mode applies). Written here rather than by a template: it is
+     * geometry, drawn for every page of the site, and a template took longer than the rest of a page.
+     */
+    String svg(boolean inline) {
+        String ink = inline ? "currentColor" : "#222222";
+        StringBuilder b = new StringBuilder(4096);
+        b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" ");
+        if (inline) {
+            b.append("class=\"memory\" width=\"100%\" ");
+        } else {
+            b.append("width=\"")
+                    .append(width)
+                    .append("\" height=\"")
+                    .append(height)
+                    .append("\" ");
+        }
+        b.append("viewBox=\"0 0 ")
+                .append(width)
+                .append(' ')
+                .append(height)
+                .append("\" font-family=\"system-ui, sans-serif\" font-size=\"15\" role=\"img\" aria-label=\"")
+                .append(xml(title))
+                .append("\">\n  <title>")
+                .append(xml(title))
+                .append("</title>\n");
+        if (!inline) {
+            b.append("  <rect width=\"")
+                    .append(width)
+                    .append("\" height=\"")
+                    .append(height)
+                    .append("\" fill=\"#ffffff\"/>\n");
+        }
+        for (Bar bar : bars) {
+            b.append("  <text x=\"0\" y=\"")
+                    .append(bar.y() + 13)
+                    .append("\" fill=\"")
+                    .append(ink)
+                    .append("\">")
+                    .append(xml(bar.caption()))
+                    .append("</text>\n");
+            for (Segment s : bar.segments()) {
+                b.append("  <rect class=\"part-")
+                        .append(xml(s.part()))
+                        .append("\" x=\"")
+                        .append(s.x())
+                        .append("\" y=\"")
+                        .append(bar.y() + 20)
+                        .append("\" width=\"")
+                        .append(s.w())
+                        .append("\" height=\"22\" fill=\"")
+                        .append(s.color())
+                        .append("\"><title>")
+                        .append(xml(s.title()))
+                        .append("</title></rect>\n");
+            }
+            b.append("  <rect x=\"0.5\" y=\"")
+                    .append(bar.y() + 20)
+                    .append(".5\" width=\"")
+                    .append(width - 1)
+                    .append("\" height=\"21\" fill=\"none\" stroke=\"")
+                    .append(ink)
+                    .append("\" stroke-opacity=\"0.6\"/>\n");
+        }
+        for (LegendItem item : legend) {
+            b.append("  <rect x=\"")
+                    .append(item.x())
+                    .append("\" y=\"")
+                    .append(item.y())
+                    .append("\" width=\"12\" height=\"12\" fill=\"")
+                    .append(item.color())
+                    .append("\" stroke=\"")
+                    .append(ink)
+                    .append("\" stroke-opacity=\"0.4\"/>\n  <text x=\"")
+                    .append(item.x() + 17)
+                    .append("\" y=\"")
+                    .append(item.y() + 11)
+                    .append("\" fill=\"")
+                    .append(ink)
+                    .append("\">")
+                    .append(xml(item.label()))
+                    .append("</text>\n");
+        }
+        return b.append("</svg>").toString();
+    }
+
+    static String xml(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '&' -> b.append("&amp;");
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    static String label(String part) {
+        String known = LABELS.get(part);
+        if (known != null) {
+            return known;
+        }
+        // a part the engine added later: "contextCheckpoints" -> "context checkpoints"
+        return part.replaceAll("([a-z0-9])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
+    }
+
+    private static String color(String part, List<String> order) {
+        if (part.equals("reserve")) {
+            return RESERVE_COLOR;
+        }
+        if (part.equals("free")) {
+            return FREE_COLOR;
+        }
+        int i = order.indexOf(part);
+        return PALETTE[Math.max(0, i) % PALETTE.length];
+    }
+
+    static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+}
