@@ -97,7 +97,7 @@ public final class CatalogSite {
                 }
             }
         }
-        return combinations.parallelStream().map(this::fit).toList();
+        return Parallel.map(combinations, this::fit);
     }
 
     private Entry fit(Entry e) {
@@ -144,9 +144,8 @@ public final class CatalogSite {
             byModel.computeIfAbsent(e.model().id(), k -> new ArrayList<>()).add(e);
             byHardware.get(e.hardware().id()).add(e);
         }
-        List<String[]> pages = entries.parallelStream()
-                .filter(e -> e.plan().isPresent())
-                .map(e -> {
+        List<String[]> pages =
+                Parallel.map(entries.stream().filter(e -> e.plan().isPresent()).toList(), e -> {
                     String values = Serializers.yaml(ChartValues.of(e.plan().get(), catalog.images()));
                     try {
                         return new String[] {
@@ -158,8 +157,7 @@ public final class CatalogSite {
                     } catch (ProsiException x) {
                         throw new Failed(x);
                     }
-                })
-                .toList();
+                });
         for (String[] p : pages) {
             out.put(p[0], p[1]);
             out.put(p[2], p[3]);

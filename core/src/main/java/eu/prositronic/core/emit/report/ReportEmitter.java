@@ -36,15 +36,13 @@ public final class ReportEmitter implements Emitter {
         // the pages are independent: rendered in parallel, added in the plan's order (the same bytes either way)
         List<Pages> pages;
         try {
-            pages = c.plan().deployments().parallelStream()
-                    .map(d -> {
-                        try {
-                            return pages(c, out, d, perThread.get(), neighbours);
-                        } catch (ProsiException e) {
-                            throw new Failed(e);
-                        }
-                    })
-                    .toList();
+            pages = Parallel.map(c.plan().deployments(), d -> {
+                try {
+                    return pages(c, out, d, perThread.get(), neighbours);
+                } catch (ProsiException e) {
+                    throw new Failed(e);
+                }
+            });
         } catch (Failed f) {
             throw (ProsiException) f.getCause();
         }
