@@ -16,6 +16,7 @@ reads); test_measure_gpu.py checks that both give the same fields on the same lo
 Python 3.8+ standard library only (the GPU machine has python3 but maybe no node or java).
 """
 import argparse
+import gzip
 import json
 import os
 import queue
@@ -645,7 +646,8 @@ def cmd_run(a):
     gpus = smi_gpus()
     backend = a.backend
     written = skipped = 0
-    log_sink = open(a.log, "a") if a.log else None
+    # gzip members appended case by case: a run cut short keeps every finished case readable (zcat)
+    log_sink = (gzip.open(a.log, "at") if a.log.endswith(".gz") else open(a.log, "a")) if a.log else None
     with open(a.out, "a") as out:
         for i, x in enumerate(cases):
             left = deadline - time.time()
@@ -661,6 +663,7 @@ def cmd_run(a):
             args = server_args(gguf, c)
             if log_sink:
                 log_sink.write("\n===== case %d: %s %s %s\n" % (i + 1, x["model"], x["mode"], json.dumps(c)))
+                log_sink.flush()
             res, _ = run_server(a.server_bin, args, x["mode"], timeout_s=min(left - 2, 4 * need + 30),
                                 request_tokens=c["ub"] if (x["mode"] == "real" and c.get("request")) else 0,
                                 log_sink=log_sink)
@@ -678,6 +681,8 @@ def cmd_run(a):
             rec.update(res)
             out.write(json.dumps(rec, sort_keys=False) + "\n")
             out.flush()
+            if log_sink and hasattr(log_sink, "flush"):
+                log_sink.flush()
             written += 1
             ok = (res["dry_run"] is not None) if x["mode"] == "dry" else res["listening"]
             print("[%3d/%d] %-16s %-4s ngl=%-4s ctx=%-6s ub=%-4s np=%s fa=%s %s %.1f s" % (

@@ -13,7 +13,7 @@
 #
 # Files written to OUT (the device tool brings back at most 8 files, 2 folders down): gpu-records.jsonl (one line
 # per context), env.json (GPU, driver, nvcc, build), run.log (this script's progress), build.log (the end of the
-# build output), server-logs.txt (every llama-server log, case by case), summary.txt.
+# build output), server-logs.txt.gz (every llama-server log, case by case), nvidia-smi.txt, summary.txt.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -223,7 +223,7 @@ if [ "$mode" = plan ]; then
   [ -n "$tiers" ] && plan_args+=(--tiers "$tiers")
   [ -n "$models" ] && plan_args+=(--models "$models")
   "$py" "$here/measure_gpu.py" "${plan_args[@]}"
-  echo "== records: $out/gpu-records.jsonl (+ env.json run.log build.log server-logs.txt summary.txt)"
+  echo "== records: $out/gpu-records.jsonl (+ env.json nvidia-smi.txt run.log build.log server-logs.txt.gz summary.txt)"
   exit 0
 fi
 
@@ -297,7 +297,7 @@ EOF
 
 say "grid: $(left) s left"
 run_args=(run --grid "$here/grid.json" --stubs "$stubs" --ggufs "$work/ggufs" --server-bin "$server_bin"
-  --out "$out/gpu-records.jsonl" --log "$out/server-logs.txt" --deadline "$((deadline - 10))" --backend "$backend"
+  --out "$out/gpu-records.jsonl" --log "$out/server-logs.txt.gz" --deadline "$((deadline - 10))" --backend "$backend"
   --env-json "$(cat "$out/env.json")")
 [ -n "$tiers" ] && run_args+=(--tiers "$tiers")
 [ -n "$models" ] && run_args+=(--models "$models")

@@ -236,7 +236,7 @@ class RunnerTest(unittest.TestCase):
             stubs, ggufs = self.manifest_dir(d)
             out = os.path.join(d, "gpu-records.jsonl")
             rc = measure_gpu.main(["run", "--stubs", stubs, "--ggufs", ggufs, "--server-bin", FAKE, "--out", out,
-                                   "--log", os.path.join(d, "server.log"), "--tiers", "replica",
+                                   "--log", os.path.join(d, "server.log.gz"), "--tiers", "replica",
                                    "--models", "qwen3-5-9b", "--deadline", str(time.time() + 120)])
             self.assertEqual(0, rc)
             with open(out) as f:
@@ -255,6 +255,10 @@ class RunnerTest(unittest.TestCase):
             self.assertEqual(measure_gpu.mib(5133.63), real["real"]["bytes_by_buffer"]["CUDA0"]["model"])
             self.assertTrue(real["request"]["ok"], real["request"])
             self.assertEqual(2048 - 8, real["request"]["prompt_n"])
+            with gzip.open(os.path.join(d, "server.log.gz"), "rt") as f:
+                logged = f.read()
+            self.assertEqual(9, logged.count("===== case "))
+            self.assertIn("CUDA0 compute buffer size =   416.16 MiB", logged)
             table = list(summarise.rows(recs))
             self.assertEqual(2 + 9, len(table))
             self.assertIn("| 5133.63 | 306.25 | 416.16 | 96.07 |", table[-1])
