@@ -253,13 +253,15 @@ EOF
 
 if [ -z "$server_bin" ]; then
   if [ "$mode" = configure ] || [ ! -x "$build_dir/bin/llama-server" ]; then
-    rm -rf "$work/llama.cpp"
-    if [ -f "$stubs/llama.cpp-src.tar.gz" ]; then
-      tar xzf "$stubs/llama.cpp-src.tar.gz" -C "$work"
-    elif [ -f "$bundle" ] && command -v git >/dev/null; then
-      git clone -q "$bundle" "$work/llama.cpp"
-    else
-      say "no llama.cpp source (stubs/llama.cpp-src.tar.gz or the npm bundle)"; exit 1
+    # a build cut short by the time box resumes on the next call while the machine is warm: keep its tree
+    if [ ! -f "$work/llama.cpp/CMakeLists.txt" ]; then
+      if [ -f "$stubs/llama.cpp-src.tar.gz" ]; then
+        tar xzf "$stubs/llama.cpp-src.tar.gz" -C "$work"
+      elif [ -f "$bundle" ] && command -v git >/dev/null; then
+        git clone -q "$bundle" "$work/llama.cpp"
+      else
+        say "no llama.cpp source (stubs/llama.cpp-src.tar.gz or the npm bundle)"; exit 1
+      fi
     fi
     say "configure: cmake ${cmake_args[*]}"
     if ! cmake "${cmake_args[@]}" > "$work/configure.log" 2>&1; then
@@ -273,7 +275,7 @@ if [ -z "$server_bin" ]; then
     rc=$?
     { tail -60 "$work/build-full.log"; } > "$out/build.log"
     if [ $rc -ne 0 ] || [ ! -x "$build_dir/bin/llama-server" ]; then
-      say "build failed or timed out (rc $rc; build.log has its end)"; exit 1
+      say "build failed or timed out (rc $rc; build.log has its end; a rerun on the warm machine resumes it)"; exit 1
     fi
     say "built $("$build_dir/bin/llama-server" --version 2>&1 | grep -m1 version)"
   fi

@@ -58,7 +58,9 @@ def rows(records):
         used = smi_used(r.get("smi_at_stop"))
         delta = smi_delta(r.get("smi_before"), r.get("smi_at_stop"))
         total = model + ctx + comp + sum(v.get("output", 0) for v in gpus.values())
-        reserve = (used - total) if (used is not None and r["harness"] == "llama-server") else None
+        # the process's own memory where the driver lists processes (not in every VM), else the GPU's delta
+        seen = used if used is not None else delta
+        reserve = (seen - total) if (seen is not None and r["harness"] == "llama-server") else None
         yield "| %s | %s | %s | %s | %s | %s%s | %s | %.2f | %.2f | %.2f | %.2f | %s | %s | %s |" % (
             "real" if r["harness"] == "llama-server" else "dry", r["model"], c["ngl"], c["ctx"], c["ub"], c["np"],
             "u" if c.get("kvu") else "", c["fa"], model, ctx, comp, host_comp,

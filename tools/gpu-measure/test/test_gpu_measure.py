@@ -263,6 +263,27 @@ class RunnerTest(unittest.TestCase):
             self.assertEqual(2 + 9, len(table))
             self.assertIn("| 5133.63 | 306.25 | 416.16 | 96.07 |", table[-1])
 
+    def test_nvidia_smi_readings_give_the_runtime_reserve(self):
+        with tempfile.TemporaryDirectory() as d:
+            stubs, ggufs = self.manifest_dir(d)
+            out = os.path.join(d, "r.jsonl")
+            path = os.environ["PATH"]
+            os.environ["PATH"] = os.path.join(HERE, "bin") + os.pathsep + path
+            try:
+                measure_gpu.main(["run", "--stubs", stubs, "--ggufs", ggufs, "--server-bin", FAKE, "--out", out,
+                                  "--tiers", "replica", "--models", "qwen3-5-9b", "--deadline", str(time.time() + 120)])
+            finally:
+                os.environ["PATH"] = path
+            with open(out) as f:
+                recs = [json.loads(x) for x in f]
+            real = [r for r in recs if r["harness"] == "llama-server"][0]
+            self.assertEqual("NVIDIA H200", real["gpus"][0]["name"])
+            self.assertEqual(1, real["smi_before"]["gpus"][0]["used_mib"])
+            self.assertEqual(6420, real["smi_at_stop"]["process"][0]["used_mib"])
+            self.assertEqual(6421, real["smi_after_request"]["gpus"][0]["used_mib"])
+            row = list(summarise.rows([real]))[-1]
+            self.assertIn("| 6420 | 6420 | 564.0 |", row)  # 6420 − (5133.63 + 306.25 + 416.16)
+
     def test_a_server_that_never_gets_there_is_stopped_and_recorded(self):
         with tempfile.TemporaryDirectory() as d:
             os.environ["FAKE_SERVER_HANG"] = "1"

@@ -145,15 +145,24 @@ record GpuContext(
                     p.rs() + b.path("rs").asLong() / mib,
                     p.compute() + (b.path("compute").asLong() + b.path("output").asLong()) / mib);
         }
-        Double reserve = null;
-        JsonNode smi = r.path("smi_at_stop").path("process");
-        if (smi.isArray() && !smi.isEmpty()) {
-            double used = 0;
-            for (JsonNode p : smi) {
-                used += p.path("used_mib").asDouble();
+        // nvidia-smi: the process's own memory where the driver lists processes (not in every VM), else the GPU's
+        // memory used at "listening" minus before the start
+        Double used = null;
+        JsonNode proc = r.path("smi_at_stop").path("process");
+        if (proc.isArray() && !proc.isEmpty()) {
+            double sum = 0;
+            for (JsonNode p : proc) {
+                sum += p.path("used_mib").asDouble();
             }
-            reserve = used - measured[GPU].weights() - measured[GPU].context() - measured[GPU].compute();
+            used = sum;
+        } else if (r.path("smi_before").path("gpus").isArray()
+                && r.path("smi_at_stop").path("gpus").isArray()) {
+            used = r.path("smi_at_stop").path("gpus").path(0).path("used_mib").asDouble()
+                    - r.path("smi_before").path("gpus").path(0).path("used_mib").asDouble();
         }
+        Double reserve = used == null
+                ? null
+                : used - measured[GPU].weights() - measured[GPU].context() - measured[GPU].compute();
         return Optional.of(of(
                 r.path("command").asText(),
                 r.path("model").asText(),

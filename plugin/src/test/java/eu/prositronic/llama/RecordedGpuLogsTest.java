@@ -123,6 +123,32 @@ class RecordedGpuLogsTest {
         assertThat(misses).isEmpty();
     }
 
+    /**
+     * The kit's record format, read as the kit writes it: a real load of tools/gpu-measure/test/fake_llama_server.py
+     * (the figures of a public Qwen3.5 9B log, named CUDA0) with the fake nvidia-smi beside it (6420 MiB for the
+     * process), made by the kit's runner (gpu-kit-fake-record.jsonl; regenerate it with the runner test's setup).
+     */
+    @Test
+    void aKitRecordIsReplayedWithItsRuntimeReserve() throws IOException {
+        JsonNode line;
+        try (var in = RecordedGpuLogsTest.class.getResourceAsStream("gpu-kit-fake-record.jsonl")) {
+            line = new ObjectMapper().readTree(in);
+        }
+        GpuContext c = GpuContext.fromKit(line).orElseThrow();
+        assertThat(c.modelId()).isEqualTo("qwen3-5-9b");
+        assertThat(c.ngl()).isEqualTo(33);
+        assertThat(c.measured()[GpuContext.GPU].context()).isEqualTo(306.25);
+        assertThat(c.contextMatches(GpuContext.GPU)).isTrue();
+        assertThat(c.contextMatches(GpuContext.HOST)).isTrue();
+        assertThat(c.measured()[GpuContext.GPU].compute())
+                .isCloseTo(416.16, org.assertj.core.data.Offset.offset(0.005));
+        assertThat(c.measured()[GpuContext.HOST].compute())
+                .isCloseTo(96.07 + 0.95, org.assertj.core.data.Offset.offset(0.005));
+        assertThat(c.reserveMiB())
+                .isCloseTo(6420 - 5133.63 - 306.25 - 416.16, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(c.row()).contains("| 564.0 |");
+    }
+
     private static void check(List<String> misses, GpuContext c, String term, double predicted, double measured) {
         Double bound = BOUNDS.get(term);
         Double error = GpuContext.error(predicted, measured);
