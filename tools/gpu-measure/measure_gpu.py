@@ -599,6 +599,14 @@ def expand_grid(grid, manifest, tiers=None, only_models=None):
     return unique
 
 
+def size_label(model):
+    """tools/llama-measure's size label of a Qwen3.5 catalog id (qwen3-5-0-8b -> 0.8B, qwen3-5-35b-a3b -> 35B-A3B),
+    the key RecordedLlamaCppTest reads; None for other families."""
+    if not model.startswith("qwen3-5-"):
+        return None
+    return re.sub(r"(?<=\d)-(?=\d)", ".", model[len("qwen3-5-"):]).upper()
+
+
 def server_args(gguf, c):
     a = ["-m", gguf, "-c", str(c["ctx"]), "-ub", str(c["ub"]), "-b", str(c["b"]), "-ngl", str(c["ngl"]),
          "-ctk", c["ctk"], "-ctv", c["ctv"], "-fa", c["fa"], "-np", str(c["np"])]
@@ -669,7 +677,7 @@ def cmd_run(a):
                                 log_sink=log_sink)
             rec = {
                 "harness": "llama-server-dry-run" if x["mode"] == "dry" else "llama-server",
-                "model": x["model"], "weights": x["weights"], "set": x["tier"],
+                "model": x["model"], "size": size_label(x["model"]), "weights": x["weights"], "set": x["tier"],
                 "config": {"ctk": c["ctk"], "ctv": c["ctv"], "fa": c["fa"], "np": c["np"], "kvu": bool(c["kvu"]),
                            "npAuto": False, "ctx": c["ctx"], "ub": c["ub"], "b": c["b"], "ngl": c["ngl"],
                            "ngl_spec": c["ngl_spec"], "units": c["units"], "set": x["tier"]},

@@ -210,7 +210,11 @@ if [ "$mode" = plan ]; then
   echo "cmake:      ${cmake_bin:-missing} ${cmake_version}; ninja: ${ninja_bin:-missing}; python3: ${py:-missing}; java: $(command -v java || echo missing) (not needed)"
   case "$backend" in
     cuda) echo "backend:    cuda (CMAKE_CUDA_ARCHITECTURES=$cuda_archs)";;
-    cpu) echo "backend:    cpu ($( [ -z "$nvcc" ] && echo 'no CUDA toolkit (nvcc); ' )$( [ -n "$nvcc" ] && [ -z "$cublas_where" ] && echo 'no cuBLAS; ' )$( [ -z "$nvsmi" ] && echo 'no nvidia-smi' )): builds a CPU llama-server; the records then hold CPU accounting only";;
+    cpu) why=()
+         [ -z "$nvcc" ] && why+=("no CUDA toolkit (nvcc)")
+         [ -n "$nvcc" ] && [ -z "$cublas_where" ] && why+=("no cuBLAS")
+         [ -z "$nvsmi" ] && why+=("no nvidia-smi")
+         echo "backend:    cpu ($(IFS=';'; echo "${why[*]}" | sed 's/;/; /g')): builds a CPU llama-server; the records then hold CPU accounting only";;
     *) echo "backend:    $backend (llama-server given: $server_bin)";;
   esac
   echo "stubs:      $( [ -f "$stubs/manifest.json" ] && echo "$stubs ($(ls "$stubs"/*.hdr.gz 2>/dev/null | wc -l) GGUF headers, $(du -sh "$stubs" | cut -f1))" || echo "MISSING: run tools/gpu-measure/run.sh --prepare here first")"

@@ -209,6 +209,11 @@ class GridTest(unittest.TestCase):
         self.assertEqual(len(keys), len(set(keys)))
         self.assertEqual("replica", cases[0]["tier"])
 
+    def test_size_labels_are_those_of_the_cpu_records(self):
+        self.assertEqual(["0.8B", "9B", "35B-A3B", "122B-A10B", None],
+                         [measure_gpu.size_label(m) for m in ("qwen3-5-0-8b", "qwen3-5-9b", "qwen3-5-35b-a3b",
+                                                              "qwen3-5-122b-a10b", "llama-3-1-8b")])
+
     def test_server_arguments(self):
         c = dict(self.grid()["defaults"], ngl=33, np=4, kvu=True)
         self.assertEqual(["-m", "m.gguf", "-c", "8192", "-ub", "512", "-b", "2048", "-ngl", "33", "-ctk", "f16",
