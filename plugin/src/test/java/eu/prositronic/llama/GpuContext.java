@@ -130,6 +130,13 @@ record GpuContext(
                 || !phase.path("bytes_by_buffer").isObject()) {
             return Optional.empty();
         }
+        long gpus = 0;
+        for (Iterator<String> it = phase.path("bytes_by_buffer").fieldNames(); it.hasNext(); ) {
+            gpus += isHost(it.next()) ? 0 : 1;
+        }
+        if (gpus > 1) {
+            return Optional.empty(); // several GPUs: the replay models one (the split is not recorded as settings)
+        }
         Parts[] measured = {new Parts(0, 0, 0, 0), new Parts(0, 0, 0, 0)};
         double mib = Bytes.MIB;
         for (Iterator<Map.Entry<String, JsonNode>> it =
