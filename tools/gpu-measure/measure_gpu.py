@@ -674,7 +674,7 @@ def cmd_run(a):
                 log_sink.flush()
             res, _ = run_server(a.server_bin, args, x["mode"], timeout_s=min(left - 2, 4 * need + 30),
                                 request_tokens=c["ub"] if (x["mode"] == "real" and c.get("request")) else 0,
-                                log_sink=log_sink)
+                                log_sink=log_sink, port=18000 + (os.getpid() + i) % 2000)  # no reuse of a closing port
             rec = {
                 "harness": "llama-server-dry-run" if x["mode"] == "dry" else "llama-server",
                 "model": x["model"], "size": size_label(x["model"]), "weights": x["weights"], "set": x["tier"],
