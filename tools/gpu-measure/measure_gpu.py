@@ -554,7 +554,7 @@ def load_manifest(stubs):
     path = os.path.join(stubs, "manifest.json") if stubs else None
     if path and os.path.exists(path):
         with open(path) as f:
-            return {m["model"]: m for m in json.load(f)["ggufs"]}
+            return {(m["model"], m["weights"]): m for m in json.load(f)["ggufs"]}
     return {}
 
 
@@ -567,31 +567,38 @@ def resolve_ngl(v, units):
 
 
 def expand_grid(grid, manifest, tiers=None, only_models=None):
-    """The cases in run order: (tier, model, mode, config) with -ngl resolved against the GGUF's layer count."""
-    models = [m["id"] for m in grid["models"] if not only_models or m["id"] in only_models]
-    weights = {m["id"]: m["weights"] for m in grid["models"]}
+    """The cases in run order: (tier, model, weights, mode, config) with -ngl resolved against the GGUF's layer
+    count. A case names a model (and optionally its weights), or "*": every model entry not marked "in_all": false."""
+    entries = [(m["id"], m["weights"]) for m in grid["models"] if not only_models or m["id"] in only_models]
+    in_all = [(m["id"], m["weights"]) for m in grid["models"] if m.get("in_all", True)]
     out = []
     for tier in grid["tiers"]:
         if tiers and tier["name"] not in tiers:
             continue
         for case in tier["cases"]:
-            for model in (models if case["model"] == "*" else [case["model"]]):
-                if model not in models or (manifest and model not in manifest):
+            if case["model"] == "*":
+                targets = [e for e in entries if e in in_all]
+            else:
+                named = [e for e in entries if e[0] == case["model"] and e[1] == case.get("weights", e[1])]
+                targets = named[:1]
+            for model, weights in targets:
+                if manifest and (model, weights) not in manifest:
                     continue
-                units = manifest.get(model, {}).get("units")
+                units = manifest.get((model, weights), {}).get("units")
                 for ngl in case["ngl"]:
                     c = dict(grid["defaults"])
-                    c.update({k: v for k, v in case.items() if k not in ("model", "mode", "ngl")})
+                    c.update({k: v for k, v in case.items() if k not in ("model", "weights", "mode", "ngl")})
                     c["ngl"] = resolve_ngl(ngl, units)
                     c["ngl_spec"] = ngl
                     c["units"] = units
                     c["set"] = tier["name"]
-                    out.append({"tier": tier["name"], "model": model, "weights": weights[model],
+                    out.append({"tier": tier["name"], "model": model, "weights": weights,
                                 "mode": case["mode"], "config": c})
     # the same context twice (a later tier repeating an earlier one) runs once
     seen, unique = set(), []
     for x in out:
-        key = json.dumps([x["model"], x["mode"], {k: v for k, v in x["config"].items() if k not in ("set", "ngl_spec")}],
+        key = json.dumps([x["model"], x["weights"], x["mode"],
+                          {k: v for k, v in x["config"].items() if k not in ("set", "ngl_spec")}],
                          sort_keys=True)
         if key not in seen:
             seen.add(key)
@@ -665,7 +672,7 @@ def cmd_run(a):
                 print("time box: %d s left, next case needs ~%d s; %d cases not run" % (left, need, skipped),
                       flush=True)
                 break
-            m = manifest[x["model"]]
+            m = manifest[(x["model"], x["weights"])]
             gguf = os.path.join(a.ggufs, m["file"])
             c = x["config"]
             args = server_args(gguf, c)

@@ -198,14 +198,18 @@ class GridTest(unittest.TestCase):
             return json.load(f)
 
     def test_ngl_is_resolved_against_the_layer_count_and_duplicates_run_once(self):
-        manifest = {"llama-3-1-8b": {"units": 33}, "qwen3-5-9b": {"units": 33}}
+        manifest = {("llama-3-1-8b", "q4_0"): {"units": 33}, ("qwen3-5-9b", "q8_0"): {"units": 33},
+                    ("qwen3-5-9b", "q4_0"): {"units": 33}}
         cases = measure_gpu.expand_grid(self.grid(), manifest)
-        self.assertTrue(all(c["model"] in manifest for c in cases))
+        self.assertTrue(all((c["model"], c["weights"]) in manifest for c in cases))
+        # the second weight type of a model runs only where a case names it, not in every "*" case
+        self.assertEqual({"weights"}, {c["tier"] for c in cases if c["weights"] == "q4_0" and c["model"] == "qwen3-5-9b"})
         core = [c["config"]["ngl"] for c in cases if c["tier"] == "core" and c["model"] == "qwen3-5-9b"
                 and c["mode"] == "dry" and c["config"]["ctx"] == 8192]
         self.assertEqual([33, 16, 1, 0], core)
-        keys = [json.dumps([c["model"], c["mode"], {k: v for k, v in c["config"].items() if k not in ("set", "ngl_spec")}],
-                           sort_keys=True) for c in cases]
+        keys = [json.dumps([c["model"], c["weights"], c["mode"],
+                            {k: v for k, v in c["config"].items() if k not in ("set", "ngl_spec")}], sort_keys=True)
+                for c in cases]
         self.assertEqual(len(keys), len(set(keys)))
         self.assertEqual("replica", cases[0]["tier"])
 
