@@ -195,11 +195,12 @@ build_dir=$work/llama.cpp/build-$backend
 cmake_args=(-S "$work/llama.cpp" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DGGML_CCACHE=OFF
   -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_OPENSSL=OFF)
 [ -n "$ninja_bin" ] && cmake_args+=(-G Ninja)
+# The CPU backend for AVX2 machines, not -march=native: in a VM that advertises AMX, a native build died with SIGILL
+# in llama-server's warmup (the CPU machine this kit was tested on); the CPU's speed does not matter here.
+cmake_args+=(-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_BMI2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF)
 if [ "$backend" = cuda ]; then
   cmake_args+=(-DGGML_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES="$cuda_archs" -DCMAKE_CUDA_COMPILER="$nvcc"
-    -DGGML_CUDA_NCCL=OFF -DGGML_CUDA_COMPRESSION_MODE=none -DGGML_NATIVE=ON "${cublas_args[@]}")
-else
-  cmake_args+=(-DGGML_NATIVE=ON)
+    -DGGML_CUDA_NCCL=OFF -DGGML_CUDA_COMPRESSION_MODE=none "${cublas_args[@]}")
 fi
 
 if [ "$mode" = plan ]; then
