@@ -154,6 +154,49 @@ class ParserTest(unittest.TestCase):
                        "(unknown id) - 31129 MiB free"])
         self.assertEqual(("AMD Radeon(TM) 8060S Graphics", 31129), (r["devices"][0]["name"], r["devices"][0]["free_mib"]))
 
+    def test_a_real_llama_server_log(self):
+        """A --fit dry run of llama-server v0.5.0 (the bundled source, CPU build, Qwen3.5 0.8B Q8_0, ctx 8192, ub 512,
+        one slot), as run.sh recorded it on the CPU machine: llama-server-cpu-dry-v0.5.0.log.gz."""
+        with gzip.open(os.path.join(HERE, "llama-server-cpu-dry-v0.5.0.log.gz"), "rt") as f:
+            lines = f.read().splitlines()
+        st, r = parse(lines)
+        dry = r["dry_run"]
+        self.assertTrue(dry["no_alloc"])
+        self.assertEqual({"CPU": 50.16}, dry["compute_buffers_mib"])
+        self.assertEqual((96.0, 19.27), (dry["kv"]["size_mib"], dry["rs"]["size_mib"]))
+        self.assertEqual({"n_tokens": 512, "n_seqs": 1, "n_outputs": 1}, dry["worst_case"])
+        self.assertEqual(1, dry["cparams"]["n_outputs_max"])
+        self.assertTrue(st.fit_done)
+        self.assertEqual("Host", r["server"]["memory_breakdown"][0]["device"])
+        self.assertEqual({"number": 1, "commit": "de3ff81"}, r["build"])
+        self.assertEqual(self.mjs(lines), self.ours(lines))
+
+    def mjs(self, raw_lines):
+        node = shutil.which("node")
+        if node is None:
+            if os.environ.get("CI") == "true":
+                self.fail("node is not installed; run scripts/install-test-tools.sh")
+            self.skipTest("node is not installed")
+        lines = [measure_gpu.clean(x)[0] for x in raw_lines]
+        script = ("import fs from 'node:fs';\nimport {parseLine} from %s;\n"
+                  "const lines = JSON.parse(fs.readFileSync(0, 'utf8'));\nconst r = {};\n"
+                  "for (const l of lines) parseLine(l, r);\nprocess.stdout.write(JSON.stringify(r));\n") % json.dumps(
+            "file://" + os.path.join(ROOT, "tools", "llama-measure", "parse-log.mjs"))
+        with tempfile.NamedTemporaryFile("w", suffix=".mjs", delete=False) as f:
+            f.write(script)
+        try:
+            out = subprocess.run([node, f.name], input=json.dumps(lines), capture_output=True, text=True, check=True)
+        finally:
+            os.unlink(f.name)
+        js = json.loads(out.stdout)
+        return {k: v for k, v in js.items() if k != "graph" or "nodes" in v}
+
+    def ours(self, raw_lines):
+        py = measure_gpu.new_phase()
+        for line in raw_lines:
+            measure_gpu.parse_line(measure_gpu.clean(line)[0], py)
+        return {k: v for k, v in py.items() if k != "offloaded"}
+
     def test_the_same_fields_as_parse_log_mjs(self):
         """Every phase field parse-log.mjs fills comes out the same from the port, on the same lines."""
         node = shutil.which("node")

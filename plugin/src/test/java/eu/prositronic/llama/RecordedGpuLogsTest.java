@@ -149,6 +149,32 @@ class RecordedGpuLogsTest {
         assertThat(c.row()).contains("| 564.0 |");
     }
 
+    /**
+     * The kit's records are tools/llama-measure's: its --fit dry runs with a CPU build of the bundled llama-server
+     * (Qwen3.5 0.8B Q8_0, ctx 8192 and 32768, ub 512 and 2048, on the CPU machine: run.sh --server-bin ... --backend
+     * cpu --models qwen3-5-0-8b --tiers core; gpu-kit-cpu-records.jsonl) read as {@link LlamaCppRecord}s, with KV
+     * cache + recurrent state within 1 % and compute within the CPU replay's target.
+     */
+    @Test
+    void theKitsRecordsOfACpuBuildReadAsTheCpuRecords() throws IOException {
+        List<String> lines;
+        try (var in = RecordedGpuLogsTest.class.getResourceAsStream("gpu-kit-cpu-records.jsonl")) {
+            lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .lines()
+                    .toList();
+        }
+        ObjectMapper json = new ObjectMapper();
+        List<String> misses = new ArrayList<>();
+        for (String line : lines) {
+            LlamaCppRecord r = LlamaCppRecord.of(json.readTree(line));
+            if (Math.abs(r.kvAndStateError()) > 1.0 || !r.computeWithinTarget()) {
+                misses.add(r.row());
+            }
+        }
+        assertThat(lines).hasSize(7);
+        assertThat(misses).isEmpty();
+    }
+
     private static void check(List<String> misses, GpuContext c, String term, double predicted, double measured) {
         Double bound = BOUNDS.get(term);
         Double error = GpuContext.error(predicted, measured);
