@@ -35,11 +35,13 @@ if ! [ -x "$bin/helm3" ] && ! command -v helm3 >/dev/null 2>&1; then
 fi
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-if ! command -v ansible-playbook >/dev/null || ! command -v ansible-lint >/dev/null || ! command -v yamllint >/dev/null; then
-  echo "installing ansible-core, ansible-lint and yamllint from Debian's packages"
+# python3: Ansible's, and the GPU kit's tests (tools/gpu-measure, GpuKitTest)
+if ! command -v ansible-playbook >/dev/null || ! command -v ansible-lint >/dev/null || ! command -v yamllint >/dev/null \
+  || ! command -v python3 >/dev/null; then
+  echo "installing ansible-core, ansible-lint, yamllint and python3 from Debian's packages"
   export DEBIAN_FRONTEND=noninteractive
-  sudo_if_needed apt-get install -y -q ansible-core ansible-lint yamllint >/dev/null \
-    || { sudo_if_needed apt-get update -q >/dev/null && sudo_if_needed apt-get install -y -q ansible-core ansible-lint yamllint >/dev/null; }
+  sudo_if_needed apt-get install -y -q ansible-core ansible-lint yamllint python3 >/dev/null \
+    || { sudo_if_needed apt-get update -q >/dev/null && sudo_if_needed apt-get install -y -q ansible-core ansible-lint yamllint python3 >/dev/null; }
 fi
 
 if ! command -v chromium >/dev/null; then
