@@ -20,7 +20,11 @@ public final class GeneratedExample {
     public record Output(Path dir, Plan plan) {}
 
     public static Output writeTo(Path dir) throws Exception {
-        Inventory inventory = TestSupport.exampleInventoryLoaded();
+        return writeTo(dir, TestSupport.exampleInventoryLoaded());
+    }
+
+    /** Any inventory compiled into a folder, as the compile goal would. */
+    public static Output writeTo(Path dir, Inventory inventory) throws Exception {
         Plan plan = Planner.plan(inventory, TestSupport.catalog());
         OutputTree tree = eu.prositronic.core.Compiler.emit(
                 new EmitContext(plan, TestSupport.catalog().images(), inventory.file(), "test"), s -> {});

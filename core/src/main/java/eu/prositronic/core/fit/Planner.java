@@ -153,7 +153,8 @@ public final class Planner {
                 CATALOG_PAGE_HOST_CORES,
                 Optional.empty(),
                 d.node().gpus(),
-                Optional.empty());
+                Optional.empty(),
+                d.node().serving());
         Deployment page = Deployment.catalogDefault(d.model(), d.quant(), host);
         NodeBudget budget = new NodeBudget(host);
         Fitter.Result r = fit(page, budget, budget.share(1), 1);

@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * A machine with its GPUs resolved to catalog entries. {@code memoryBandwidth} overrides the catalog's CPU default for
- * CPU-resident work; {@code driverVersion} (NVIDIA) decides between the CUDA images when known.
+ * CPU-resident work; {@code driverVersion} (NVIDIA) decides between the CUDA images when known; {@code serving} says
+ * whether helmfile or the Ansible role {@code llama_server} runs its deployments.
  */
 public record Node(
         String name,
@@ -20,7 +21,8 @@ public record Node(
         int cpuCores,
         Optional<BytesPerSecond> memoryBandwidth,
         List<GpuGroup> gpus,
-        Optional<DriverVersion> driverVersion) {
+        Optional<DriverVersion> driverVersion,
+        Serving serving) {
 
     /** The hardware slug (and catalog id) of nodes without a GPU. */
     public static final String CPU_HARDWARE = "cpu";
