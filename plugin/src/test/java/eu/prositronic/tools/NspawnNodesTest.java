@@ -99,6 +99,18 @@ class NspawnNodesTest {
                 work.resolve("repo").toString()));
         NODES.forEach((node, flavour) -> up.add(node + ":" + flavour));
         run(up, 900);
+        Path staging = work.resolve("staged");
+        for (var e : stagedModels.entrySet()) {
+            Files.createDirectories(staging.resolve(e.getKey()).getParent());
+            Files.write(staging.resolve(e.getKey()), e.getValue());
+        }
+        run(
+                List.of(
+                        "cp",
+                        "-r",
+                        staging.resolve("srv").toString(),
+                        nodes.resolve("gpu-docker").toString()),
+                60);
     }
 
     @AfterAll
@@ -141,6 +153,8 @@ class NspawnNodesTest {
         y.append("    nvidia_container_toolkit_repo_base_url: file:///srv/nvidia-repo\n");
         y.append("    nvidia_container_toolkit_repo_gpgkey_url: file:///srv/nvidia-repo/gpgkey\n");
         y.append("    llama_server_health_check_delay: 1\n");
+        // offline: the model files come from a mirror staged on the node, in Hugging Face's layout
+        y.append("    llama_server_model_base_url: file:///srv/models\n");
         y.append("  hosts:\n");
         NODES.forEach((node, flavour) -> {
             y.append("    ").append(node).append(":\n");
@@ -148,13 +162,72 @@ class NspawnNodesTest {
             y.append("      prositronic_container_runtime: ").append(flavour).append('\n');
         });
         Files.writeString(ops.resolve("hosts.yml"), y.toString());
+        stageModels(ops);
+    }
+
+    /**
+     * The catalog's model files are gigabytes on a network these machines cannot reach: the operator layer gives the
+     * systemd node's instances the same files (same paths, same flags) with the size and sha256 of small stand-in
+     * files, which the test stages in the node's mirror folder.
+     */
+    void stageModels(Path ops) throws IOException {
+        var yaml = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+        var vars = (com.fasterxml.jackson.databind.node.ObjectNode)
+                yaml.readTree(ansible.resolve("host_vars/gpu-docker.yml").toFile());
+        var instances = (com.fasterxml.jackson.databind.node.ArrayNode) vars.get("llama_server_instances");
+        assertThat(instances).isNotEmpty();
+        Map<Path, byte[]> staged = new LinkedHashMap<>();
+        for (JsonNode instance : instances) {
+            var model = (com.fasterxml.jackson.databind.node.ObjectNode) instance.get("model");
+            String revision = model.path("revision").asText().isEmpty()
+                    ? "main"
+                    : model.path("revision").asText();
+            var parts = (com.fasterxml.jackson.databind.node.ArrayNode) model.get("parts");
+            for (JsonNode part : parts) {
+                byte[] bytes = ("stand-in GGUF for " + part.path("path").asText() + "\n")
+                        .repeat(1000)
+                        .getBytes(StandardCharsets.UTF_8);
+                var o = (com.fasterxml.jackson.databind.node.ObjectNode) part;
+                o.put("size_bytes", bytes.length);
+                o.put("sha256", sha256(bytes));
+                staged.put(
+                        Path.of("srv/models", model.path("hugging_face_repo").asText(), "resolve", revision)
+                                .resolve(part.path("path").asText()),
+                        bytes);
+            }
+        }
+        Files.createDirectories(ops.resolve("host_vars"));
+        var only = yaml.createObjectNode();
+        only.set("llama_server_instances", instances);
+        Files.writeString(
+                ops.resolve("host_vars/gpu-docker.yml"),
+                "---\n" + yaml.writeValueAsString(only).replaceFirst("^---\\n", ""));
+        stagedModels = staged;
+    }
+
+    Map<Path, byte[]> stagedModels = Map.of();
+
+    int runs;
+
+    static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
     @Order(1)
-    void checkModeOnFreshNodesFailsNowhere() {
-        Recap r = site("--check", "--diff");
+    void checkModeOnFreshNodesFailsNowhereAndShowsWhatItWouldInstall() {
+        // the package and runtime tasks are the same on every flavour: a containerd and a Docker node show them
+        Recap r = site("--check", "--diff", "--limit", "gpu-containerd,gpu-docker");
         r.assertNoFailure();
+        r.changed("gpu-containerd");
+        r.changed("gpu-docker");
+        assertThat(r.output()).contains("the NVIDIA repository is not configured on gpu-containerd yet");
     }
 
     @Test
@@ -177,8 +250,13 @@ class NspawnNodesTest {
                 .orElseThrow();
         List<String> server = new ArrayList<>();
         run.path("server").forEach(a -> server.add(a.asText()));
-        assertThat(server).isEqualTo(GeneratedExample.commandLine(chat));
+        assertThat(server).isEqualTo(GeneratedExample.systemdCommandLine(chat));
         assertThat(run.path("image").asText()).isEqualTo(chat.image().reference());
+        // the model was downloaded from the pinned revision of the mirror, checked, and is what -m names
+        String m = server.get(server.indexOf("-m") + 1);
+        Path mirrored = stagedModels.keySet().iterator().next();
+        assertThat(inNode("gpu-docker", "sha256sum", "/var/lib/llama-server/models" + m.substring("/models".length())))
+                .startsWith(sha256(stagedModels.get(mirrored)));
         // published on the node's address, not on every interface
         assertThat(run.path("argv").toString()).contains("\"127.0.0.1:" + port + ":" + port + "\"");
     }
@@ -286,13 +364,11 @@ class NspawnNodesTest {
                         "-f",
                         root.resolve("etc/crio/crio.conf.d/99-nvidia.toml").toString()),
                 30);
+        long first = json(node, "/var/lib/standin/crio.loaded.json").path("pid").asLong();
         inNode(node, "systemctl", "restart", "crio");
-        long pidBefore =
-                json(node, "/var/lib/standin/crio.loaded.json").path("pid").asLong();
-        assertThat(json(node, "/var/lib/standin/crio.loaded.json")
-                        .path("loaded")
-                        .toString())
-                .doesNotContain("nvidia");
+        JsonNode without = restarted(node, "crio", first);
+        long pidBefore = without.path("pid").asLong();
+        assertThat(without.path("loaded").toString()).doesNotContain("nvidia");
         run(List.of("touch", root.resolve("etc/standin/hang-cdi-list").toString()), 30);
         Path pidFile = work.resolve("interrupted.pid");
         // the run gets its own process group, so that killing it kills its workers too
@@ -334,13 +410,37 @@ class NspawnNodesTest {
         Recap r = playbook("nvidia_container_toolkit", "--limit", node);
         r.assertNoFailure();
         assertThat(r.output()).contains("runs an older configuration than the one on disk");
-        JsonNode loaded = json(node, "/var/lib/standin/crio.loaded.json");
-        assertThat(loaded.path("pid").asLong()).isNotEqualTo(pidBefore);
+        JsonNode loaded = restarted(node, "crio", pidBefore);
         assertThat(loaded.path("loaded").toString()).contains("nvidia-container-runtime");
 
         Recap again = playbook("nvidia_container_toolkit", "--limit", node);
         again.assertNoFailure();
         assertThat(again.changed(node)).as(again.output()).isZero();
+    }
+
+    /** A model file that does not match the catalog's sha256 is never started: the run fails and says why. */
+    @Test
+    @Order(8)
+    void aModelFileWithAnotherChecksumFailsTheRun() throws Exception {
+        String node = "gpu-docker";
+        Path mirrored =
+                nodes.resolve(node).resolve(stagedModels.keySet().iterator().next());
+        byte[] bytes = stagedModels.get(stagedModels.keySet().iterator().next()).clone();
+        bytes[0] ^= 1; // same size, other content
+        Files.write(work.resolve("corrupt"), bytes);
+        run(List.of("cp", work.resolve("corrupt").toString(), mirrored.toString()), 30);
+        run(
+                List.of(
+                        "rm",
+                        "-rf",
+                        nodes.resolve(node)
+                                        .resolve("var/lib/llama-server/models")
+                                        .toString() + "/"),
+                30);
+        inNode(node, "install", "-d", "-o", "llama-server", "-g", "llama-server", "/var/lib/llama-server/models");
+        Recap r = playbook("llama_server", "--limit", node);
+        assertThat(r.exitCode()).as(r.output()).isNotZero();
+        assertThat(r.output()).as(r.output()).containsPattern("(?i)checksum");
     }
 
     // --- plumbing ---------------------------------------------------------------------------------------------------
@@ -364,7 +464,19 @@ class NspawnNodesTest {
                 work.resolve("ops").toString(),
                 "prositronic.infra." + name));
         cmd.addAll(List.of(extra));
+        long start = System.nanoTime();
         ExternalTool.Run r = runIn(ansible, cmd, 900);
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        // every run's output and duration stays in plugin/target/nspawn-logs for whoever reads a failure
+        try {
+            Path logs = TestSupport.repoRoot().resolve("plugin/target/nspawn-logs");
+            Files.createDirectories(logs);
+            Files.writeString(
+                    logs.resolve(String.format("%02d-%s.log", ++runs, name)),
+                    String.join(" ", extra) + " (" + seconds + " s)\n" + r.output());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         return new Recap(r.exitCode(), r.output());
     }
 
@@ -378,6 +490,18 @@ class NspawnNodesTest {
                 .as(String.join(" ", command) + " in " + node + "\n" + r.output())
                 .isZero();
         return r.output();
+    }
+
+    /** What a stand-in runtime loaded once it runs under another pid than {@code previous} (systemd returns first). */
+    JsonNode restarted(String node, String flavour, long previous) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            JsonNode loaded = json(node, "/var/lib/standin/" + flavour + ".loaded.json");
+            if (loaded.path("pid").asLong() != previous) {
+                return loaded;
+            }
+            Thread.sleep(200);
+        }
+        return fail(flavour + " on " + node + " was not restarted");
     }
 
     JsonNode json(String node, String path) throws IOException {
@@ -395,9 +519,6 @@ class NspawnNodesTest {
         void assertNoFailure() {
             assertThat(exitCode).as(output).isZero();
             assertThat(output).as(output).doesNotContainPattern("(failed|unreachable)=[1-9]");
-            for (String node : NODES.keySet()) {
-                changed(node); // every node took part
-            }
         }
     }
 

@@ -78,7 +78,7 @@ class SystemdUnitFlagsTest {
                     assertThat(image).as("the image in\n" + unit).isPositive();
                     assertThat(argv.subList(image + 1, argv.size()))
                             .as(p.name() + " with " + engine + ": what the unit passes to llama-server\n" + unit)
-                            .isEqualTo(GeneratedExample.commandLine(p));
+                            .isEqualTo(GeneratedExample.systemdCommandLine(p));
                 }));
             }
         }

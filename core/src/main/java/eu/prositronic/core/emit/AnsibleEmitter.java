@@ -60,7 +60,18 @@ public final class AnsibleEmitter implements Emitter {
     record Instance(String name, String image, String backend, Model model, int port, List<String> args) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Model(String id, String huggingFaceRepo, String file, long sizeBytes, String sha256) {}
+    record Model(
+            String id,
+            String huggingFaceRepo,
+            String file,
+            long sizeBytes,
+            String sha256,
+            String revision,
+            List<Part> parts) {}
+
+    /** One file to download (a shard of a split GGUF, or the whole file), checked by size and sha256 when known. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Part(String path, long sizeBytes, String sha256) {}
 
     @Override
     public String name() {
@@ -137,7 +148,14 @@ public final class AnsibleEmitter implements Emitter {
                             q.repo(),
                             q.file(),
                             q.size().value(),
-                            q.sha256().orElse("")),
+                            q.sha256().orElse(""),
+                            q.revision().orElse(""),
+                            q.parts().stream()
+                                    .map(s -> new Part(
+                                            s.path(),
+                                            s.size().value(),
+                                            s.sha256().orElse("")))
+                                    .toList()),
                     p.deployment().port(),
                     ServerArgs.of(p)));
         }
