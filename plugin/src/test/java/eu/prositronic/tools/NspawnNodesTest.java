@@ -418,9 +418,25 @@ class NspawnNodesTest {
         assertThat(again.changed(node)).as(again.output()).isZero();
     }
 
-    /** A model file that does not match the catalog's sha256 is never started: the run fails and says why. */
+    /** An instance that does not come up fails the run with its journal and the likely cause, not a timeout alone. */
     @Test
     @Order(8)
+    void anInstanceThatCrashesFailsWithItsJournalAndTheLikelyCause() {
+        String node = "gpu-docker";
+        run(List.of("touch", nodes.resolve(node).resolve("etc/standin/crash-oom").toString()), 30);
+        inNode(node, "systemctl", "restart", "llama-server-chat.service");
+        Recap r = playbook("llama_server", "--limit", node, "-e", "llama_server_health_check_timeout=20");
+        run(List.of("rm", "-f", nodes.resolve(node).resolve("etc/standin/crash-oom").toString()), 30);
+        assertThat(r.exitCode()).as(r.output()).isNotZero();
+        assertThat(r.output())
+                .contains("llama-server-chat on gpu-docker did not answer 200")
+                .contains("Likely cause: out of memory")
+                .contains("cudaMalloc failed: out of memory");
+    }
+
+    /** A model file that does not match the catalog's sha256 is never started: the run fails and says why. */
+    @Test
+    @Order(9)
     void aModelFileWithAnotherChecksumFailsTheRun() throws Exception {
         String node = "gpu-docker";
         Path mirrored =
