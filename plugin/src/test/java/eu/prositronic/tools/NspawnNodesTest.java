@@ -423,10 +423,19 @@ class NspawnNodesTest {
     @Order(8)
     void anInstanceThatCrashesFailsWithItsJournalAndTheLikelyCause() {
         String node = "gpu-docker";
-        run(List.of("touch", nodes.resolve(node).resolve("etc/standin/crash-oom").toString()), 30);
+        run(
+                List.of(
+                        "touch",
+                        nodes.resolve(node).resolve("etc/standin/crash-oom").toString()),
+                30);
         inNode(node, "systemctl", "restart", "llama-server-chat.service");
         Recap r = playbook("llama_server", "--limit", node, "-e", "llama_server_health_check_timeout=20");
-        run(List.of("rm", "-f", nodes.resolve(node).resolve("etc/standin/crash-oom").toString()), 30);
+        run(
+                List.of(
+                        "rm",
+                        "-f",
+                        nodes.resolve(node).resolve("etc/standin/crash-oom").toString()),
+                30);
         assertThat(r.exitCode()).as(r.output()).isNotZero();
         assertThat(r.output())
                 .contains("llama-server-chat on gpu-docker did not answer 200")
