@@ -5,6 +5,7 @@
 #               supports both majors; the chart tests run each)
 #   ansible-core, ansible-lint, yamllint   from Debian's packages
 #   chromium    from Debian's package (the report and site browser test)
+#   debootstrap, systemd-container, dpkg-dev, gnupg   from Debian's packages (the booted-node test)
 #   node-llama-cpp (prebuilt llama.cpp)    with npm, into tools/llama-measure/node_modules
 #   ctxprobe    tools/llama-measure/build-ctxprobe.sh: g++ against that prebuilt libllama (g++ from Debian)
 #   kubernetes-models (Kubernetes OpenAPI types, enums, formats) with npm, into tools/k8s-validate/node_modules
@@ -49,6 +50,15 @@ if ! command -v chromium >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   sudo_if_needed apt-get install -y -q chromium >/dev/null \
     || { sudo_if_needed apt-get update -q >/dev/null && sudo_if_needed apt-get install -y -q chromium >/dev/null; }
+fi
+
+# NspawnNodesTest boots Debian roots: debootstrap, systemd-nspawn (systemd-container), dpkg-scanpackages (dpkg-dev), gpg
+if ! command -v debootstrap >/dev/null && ! [ -x /usr/sbin/debootstrap ] || ! command -v systemd-nspawn >/dev/null \
+   || ! command -v dpkg-scanpackages >/dev/null || ! command -v gpg >/dev/null; then
+  echo "installing debootstrap, systemd-container, dpkg-dev and gnupg from Debian's packages"
+  export DEBIAN_FRONTEND=noninteractive
+  sudo_if_needed apt-get install -y -q debootstrap systemd-container dpkg-dev gnupg >/dev/null \
+    || { sudo_if_needed apt-get update -q >/dev/null && sudo_if_needed apt-get install -y -q debootstrap systemd-container dpkg-dev gnupg >/dev/null; }
 fi
 
 if [ -f "$root/tools/llama-measure/package-lock.json" ] && ! [ -d "$root/tools/llama-measure/node_modules/node-llama-cpp" ]; then

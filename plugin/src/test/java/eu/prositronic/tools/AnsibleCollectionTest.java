@@ -57,6 +57,33 @@ class AnsibleCollectionTest {
         assertThat(r.output()).containsPattern("gpu-01\\s+: ok=\\d+");
     }
 
+    /**
+     * The operator's own layer can break what the generator guarantees: validate_inventory catches two instances on
+     * one port, an image that is not pinned and a host Ansible cannot reach, each with the node and the fix.
+     */
+    @Test
+    void validateInventoryCatchesDuplicatePortsUnpinnedImagesAndMissingConnections() throws Exception {
+        Path ops = out.resolve("ops");
+        java.nio.file.Files.createDirectories(ops.resolve("host_vars"));
+        java.nio.file.Files.writeString(
+                ops.resolve("hosts.yml"), "---\nall:\n  hosts:\n    stray: {prositronic_node_name: stray}\n");
+        String model = "{id: m, hugging_face_repo: o/r, file: f.gguf, size_bytes: 1, sha256: \"\"}";
+        java.nio.file.Files.writeString(
+                ops.resolve("host_vars/cpu-01.yml"),
+                "---\nllama_server_instances:\n"
+                        + "  - {name: a, image: \"ghcr.io/ggml-org/llama.cpp:server\", backend: cpu, port: 8080, model: "
+                        + model + "}\n"
+                        + "  - {name: b, image: \"ghcr.io/ggml-org/llama.cpp:server-b1234\", backend: cpu, port: 8080,"
+                        + " model: " + model + "}\n");
+        ExternalTool.Run r = playbook("validate_inventory", "-i", ops.toString());
+        assertThat(r.exitCode()).as(r.output()).isNotZero();
+        assertThat(r.output())
+                .contains("stray has no connection settings")
+                .contains("two instances share a port (ports 8080, 8080)")
+                .contains("images not pinned to a llama.cpp build tag")
+                .contains("ghcr.io/ggml-org/llama.cpp:server ");
+    }
+
     @Test
     void theGeneratedInventoryIsCleanYaml() {
         ExternalTool.Run r = ExternalTool.run(

@@ -20,7 +20,11 @@ public final class GeneratedExample {
     public record Output(Path dir, Plan plan) {}
 
     public static Output writeTo(Path dir) throws Exception {
-        Inventory inventory = TestSupport.exampleInventoryLoaded();
+        return writeTo(dir, TestSupport.exampleInventoryLoaded());
+    }
+
+    /** Any inventory compiled into a folder, as the compile goal would. */
+    public static Output writeTo(Path dir, Inventory inventory) throws Exception {
         Plan plan = Planner.plan(inventory, TestSupport.catalog());
         OutputTree tree = eu.prositronic.core.Compiler.emit(
                 new EmitContext(plan, TestSupport.catalog(), inventory.file(), "test"), s -> {});
@@ -32,6 +36,24 @@ public final class GeneratedExample {
      * The whole llama-server command line a target must run for a plan: the listening address, the port and the model
      * source that every target (chart, systemd unit) adds, then the plan's flags.
      */
+    /**
+     * The llama-server command line of a systemd unit whose model the llama_server role downloaded and checked (its
+     * default): the model from {@code /models/<repo>/<revision>/<first file>} instead of {@code --hf-repo}.
+     */
+    public static List<String> systemdCommandLine(DeploymentPlan p) {
+        var q = p.quant();
+        List<String> expected = new ArrayList<>(List.of(
+                "--host",
+                "0.0.0.0",
+                "--port",
+                String.valueOf(p.deployment().port()),
+                "-m",
+                "/models/" + q.repo() + "/" + q.revision().orElse("main") + "/"
+                        + q.parts().get(0).path()));
+        expected.addAll(ServerArgs.of(p));
+        return expected;
+    }
+
     public static List<String> commandLine(DeploymentPlan p) {
         List<String> expected = new ArrayList<>(List.of(
                 "--host",

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import eu.prositronic.TestSupport;
 import eu.prositronic.core.emit.ServerArgs;
 import eu.prositronic.core.fit.DeploymentPlan;
 import java.nio.file.Files;
@@ -43,7 +44,11 @@ class SystemdUnitFlagsTest {
 
     @BeforeAll
     static void generate() throws Exception {
-        example = GeneratedExample.writeTo(out.resolve("prositronic"));
+        // every node of the example served by systemd (a Docker cluster's default), so that every deployment has a unit
+        String inventory = TestSupport.read(TestSupport.exampleInventory())
+                .replace("containerRuntime: containerd", "containerRuntime: docker")
+                .replace("serving: kubernetes", "serving: systemd");
+        example = GeneratedExample.writeTo(out.resolve("prositronic"), TestSupport.inventory(inventory));
         ansible = example.dir().resolve("ansible");
         role = ansible.resolve("ansible_collections/prositronic/infra/roles/llama_server");
     }
@@ -73,7 +78,7 @@ class SystemdUnitFlagsTest {
                     assertThat(image).as("the image in\n" + unit).isPositive();
                     assertThat(argv.subList(image + 1, argv.size()))
                             .as(p.name() + " with " + engine + ": what the unit passes to llama-server\n" + unit)
-                            .isEqualTo(GeneratedExample.commandLine(p));
+                            .isEqualTo(GeneratedExample.systemdCommandLine(p));
                 }));
             }
         }

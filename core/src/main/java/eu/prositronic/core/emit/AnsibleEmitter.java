@@ -10,6 +10,7 @@ import eu.prositronic.core.catalog.Images;
 import eu.prositronic.core.fit.DeploymentPlan;
 import eu.prositronic.core.fit.Plan;
 import eu.prositronic.core.inventory.Node;
+import eu.prositronic.core.inventory.Serving;
 import eu.prositronic.core.yaml.Serializers;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -47,8 +48,10 @@ public final class AnsibleEmitter implements Emitter {
             String prositronicNodeName,
             long prositronicNodeRamBytes,
             int prositronicNodeCpuCores,
+            String prositronicServing,
             List<Gpu> prositronicGpus,
             @JsonInclude(JsonInclude.Include.NON_NULL) String nvidiaContainerToolkitDriverMinVersion,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String llamaServerPublishAddress,
             List<Instance> llamaServerInstances) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -57,7 +60,18 @@ public final class AnsibleEmitter implements Emitter {
     record Instance(String name, String image, String backend, Model model, int port, List<String> args) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Model(String id, String huggingFaceRepo, String file, long sizeBytes, String sha256) {}
+    record Model(
+            String id,
+            String huggingFaceRepo,
+            String file,
+            long sizeBytes,
+            String sha256,
+            String revision,
+            List<Part> parts) {}
+
+    /** One file to download (a shard of a split GGUF, or the whole file), checked by size and sha256 when known. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Part(String path, long sizeBytes, String sha256) {}
 
     @Override
     public String name() {
@@ -119,8 +133,11 @@ public final class AnsibleEmitter implements Emitter {
                     .map(DriverVersion::toString)
                     .orElse(null);
         }
+        // a node that helmfile serves gets no systemd instances: the llama_server role then removes any it left
+        // behind, so no deployment ever runs twice
+        boolean systemd = n.serving() == Serving.SYSTEMD;
         List<Instance> instances = new ArrayList<>();
-        for (DeploymentPlan p : here) {
+        for (DeploymentPlan p : systemd ? here : List.<DeploymentPlan>of()) {
             var q = p.quant();
             instances.add(new Instance(
                     p.name(),
@@ -131,10 +148,25 @@ public final class AnsibleEmitter implements Emitter {
                             q.repo(),
                             q.file(),
                             q.size().value(),
-                            q.sha256().orElse("")),
+                            q.sha256().orElse(""),
+                            q.revision().orElse(""),
+                            q.parts().stream()
+                                    .map(s -> new Part(
+                                            s.path(),
+                                            s.size().value(),
+                                            s.sha256().orElse("")))
+                                    .toList()),
                     p.deployment().port(),
                     ServerArgs.of(p)));
         }
-        return new HostVars(n.name(), n.ram().value(), n.cpuCores(), gpus, floor, instances);
+        // systemd instances listen on the node's own address, not on every interface (the role's default is the
+        // loopback address; docker --publish needs an IP address, so a host name leaves it to the operator)
+        String publish = systemd && isIpAddress(n.address()) ? n.address() : null;
+        return new HostVars(
+                n.name(), n.ram().value(), n.cpuCores(), n.serving().key(), gpus, floor, publish, instances);
+    }
+
+    static boolean isIpAddress(String address) {
+        return address.matches("[0-9.]+") || address.contains(":");
     }
 }

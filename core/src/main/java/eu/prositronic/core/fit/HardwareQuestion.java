@@ -76,6 +76,7 @@ public final class HardwareQuestion {
                 Optional.empty(),
                 gpus,
                 Optional.empty(),
-                CpuIsa.AVX2);
+                CpuIsa.AVX2,
+                eu.prositronic.core.inventory.Serving.KUBERNETES);
     }
 }

@@ -76,7 +76,7 @@ public final class InventoryLoader {
             problems.at(top.node(), "no nodes", "add at least one node under `nodes:`");
         }
         for (YamlNode item : nodeItems) {
-            NodeReader.read(item, catalog).ifPresent(n -> {
+            NodeReader.read(item, catalog, cluster.containerRuntime()).ifPresent(n -> {
                 if (nodeNames.putIfAbsent(n.name(), item) != null) {
                     problems.at(
                             item,

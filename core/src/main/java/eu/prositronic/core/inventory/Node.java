@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * A machine with its GPUs resolved to catalog entries. {@code memoryBandwidth} overrides the catalog's CPU default for
  * CPU-resident work; {@code driverVersion} (NVIDIA) decides between the CUDA images when known; {@code cpuIsa} decides
- * which weights llama.cpp's CPU backend repacks into a second copy.
+ * which weights llama.cpp's CPU backend repacks into a second copy; {@code serving} says whether helmfile or the
+ * Ansible role {@code llama_server} runs its deployments.
  */
 public record Node(
         String name,
@@ -22,7 +23,8 @@ public record Node(
         Optional<BytesPerSecond> memoryBandwidth,
         List<GpuGroup> gpus,
         Optional<DriverVersion> driverVersion,
-        CpuIsa cpuIsa) {
+        CpuIsa cpuIsa,
+        Serving serving) {
 
     /** The hardware slug (and catalog id) of nodes without a GPU. */
     public static final String CPU_HARDWARE = "cpu";

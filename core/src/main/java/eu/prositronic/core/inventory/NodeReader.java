@@ -14,6 +14,7 @@ import eu.prositronic.core.yaml.YamlNode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -52,7 +53,7 @@ final class NodeReader {
         return a;
     }
 
-    static final List<String> KEYS = List.of("name", "address", "ram", "cpu", "gpus", "gpuDriver");
+    static final List<String> KEYS = List.of("name", "address", "ram", "cpu", "gpus", "gpuDriver", "serving");
 
     /**
      * What is wrong with an NVIDIA driver below every CUDA image's floor (catalog {@code images.yaml}): the container
@@ -76,7 +77,7 @@ final class NodeReader {
                 + " on this node by hand: Prositronic plans NVIDIA GPUs on the CUDA images only";
     }
 
-    static Optional<Node> read(YamlNode item, Catalog catalog) {
+    static Optional<Node> read(YamlNode item, Catalog catalog, ContainerRuntime runtime) {
         return item.map(KEYS).map(n -> {
             // An invalid name is already a problem: keep it as written (so that deployments naming it do not add an
             // "unknown node"), and a missing one gets a placeholder no real name can equal (no invented duplicates).
@@ -162,7 +163,11 @@ final class NodeReader {
                                 belowEveryFloor(driver.get(), catalog.images()),
                                 fix(catalog.images()));
             }
-            return new Node(name, address, ram, cores, bandwidth, List.copyOf(gpus), driver, isa);
+            Serving serving = n.get("serving")
+                    .flatMap(s -> s.oneOf(Serving.keys()))
+                    .map(s -> Serving.valueOf(s.toUpperCase(Locale.ROOT)))
+                    .orElse(Serving.defaultFor(runtime));
+            return new Node(name, address, ram, cores, bandwidth, List.copyOf(gpus), driver, isa, serving);
         });
     }
 }

@@ -110,7 +110,8 @@ public final class CatalogSite {
                 Optional.empty(),
                 h.kind() == Hardware.Kind.GPU ? List.of(new Node.GpuGroup(h, 1)) : List.of(),
                 Optional.empty(),
-                eu.prositronic.core.inventory.CpuIsa.AVX2);
+                eu.prositronic.core.inventory.CpuIsa.AVX2,
+                eu.prositronic.core.inventory.Serving.KUBERNETES);
         Deployment d = Deployment.catalogDefault(e.model(), e.quant(), node);
         return new Entry(e.model(), e.quant(), h, Planner.catalogPage(d, catalog));
     }
