@@ -26,11 +26,7 @@ class AnsibleHostVarsTest {
     static String hostVars(String yaml, String node) throws Exception {
         Inventory inv = TestSupport.inventory(yaml);
         OutputTree tree = Compiler.emit(
-                new EmitContext(
-                        Planner.plan(inv, TestSupport.catalog()),
-                        TestSupport.catalog().images(),
-                        inv.file(),
-                        "test"),
+                new EmitContext(Planner.plan(inv, TestSupport.catalog()), TestSupport.catalog(), inv.file(), "test"),
                 s -> {});
         return tree.text("ansible/host_vars/" + node + ".yml");
     }
