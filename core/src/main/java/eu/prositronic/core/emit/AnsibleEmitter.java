@@ -54,7 +54,22 @@ public final class AnsibleEmitter implements Emitter {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Gpu(String model, String vendor, int count, String product, String computeCapability, long memoryBytes) {}
 
-    record Instance(String name, String image, String backend, Model model, int port, List<String> args) {}
+    /**
+     * @param gpuNeedBytes what the plan says each of the node's GPUs holds once the model is loaded (plan.json
+     *     {@code atLoadBytes}, in the plan's GPU order = the backend's device order); the unit's preflight refuses to
+     *     start when nvidia-smi reports less free memory than this plus {@code gpuReserveBytes}
+     * @param gpuReserveBytes the margin the fit kept free on every GPU (plan.json {@code memory.reserveBytes})
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Instance(
+            String name,
+            String image,
+            String backend,
+            Model model,
+            int port,
+            List<String> args,
+            List<Long> gpuNeedBytes,
+            long gpuReserveBytes) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Model(String id, String huggingFaceRepo, String file, long sizeBytes, String sha256) {}
@@ -133,7 +148,9 @@ public final class AnsibleEmitter implements Emitter {
                             q.size().value(),
                             q.sha256().orElse("")),
                     p.deployment().port(),
-                    ServerArgs.of(p)));
+                    ServerArgs.of(p),
+                    p.memory().gpus().stream().map(g -> g.atLoad().value()).toList(),
+                    p.memory().gpuReserve().value()));
         }
         return new HostVars(n.name(), n.ram().value(), n.cpuCores(), gpus, floor, instances);
     }
