@@ -32,7 +32,12 @@ class HelmVerifyTest {
     static final Path CHART = TestSupport.repoRoot().resolve("charts/llama-server");
 
     static List<JsonNode> render(Path dir, String... set) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("helm", "template", "r", CHART.toString(), "-f",
+        List<String> cmd = new ArrayList<>(List.of(
+                "helm",
+                "template",
+                "r",
+                CHART.toString(),
+                "-f",
                 CHART.resolve("ci/verify-values.yaml").toString()));
         for (String s : set) {
             cmd.addAll(List.of("--set", s));
@@ -52,8 +57,11 @@ class HelmVerifyTest {
     }
 
     static JsonNode doc(List<JsonNode> docs, String kind, String name) {
-        return docs.stream().filter(d -> d.path("kind").asText().equals(kind)
-                && d.path("metadata").path("name").asText().equals(name)).findFirst().orElseThrow();
+        return docs.stream()
+                .filter(d -> d.path("kind").asText().equals(kind)
+                        && d.path("metadata").path("name").asText().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     static HttpServer server(String props) throws Exception {
@@ -77,7 +85,12 @@ class HelmVerifyTest {
 
     static ExternalTool.Run runTestPod(Path dir, List<JsonNode> docs, int port) throws Exception {
         JsonNode pod = doc(docs, "Pod", "r-llama-server-test-verify");
-        String script = pod.path("spec").path("containers").get(0).path("args").get(0).asText()
+        String script = pod.path("spec")
+                .path("containers")
+                .get(0)
+                .path("args")
+                .get(0)
+                .asText()
                 .replace("http://r-llama-server:8080", "http://127.0.0.1:" + port);
         Path file = dir.resolve("verify-test.sh");
         Files.writeString(file, script);
@@ -96,8 +109,8 @@ class HelmVerifyTest {
         try {
             ExternalTool.Run r = runTestPod(dir, docs, s.getAddress().getPort());
             assertThat(r.exitCode()).as(r.output()).isZero();
-            assertThat(r.output()).contains("context per slot: 131072 as planned", "slots: 2 as planned",
-                    "metrics: served");
+            assertThat(r.output())
+                    .contains("context per slot: 131072 as planned", "slots: 2 as planned", "metrics: served");
         } finally {
             s.stop(0);
         }
@@ -119,35 +132,54 @@ class HelmVerifyTest {
     @Test
     void theInitContainerRefusesWithTheNumbersWhenTheGpuIsTooFull(@TempDir Path dir) throws Exception {
         JsonNode deployment = doc(render(dir), "Deployment", "r-llama-server");
-        JsonNode init = deployment.path("spec").path("template").path("spec").path("initContainers").get(0);
+        JsonNode init = deployment
+                .path("spec")
+                .path("template")
+                .path("spec")
+                .path("initContainers")
+                .get(0);
         assertThat(init.path("name").asText()).isEqualTo("gpu-preflight");
-        assertThat(init.path("resources").path("limits").path("nvidia.com/gpu").asInt()).isEqualTo(1);
+        assertThat(init.path("resources").path("limits").path("nvidia.com/gpu").asInt())
+                .isEqualTo(1);
         ArrayNode args = (ArrayNode) init.path("args");
         Path bin = dir.resolve("bin");
         Files.createDirectories(bin);
         Path smi = bin.resolve("nvidia-smi");
         Files.writeString(smi, "#!/bin/sh\nprintf '%s\\n' '0, 10240, 24576'\n");
         Files.setPosixFilePermissions(smi, PosixFilePermissions.fromString("rwxr-xr-x"));
-        ExternalTool.Run r = ExternalTool.run(dir, Map.of("PATH", bin + ":" + System.getenv("PATH")), "sh", "-c",
-                args.get(0).asText(), args.get(1).asText(), args.get(2).asText(), args.get(3).asText(),
+        ExternalTool.Run r = ExternalTool.run(
+                dir,
+                Map.of("PATH", bin + ":" + System.getenv("PATH")),
+                "sh",
+                "-c",
+                args.get(0).asText(),
+                args.get(1).asText(),
+                args.get(2).asText(),
+                args.get(3).asText(),
                 args.get(4).asText());
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.output().strip()).isEqualTo("r-llama-server: GPU 0 has 10240 MiB free of 24576 MiB; the plan"
-                + " needs 12195 MiB plus a reserve of 1024 MiB (13219 MiB). Stop what else uses the GPU (nvidia-smi"
-                + " lists it) or compile a plan that fits what is free.");
+        assertThat(r.output().strip())
+                .isEqualTo("r-llama-server: GPU 0 has 10240 MiB free of 24576 MiB; the plan"
+                        + " needs 12195 MiB plus a reserve of 1024 MiB (13219 MiB). Stop what else uses the GPU (nvidia-smi"
+                        + " lists it) or compile a plan that fits what is free.");
     }
 
     @Test
     void withoutVerifyThereIsNeitherInitContainerNorTestPod(@TempDir Path dir) throws Exception {
         List<JsonNode> docs = render(dir, "verify.enabled=false");
-        assertThat(doc(docs, "Deployment", "r-llama-server").path("spec").path("template").path("spec")
-                .has("initContainers")).isFalse();
+        assertThat(doc(docs, "Deployment", "r-llama-server")
+                        .path("spec")
+                        .path("template")
+                        .path("spec")
+                        .has("initContainers"))
+                .isFalse();
         assertThat(docs).noneMatch(d -> d.path("metadata").path("name").asText().endsWith("test-verify"));
     }
 
     @Test
     void theChartAndTheAnsibleRoleShipTheSamePreflight() throws Exception {
-        assertThat(Files.readString(CHART.resolve("files/gpu-preflight.sh"))).isEqualTo(Files.readString(
-                TestSupport.repoRoot().resolve("playbooks/roles/llama_server/files/llama-server-preflight")));
+        assertThat(Files.readString(CHART.resolve("files/gpu-preflight.sh")))
+                .isEqualTo(Files.readString(
+                        TestSupport.repoRoot().resolve("playbooks/roles/llama_server/files/llama-server-preflight")));
     }
 }
