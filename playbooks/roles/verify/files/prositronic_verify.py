@@ -254,7 +254,7 @@ def main(argv):
     p.add_argument("--out", default="verify")
     a = p.parse_args(argv)
     if (a.gpu_before is None) != (a.gpu_after is None):
-        sys.stderr.write("error: --gpu-before and --gpu-after go together\n")
+        sys.stderr.write("error: --gpu-before and --gpu-after go together (the GPU delta needs both readings)\n")
         return 2
     try:
         with open(a.plan, encoding="utf-8") as f:

@@ -150,7 +150,7 @@ public final class AnsibleEmitter implements Emitter {
                     p.deployment().port(),
                     ServerArgs.of(p),
                     p.memory().gpus().stream().map(g -> g.atLoad().value()).toList(),
-                    p.memory().gpuReserve().value()));
+                    p.memory().gpus().isEmpty() ? 0 : p.memory().gpuReserve().value()));
         }
         return new HostVars(n.name(), n.ram().value(), n.cpuCores(), gpus, floor, instances);
     }

@@ -44,6 +44,9 @@ public final class Accuracy {
 
     public static String markdown(Path dir) throws IOException {
         List<Path> files;
+        if (!Files.isDirectory(dir)) {
+            throw new IOException(dir + ": no such folder of verify files");
+        }
         try (Stream<Path> s = Files.walk(dir)) {
             files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
         }

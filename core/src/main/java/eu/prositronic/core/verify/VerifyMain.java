@@ -55,9 +55,13 @@ public final class VerifyMain {
                 }
             }
         }
-        if (plan == null || name == null || log == null || (before == null) != (after == null)) {
-            err.println("error: --plan, --deployment and --log are required, --gpu-before and --gpu-after go"
-                    + " together\n" + USAGE);
+        if (plan == null || name == null || log == null) {
+            err.println("error: --plan, --deployment and --log are required\n" + USAGE);
+            return 2;
+        }
+        if ((before == null) != (after == null)) {
+            err.println(
+                    "error: --gpu-before and --gpu-after go together (the GPU delta needs both readings)\n" + USAGE);
             return 2;
         }
         try {
@@ -72,6 +76,9 @@ public final class VerifyMain {
             return report.pass() ? 0 : 1;
         } catch (InputException e) {
             err.println("error: " + e.getMessage());
+            return 2;
+        } catch (java.nio.file.NoSuchFileException e) {
+            err.println("error: " + e.getFile() + ": no such file");
             return 2;
         } catch (IOException e) {
             err.println("error: " + e.getMessage());
