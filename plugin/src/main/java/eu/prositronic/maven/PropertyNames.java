@@ -20,6 +20,13 @@ public final class PropertyNames {
     public static final String SITE_DIRECTORY = PREFIX + "siteDirectory";
     public static final String SITE_URL = PREFIX + "siteUrl";
     public static final String TEMPLATES_DIRECTORY = PREFIX + "templatesDirectory";
+    public static final String PLAN = PREFIX + "plan";
+    public static final String DEPLOYMENT = PREFIX + "deployment";
+    public static final String LOG = PREFIX + "log";
+    public static final String GPU_BEFORE = PREFIX + "gpuBefore";
+    public static final String GPU_AFTER = PREFIX + "gpuAfter";
+    public static final String VERIFY_DIRECTORY = PREFIX + "verifyDirectory";
+    public static final String ACCURACY_FILE = PREFIX + "accuracyFile";
 
     /** The Maven spelling of a core setting: the pom element and its {@code -D} property. */
     public static final Setting.Spellings SPELLINGS = setting -> switch (setting) {

@@ -57,7 +57,22 @@ public final class AnsibleEmitter implements Emitter {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Gpu(String model, String vendor, int count, String product, String computeCapability, long memoryBytes) {}
 
-    record Instance(String name, String image, String backend, Model model, int port, List<String> args) {}
+    /**
+     * @param gpuNeedBytes what the plan says each of the node's GPUs holds once the model is loaded (plan.json
+     *     {@code atLoadBytes}, in the plan's GPU order = the backend's device order); the unit's preflight refuses to
+     *     start when nvidia-smi reports less free memory than this plus {@code gpuReserveBytes}
+     * @param gpuReserveBytes the margin the fit kept free on every GPU (plan.json {@code memory.reserveBytes})
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Instance(
+            String name,
+            String image,
+            String backend,
+            Model model,
+            int port,
+            List<String> args,
+            List<Long> gpuNeedBytes,
+            long gpuReserveBytes) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Model(
@@ -157,7 +172,9 @@ public final class AnsibleEmitter implements Emitter {
                                             s.sha256().orElse("")))
                                     .toList()),
                     p.deployment().port(),
-                    ServerArgs.of(p)));
+                    ServerArgs.of(p),
+                    p.memory().gpus().stream().map(g -> g.atLoad().value()).toList(),
+                    p.memory().gpus().isEmpty() ? 0 : p.memory().gpuReserve().value()));
         }
         // systemd instances listen on the node's own address, not on every interface (the role's default is the
         // loopback address; docker --publish needs an IP address, so a host name leaves it to the operator)
