@@ -2,6 +2,7 @@ package eu.prositronic.core.emit;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import eu.prositronic.core.fit.DeploymentPlan;
+import eu.prositronic.core.inventory.Serving;
 import eu.prositronic.core.yaml.Serializers;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,9 +84,16 @@ public final class HelmfileEmitter implements Emitter {
         out.put("helmfile.yaml.gotmpl", sb.toString());
     }
 
+    /**
+     * The fleet's releases: the deployments of the nodes Kubernetes serves. Those of {@code serving: systemd} nodes run
+     * as systemd units (the Ansible role {@code llama_server}) and get no release, so nothing is deployed twice.
+     */
     static Fleet fleet(EmitContext c) {
         String namespace = c.plan().cluster().namespace();
-        boolean cuda = c.plan().deployments().stream().anyMatch(p -> p.backend().cuda());
+        List<DeploymentPlan> served = c.plan().deployments().stream()
+                .filter(p -> p.node().serving() == Serving.KUBERNETES)
+                .toList();
+        boolean cuda = served.stream().anyMatch(p -> p.backend().cuda());
         List<Repository> repositories = new ArrayList<>();
         List<Object> releases = new ArrayList<>();
         if (cuda) {
@@ -98,7 +106,7 @@ public final class HelmfileEmitter implements Emitter {
                     DEVICE_PLUGIN_VERSION,
                     List.of(new DevicePluginValues(Map.of("enabled", true), "nvidia"))));
         }
-        for (DeploymentPlan p : c.plan().deployments()) {
+        for (DeploymentPlan p : served) {
             releases.add(new Release(
                     p.name(),
                     namespace,
