@@ -167,12 +167,13 @@ class HelmVerifyTest {
     @Test
     void withoutVerifyThereIsNeitherInitContainerNorTestPod(@TempDir Path dir) throws Exception {
         List<JsonNode> docs = render(dir, "verify.enabled=false");
-        assertThat(doc(docs, "Deployment", "r-llama-server")
-                        .path("spec")
-                        .path("template")
-                        .path("spec")
-                        .has("initContainers"))
-                .isFalse();
+        JsonNode init = doc(docs, "Deployment", "r-llama-server")
+                .path("spec")
+                .path("template")
+                .path("spec")
+                .path("initContainers");
+        // the model download may run as an init container; the preflight must not
+        init.forEach(c -> assertThat(c.path("name").asText()).isNotEqualTo("gpu-preflight"));
         assertThat(docs).noneMatch(d -> d.path("metadata").path("name").asText().endsWith("test-verify"));
     }
 

@@ -34,7 +34,13 @@ class VerifyPlaybookTest {
 
     @BeforeAll
     static void generate() throws Exception {
-        ansible = GeneratedExample.writeTo(out.resolve("prositronic")).dir().resolve("ansible");
+        // every node served by systemd (a Docker cluster's default): the verify role loads what llama_server runs
+        String inventory = eu.prositronic.TestSupport.read(eu.prositronic.TestSupport.exampleInventory())
+                .replace("containerRuntime: containerd", "containerRuntime: docker")
+                .replace("serving: kubernetes", "serving: systemd");
+        ansible = GeneratedExample.writeTo(out.resolve("prositronic"), eu.prositronic.TestSupport.inventory(inventory))
+                .dir()
+                .resolve("ansible");
     }
 
     static ExternalTool.Run verify(Path node, String... extra) {
