@@ -76,7 +76,9 @@ if [ "$mode" = prepare ]; then
   git -C "$tmp/llama.cpp" archive --format=tar --prefix=llama.cpp/ HEAD -- ':!docs' ':!models' ':!media' ':!gguf-py' \
     | gzip -n -6 > "$stubs/llama.cpp-src.tar.gz"
   tag=$(sed -n 's/.*"tag" *: *"\([^"]*\)".*/\1/p' "$(dirname "$bundle")/llama.cpp.info.json" 2>/dev/null)
-  echo "{\"bundle_commit\": \"$commit\", \"tag\": \"${tag:-unknown}\", \"pin\": \"7fe450e19305b828c199d602c23a8337aaa1f03b\"}" > "$stubs/source.json"
+  # url: the public tree the bundle's squashed commit reproduces (same tree hash, docs/fit-engine.md); the bundle
+  # itself is node-llama-cpp 3.22.1's llama/gitRelease.bundle from the npm registry
+  echo "{\"bundle_commit\": \"$commit\", \"tag\": \"${tag:-unknown}\", \"pin\": \"7fe450e19305b828c199d602c23a8337aaa1f03b\", \"url\": \"https://github.com/ggml-org/llama.cpp/tree/7fe450e19305b828c199d602c23a8337aaa1f03b\", \"bundle\": \"node-llama-cpp@3.22.1 llama/gitRelease.bundle\"}" > "$stubs/source.json"
   entries=""
   skipped=""
   while IFS=$'\t' read -r id weights; do

@@ -23,6 +23,17 @@ public final class GeneratedExample {
         return writeTo(dir, TestSupport.exampleInventoryLoaded());
     }
 
+    /**
+     * The example with every node served by systemd (a Docker cluster's default), so that every deployment, the GPU
+     * ones included, has a llama_server unit.
+     */
+    public static Output writeSystemdServedTo(Path dir) throws Exception {
+        String inventory = TestSupport.read(TestSupport.exampleInventory())
+                .replace("containerRuntime: containerd", "containerRuntime: docker")
+                .replace("serving: kubernetes", "serving: systemd");
+        return writeTo(dir, TestSupport.inventory(inventory));
+    }
+
     /** Any inventory compiled into a folder, as the compile goal would. */
     public static Output writeTo(Path dir, Inventory inventory) throws Exception {
         Plan plan = Planner.plan(inventory, TestSupport.catalog());
@@ -32,10 +43,6 @@ public final class GeneratedExample {
         return new Output(dir, plan);
     }
 
-    /**
-     * The whole llama-server command line a target must run for a plan: the listening address, the port and the model
-     * source that every target (chart, systemd unit) adds, then the plan's flags.
-     */
     /**
      * The llama-server command line of a systemd unit whose model the llama_server role downloaded and checked (its
      * default): the model from {@code /models/<repo>/<revision>/<first file>} instead of {@code --hf-repo}.

@@ -31,11 +31,7 @@ class GpuPreflightTest {
 
     @BeforeAll
     static void generate() throws Exception {
-        // every node served by systemd (a Docker cluster's default), so that the GPU deployments have units
-        String inventory = eu.prositronic.TestSupport.read(eu.prositronic.TestSupport.exampleInventory())
-                .replace("containerRuntime: containerd", "containerRuntime: docker")
-                .replace("serving: kubernetes", "serving: systemd");
-        example = GeneratedExample.writeTo(out.resolve("prositronic"), eu.prositronic.TestSupport.inventory(inventory));
+        example = GeneratedExample.writeSystemdServedTo(out.resolve("prositronic"));
         role = example.dir().resolve("ansible/ansible_collections/prositronic/infra/roles/llama_server");
     }
 

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import eu.prositronic.TestSupport;
 import eu.prositronic.core.emit.ServerArgs;
 import eu.prositronic.core.fit.DeploymentPlan;
 import java.nio.file.Files;
@@ -44,11 +43,7 @@ class SystemdUnitFlagsTest {
 
     @BeforeAll
     static void generate() throws Exception {
-        // every node of the example served by systemd (a Docker cluster's default), so that every deployment has a unit
-        String inventory = TestSupport.read(TestSupport.exampleInventory())
-                .replace("containerRuntime: containerd", "containerRuntime: docker")
-                .replace("serving: kubernetes", "serving: systemd");
-        example = GeneratedExample.writeTo(out.resolve("prositronic"), TestSupport.inventory(inventory));
+        example = GeneratedExample.writeSystemdServedTo(out.resolve("prositronic"));
         ansible = example.dir().resolve("ansible");
         role = ansible.resolve("ansible_collections/prositronic/infra/roles/llama_server");
     }

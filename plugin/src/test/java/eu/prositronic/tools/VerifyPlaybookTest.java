@@ -34,11 +34,8 @@ class VerifyPlaybookTest {
 
     @BeforeAll
     static void generate() throws Exception {
-        // every node served by systemd (a Docker cluster's default): the verify role loads what llama_server runs
-        String inventory = eu.prositronic.TestSupport.read(eu.prositronic.TestSupport.exampleInventory())
-                .replace("containerRuntime: containerd", "containerRuntime: docker")
-                .replace("serving: kubernetes", "serving: systemd");
-        ansible = GeneratedExample.writeTo(out.resolve("prositronic"), eu.prositronic.TestSupport.inventory(inventory))
+        // the verify role loads what llama_server runs: every node served by systemd
+        ansible = GeneratedExample.writeSystemdServedTo(out.resolve("prositronic"))
                 .dir()
                 .resolve("ansible");
     }
