@@ -3,6 +3,9 @@ package eu.prositronic.core.emit;
 import eu.prositronic.core.fit.DeploymentPlan;
 import eu.prositronic.core.fit.DeviceMemory;
 import eu.prositronic.core.fit.Plan;
+import eu.prositronic.core.fit.PowerModel;
+import eu.prositronic.core.fit.PowerPlan;
+import eu.prositronic.core.inventory.Energy;
 import java.util.List;
 
 /**
@@ -19,7 +22,8 @@ public final class PlanJson {
             String namespace,
             String containerRuntime,
             List<Deployment> deployments,
-            List<Node> nodes) {}
+            List<Node> nodes,
+            Power power) {}
 
     public record Deployment(
             String name,
@@ -55,6 +59,7 @@ public final class PlanJson {
             List<String> args,
             Memory memory,
             Speed speed,
+            Draw power,
             List<String> notes) {}
 
     /**
@@ -110,6 +115,37 @@ public final class PlanJson {
 
     public record Node(String name, List<String> gpus, long ramBytes, List<Share> shares) {}
 
+    /**
+     * The fleet's power and cost, every figure an estimate (fit/PowerModel): the settings it was computed at, the
+     * fleet's and each node's draw, and how many nodes have no figure (CPU-only without {@code power:}).
+     */
+    public record Power(
+            boolean estimate,
+            String method,
+            EnergySettings energy,
+            Draw fleet,
+            int nodesWithoutFigures,
+            List<NodeDraw> nodes) {}
+
+    public record EnergySettings(
+            Double pricePerKWh, String currency, double pue, double dutyCycle, double hoursPerMonth) {}
+
+    /** Watts, kWh and cost; {@code null} where there is no figure (an unknown draw, no price, no speed). */
+    public record Draw(
+            String basis,
+            Double loadWatts,
+            Double idleWatts,
+            Double kWhPerMonth,
+            Double costPerMonth,
+            Double costPerMillionTokens) {}
+
+    public record NodeDraw(String node, Draw draw) {}
+
+    static final String POWER_METHOD = "Prositronic power model (docs/fit-engine.md, Power and cost): GPUs at their"
+            + " catalog board power while generating and " + Math.round(PowerModel.IDLE_SHARE * 100) + " % of it idle,"
+            + " shared by memory used; a node's measured power: replaces it; host CPUs are not counted without it;"
+            + " energy = (load x duty + idle x (1 - duty)) x hours x PUE; cost per million tokens on one busy stream";
+
     public record Share(String deployment, String device, long capacityBytes, long usedBytes) {}
 
     static final String MEMORY_METHOD = "Prositronic fit engine: llama.cpp's allocations per device"
@@ -122,11 +158,65 @@ public final class PlanJson {
                 plan.cluster().name(),
                 plan.cluster().namespace(),
                 plan.cluster().containerRuntime().key(),
-                plan.deployments().stream().map(PlanJson::of).toList(),
-                plan.nodes().stream().map(PlanJson::of).toList());
+                plan.deployments().stream()
+                        .map(d -> of(d, plan.power().deployments().get(d.name())))
+                        .toList(),
+                plan.nodes().stream().map(PlanJson::of).toList(),
+                power(plan.power()));
     }
 
+    static Power power(PowerPlan power) {
+        Energy e = power.energy();
+        return new Power(
+                true,
+                POWER_METHOD,
+                new EnergySettings(
+                        e.priced() ? e.pricePerKWh().getAsDouble() : null,
+                        e.currency(),
+                        e.pue(),
+                        e.dutyCycle(),
+                        PowerModel.HOURS_PER_MONTH),
+                draw(power.fleet()),
+                (int) power.nodes().stream()
+                        .filter(n -> n.draw().basis() == PowerPlan.Basis.UNKNOWN)
+                        .count(),
+                power.nodes().stream()
+                        .map(n -> new NodeDraw(n.node(), draw(n.draw())))
+                        .toList());
+    }
+
+    /** A draw with figures rounded to what the estimate can promise: watts and kWh to 0.1, money to 4 digits. */
+    static Draw draw(PowerPlan.Draw d) {
+        boolean known = d.basis() != PowerPlan.Basis.UNKNOWN && d.basis() != PowerPlan.Basis.NONE;
+        return new Draw(
+                d.basis().key(),
+                known ? tenth(d.loadWatts()) : null,
+                known ? tenth(d.idleWatts()) : null,
+                known ? tenth(d.kWhPerMonth()) : null,
+                known && d.costPerMonth().isPresent() ? digits(d.costPerMonth().getAsDouble()) : null,
+                known && d.costPerMillionTokens().isPresent()
+                        ? digits(d.costPerMillionTokens().getAsDouble())
+                        : null);
+    }
+
+    static double tenth(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    static double digits(double v) {
+        return v > 0
+                ? new java.math.BigDecimal(v)
+                        .round(new java.math.MathContext(4))
+                        .doubleValue()
+                : 0;
+    }
+
+    /** A deployment without its fleet (the catalog site's pages): no power figures. */
     public static Deployment of(DeploymentPlan p) {
+        return of(p, null);
+    }
+
+    public static Deployment of(DeploymentPlan p, PowerPlan.Draw power) {
         var d = p.deployment();
         var s = p.settings();
         var q = p.quant();
@@ -184,6 +274,7 @@ public final class PlanJson {
                         new Range(
                                 p.speed().promptRange().low(),
                                 p.speed().promptRange().high())),
+                power == null ? null : draw(power),
                 p.notes());
     }
 

@@ -77,6 +77,7 @@ public final class HardwareQuestion {
                 gpus,
                 Optional.empty(),
                 CpuIsa.AVX2,
-                eu.prositronic.core.inventory.Serving.KUBERNETES);
+                eu.prositronic.core.inventory.Serving.KUBERNETES,
+                Optional.empty());
     }
 }

@@ -12,12 +12,14 @@ import java.util.SortedMap;
  *
  * @param catalogPages by values path ({@code values/<model>/<quant>/<hardware>.yaml}): what that model × quant gets
  *     alone on that hardware with default settings, as on the public catalog pages
+ * @param power what each deployment, node and the fleet draws and costs (estimates, PowerModel)
  */
 public record Plan(
         Cluster cluster,
         List<DeploymentPlan> deployments,
         List<NodePlan> nodes,
-        SortedMap<String, DeploymentPlan> catalogPages) {
+        SortedMap<String, DeploymentPlan> catalogPages,
+        PowerPlan power) {
 
     public Plan {
         deployments = List.copyOf(deployments);

@@ -81,7 +81,12 @@ public final class Planner {
         }
         List<DeploymentPlan> deployments =
                 inventory.deployments().stream().map(d -> byName.get(d.name())).toList();
-        return new Plan(inventory.cluster(), deployments, nodePlans, catalogPages(deployments, catalog));
+        return new Plan(
+                inventory.cluster(),
+                deployments,
+                nodePlans,
+                catalogPages(deployments, catalog),
+                PowerModel.of(deployments, nodePlans, inventory.energy()));
     }
 
     /**
@@ -151,7 +156,8 @@ public final class Planner {
                 d.node().gpus(),
                 Optional.empty(),
                 CpuIsa.AVX2,
-                d.node().serving());
+                d.node().serving(),
+                Optional.empty());
         Deployment page = Deployment.catalogDefault(d.model(), d.quant(), host);
         NodeBudget budget = new NodeBudget(host);
         Fitter.Result r = fit(page, budget, budget.share(1), 1, catalog);

@@ -8,9 +8,9 @@ import java.util.Map;
 /**
  * The hardware inventory as read from {@code inventory.yaml}, resolved against the catalog: every deployment carries
  * its model, its quantized file and its node, and every node its GPUs' catalog entries. Nothing downstream looks a
- * catalog id or a node name up again.
+ * catalog id or a node name up again. {@code energy} is the {@code energy:} section, or its defaults.
  */
-public record Inventory(Path file, Cluster cluster, List<Node> nodes, List<Deployment> deployments) {
+public record Inventory(Path file, Cluster cluster, List<Node> nodes, List<Deployment> deployments, Energy energy) {
 
     public Inventory {
         nodes = List.copyOf(nodes);

@@ -39,7 +39,7 @@ public final class InventoryLoader {
     public static Inventory load(Path file, String text, Catalog catalog) throws InvalidInputException {
         Problems problems = new Problems();
         Optional<YamlNode> root = YamlFiles.parse(file, text, problems);
-        Inventory inventory = root.flatMap(r -> r.map(List.of("cluster", "nodes", "deployments")))
+        Inventory inventory = root.flatMap(r -> r.map(List.of("cluster", "nodes", "deployments", "energy")))
                 .map(m -> read(file, m, catalog, problems))
                 .orElse(null);
         problems.throwIfAny();
@@ -115,6 +115,49 @@ public final class InventoryLoader {
                 deployments.add(d);
             });
         }
-        return new Inventory(file, cluster, List.copyOf(nodes.values()), deployments);
+        Energy energy = top.get("energy")
+                .flatMap(e -> e.map(List.of("pricePerKWh", "currency", "pue", "dutyCycle")))
+                .map(InventoryLoader::energy)
+                .orElse(Energy.DEFAULTS);
+        return new Inventory(file, cluster, List.copyOf(nodes.values()), deployments, energy);
+    }
+
+    /** {@code energy: {pricePerKWh, currency, pue, dutyCycle}}: each optional, each range-checked. */
+    private static Energy energy(YamlMap e) {
+        java.util.OptionalDouble price = e.get("pricePerKWh")
+                .flatMap(p -> p.decimal(0))
+                .map(java.util.OptionalDouble::of)
+                .orElse(java.util.OptionalDouble.empty());
+        String currency = e.get("currency").flatMap(YamlNode::string).orElse("");
+        if (!currency.matches("[\\p{L}\\p{Sc}]{0,8}")) {
+            e.node()
+                    .problems()
+                    .at(
+                            e.get("currency").get(),
+                            "a currency is a short label such as EUR, USD or €",
+                            "write e.g. `currency: EUR`");
+            currency = "";
+        }
+        double pue = e.get("pue").flatMap(p -> p.decimal(1)).orElse(Energy.DEFAULT_PUE);
+        if (pue > 5) {
+            e.node()
+                    .problems()
+                    .at(
+                            e.get("pue").get(),
+                            "a power usage effectiveness of " + pue + " (above 5)",
+                            "use the facility's ratio of total to IT power, e.g. 1.0 at home or 1.4 in a data centre");
+            pue = Energy.DEFAULT_PUE;
+        }
+        double duty = e.get("dutyCycle").flatMap(d -> d.decimal(0)).orElse(Energy.DEFAULT_DUTY_CYCLE);
+        if (duty > 1) {
+            e.node()
+                    .problems()
+                    .at(
+                            e.get("dutyCycle").get(),
+                            "a duty cycle of " + duty + " (above 1)",
+                            "give the share of the time the deployments generate, from 0 to 1, e.g. 0.25");
+            duty = Energy.DEFAULT_DUTY_CYCLE;
+        }
+        return new Energy(price, currency, pue, duty);
     }
 }

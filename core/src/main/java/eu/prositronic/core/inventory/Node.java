@@ -13,7 +13,7 @@ import java.util.Optional;
  * A machine with its GPUs resolved to catalog entries. {@code memoryBandwidth} overrides the catalog's CPU default for
  * CPU-resident work; {@code driverVersion} (NVIDIA) decides between the CUDA images when known; {@code cpuIsa} decides
  * which weights llama.cpp's CPU backend repacks into a second copy; {@code serving} says whether helmfile or the
- * Ansible role {@code llama_server} runs its deployments.
+ * Ansible role {@code llama_server} runs its deployments; {@code power} is the node's measured draw, when given.
  */
 public record Node(
         String name,
@@ -24,7 +24,8 @@ public record Node(
         List<GpuGroup> gpus,
         Optional<DriverVersion> driverVersion,
         CpuIsa cpuIsa,
-        Serving serving) {
+        Serving serving,
+        java.util.Optional<NodePower> power) {
 
     /** The hardware slug (and catalog id) of nodes without a GPU. */
     public static final String CPU_HARDWARE = "cpu";

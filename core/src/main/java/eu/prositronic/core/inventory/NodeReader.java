@@ -53,7 +53,7 @@ final class NodeReader {
         return a;
     }
 
-    static final List<String> KEYS = List.of("name", "address", "ram", "cpu", "gpus", "gpuDriver", "serving");
+    static final List<String> KEYS = List.of("name", "address", "ram", "cpu", "gpus", "gpuDriver", "serving", "power");
 
     /**
      * What is wrong with an NVIDIA driver below every CUDA image's floor (catalog {@code images.yaml}): the container
@@ -167,7 +167,41 @@ final class NodeReader {
                     .flatMap(s -> s.oneOf(Serving.keys()))
                     .map(s -> Serving.valueOf(s.toUpperCase(Locale.ROOT)))
                     .orElse(Serving.defaultFor(runtime));
-            return new Node(name, address, ram, cores, bandwidth, List.copyOf(gpus), driver, isa, serving);
+            Optional<NodePower> power = n.get("power")
+                    .flatMap(p -> p.map(List.of("loadWatts", "idleWatts")))
+                    .flatMap(NodeReader::power);
+            return new Node(name, address, ram, cores, bandwidth, List.copyOf(gpus), driver, isa, serving, power);
         });
     }
+
+    /** {@code power: {loadWatts, idleWatts}}: both, positive, idle at most load. */
+    private static Optional<NodePower> power(YamlMap p) {
+        Optional<Double> load = p.require("loadWatts", "450").flatMap(w -> w.decimal(1));
+        Optional<Double> idle = p.require("idleWatts", "60").flatMap(w -> w.decimal(0));
+        if (load.isEmpty() || idle.isEmpty()) {
+            return Optional.empty();
+        }
+        if (idle.get() > load.get()) {
+            p.node()
+                    .problems()
+                    .at(
+                            p.get("idleWatts").get(),
+                            "idle draw " + idle.get() + " W is above the load draw " + load.get() + " W",
+                            "measure both at the wall for the whole node; idle is with the models loaded and no request");
+            return Optional.empty();
+        }
+        if (load.get() > MAX_NODE_WATTS) {
+            p.node()
+                    .problems()
+                    .at(
+                            p.get("loadWatts").get(),
+                            "more than " + (long) MAX_NODE_WATTS + " W for one node",
+                            "write the node's draw in watts, e.g. `loadWatts: 450`");
+            return Optional.empty();
+        }
+        return Optional.of(new NodePower(load.get(), idle.get()));
+    }
+
+    /** A sanity bound for one machine's draw: a full 8-GPU B200 system is about 14 kW. */
+    static final double MAX_NODE_WATTS = 100_000;
 }

@@ -111,7 +111,8 @@ public final class CatalogSite {
                 h.kind() == Hardware.Kind.GPU ? List.of(new Node.GpuGroup(h, 1)) : List.of(),
                 Optional.empty(),
                 eu.prositronic.core.inventory.CpuIsa.AVX2,
-                eu.prositronic.core.inventory.Serving.KUBERNETES);
+                eu.prositronic.core.inventory.Serving.KUBERNETES,
+                Optional.empty());
         Deployment d = Deployment.catalogDefault(e.model(), e.quant(), node);
         return new Entry(e.model(), e.quant(), h, Planner.catalogPage(d, catalog));
     }
@@ -183,7 +184,8 @@ public final class CatalogSite {
                         new Inventory.Cluster("catalog", NAMESPACE, ContainerRuntime.CONTAINERD),
                         List.of(),
                         List.of(),
-                        new TreeMap<>()),
+                        new TreeMap<>(),
+                        eu.prositronic.core.fit.PowerPlan.NONE),
                 catalog,
                 Path.of("catalog"),
                 "site");

@@ -157,7 +157,12 @@ final class Neighbours {
         if (cached != null) {
             return cached;
         }
-        Inventory one = new Inventory(Path.of("inventory.yaml"), plan.cluster(), List.of(node), here);
+        Inventory one = new Inventory(
+                Path.of("inventory.yaml"),
+                plan.cluster(),
+                List.of(node),
+                here,
+                eu.prositronic.core.inventory.Energy.DEFAULTS);
         Outcome o;
         try {
             Plan p = Planner.plan(one, catalog);
