@@ -185,7 +185,7 @@ public final class PlanJson {
                         .toList());
     }
 
-    /** A draw with figures rounded to what the estimate can promise: watts and kWh to 0.1, money to 4 digits. */
+    /** A draw with figures rounded to what the estimate can promise: watts and kWh to 0.1, a month's cost to the cent, a million tokens' to 4 digits. */
     static Draw draw(PowerPlan.Draw d) {
         boolean known = d.basis() != PowerPlan.Basis.UNKNOWN && d.basis() != PowerPlan.Basis.NONE;
         return new Draw(
@@ -193,7 +193,9 @@ public final class PlanJson {
                 known ? tenth(d.loadWatts()) : null,
                 known ? tenth(d.idleWatts()) : null,
                 known ? tenth(d.kWhPerMonth()) : null,
-                known && d.costPerMonth().isPresent() ? digits(d.costPerMonth().getAsDouble()) : null,
+                known && d.costPerMonth().isPresent()
+                        ? Math.round(d.costPerMonth().getAsDouble() * 100) / 100.0
+                        : null,
                 known && d.costPerMillionTokens().isPresent()
                         ? digits(d.costPerMillionTokens().getAsDouble())
                         : null);

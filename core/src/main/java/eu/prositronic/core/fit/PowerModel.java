@@ -116,9 +116,11 @@ public final class PowerModel {
             fleetLoad += nodeLoad;
             fleetIdle += nodeIdle;
         }
-        Basis fleetBasis = anyMeasured && !anyEstimated
-                ? Basis.MEASURED
-                : anyEstimated ? Basis.GPU_BOARD_POWER : nodes.isEmpty() ? Basis.NONE : Basis.UNKNOWN;
+        Basis fleetBasis = anyMeasured && anyEstimated
+                ? Basis.MIXED
+                : anyMeasured
+                        ? Basis.MEASURED
+                        : anyEstimated ? Basis.GPU_BOARD_POWER : nodes.isEmpty() ? Basis.NONE : Basis.UNKNOWN;
         return new PowerPlan(energy, perDeployment, perNode, draw(fleetLoad, fleetIdle, fleetBasis, energy, 0));
     }
 

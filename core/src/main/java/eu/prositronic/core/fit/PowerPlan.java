@@ -35,6 +35,8 @@ public record PowerPlan(Energy energy, Map<String, Draw> deployments, List<NodeD
         GPU_BOARD_POWER("gpu-board-power"),
         /** The node's {@code power:} figures, measured at the wall. */
         MEASURED("measured"),
+        /** The fleet: some nodes measured, others estimated. */
+        MIXED("mixed"),
         /** A CPU-only node without {@code power:}: no figure to estimate from. */
         UNKNOWN("unknown"),
         /** Nothing to draw. */

@@ -129,4 +129,26 @@ class PowerModelTest {
                     assertThat(m).contains("idle draw 80.0 W is above the load draw 50.0 W");
                 });
     }
+
+    @Test
+    void theExamplesFleetIsTheSumOfItsNodesAndSaysItMixesMeasuredAndEstimated() throws Exception {
+        Plan plan = Planner.plan(TestSupport.exampleInventoryLoaded(), TestSupport.catalog());
+        PowerPlan power = plan.power();
+        assertThat(power.fleet().basis()).isEqualTo(Basis.MIXED);
+        assertThat(power.fleet().loadWatts())
+                .isCloseTo(
+                        power.nodes().stream()
+                                .mapToDouble(n -> n.draw().loadWatts())
+                                .sum(),
+                        within(1e-9));
+        // every deployment's share sums to its node's draw where the node runs something on every GPU
+        for (PowerPlan.NodeDraw n : power.nodes()) {
+            double shares = plan.deployments().stream()
+                    .filter(d -> d.node().name().equals(n.node()))
+                    .mapToDouble(d -> power.deployments().get(d.name()).loadWatts())
+                    .sum();
+            assertThat(shares).as(n.node()).isCloseTo(n.draw().loadWatts(), within(1e-9));
+        }
+        assertThat(power.energy().pricePerKWh()).hasValue(0.30);
+    }
 }
