@@ -15,6 +15,7 @@ import eu.prositronic.core.emit.report.ReportEmitter;
 import eu.prositronic.core.fit.NoFitException;
 import eu.prositronic.core.fit.Plan;
 import eu.prositronic.core.fit.Planner;
+import eu.prositronic.core.fit.WhatIf;
 import eu.prositronic.core.inventory.Inventory;
 import eu.prositronic.core.inventory.InventoryLoader;
 import eu.prositronic.core.problem.InvalidInputException;
@@ -39,15 +40,30 @@ import java.util.function.Consumer;
 public final class Compiler {
     private Compiler() {}
 
-    /** What to compile; the Mojo fills it from its parameters. */
+    /**
+     * What to compile; the Mojo fills it from its parameters. {@code whatIf}: hardware edits (fit/WhatIf) whose plan
+     * is compared with the real one and printed; they never change what is written.
+     */
     public record Request(
             Path inventory,
             Optional<Path> catalogDirectory,
             Path outputDirectory,
             String version,
-            OutputWriter.Writer writer) {}
+            OutputWriter.Writer writer,
+            Optional<String> whatIf) {
 
-    public record Result(Plan plan, OutputWriter.Summary summary) {}
+        public Request(
+                Path inventory,
+                Optional<Path> catalogDirectory,
+                Path outputDirectory,
+                String version,
+                OutputWriter.Writer writer) {
+            this(inventory, catalogDirectory, outputDirectory, version, writer, Optional.empty());
+        }
+    }
+
+    /** The plan, what was written, and the what-if difference (empty without {@code whatIf}). */
+    public record Result(Plan plan, OutputWriter.Summary summary, List<String> whatIf) {}
 
     /** The generation steps, in order. */
     public static List<Emitter> steps() {
@@ -66,15 +82,27 @@ public final class Compiler {
         debug.accept("catalog: " + catalog.models().size() + " models, "
                 + catalog.hardware().size() + " hardware entries");
         Inventory inventory = InventoryLoader.load(request.inventory(), read(request.inventory()), catalog);
-        Plan plan;
-        try {
-            plan = Planner.plan(inventory, catalog);
-        } catch (NoFitException e) {
-            throw new ProsiException(NoFitMessage.format(e.noFits()), e);
+        Optional<List<WhatIf.Edit>> edits = request.whatIf().isPresent()
+                ? Optional.of(WhatIf.parse(request.whatIf().get(), inventory, catalog))
+                : Optional.empty();
+        WhatIf.Planning planning = inv -> plan(inv, catalog);
+        WhatIf.Outcome outcome = WhatIf.outcome(inventory, planning);
+        List<String> whatIf = edits.map(
+                        e -> WhatIf.difference(e, outcome, WhatIf.outcome(WhatIf.apply(inventory, e), planning)))
+                .orElse(List.of());
+        if (outcome.plan().isEmpty()) {
+            String message = NoFitMessage.format(outcome.noFits());
+            throw new ProsiException(whatIf.isEmpty() ? message : message + "\n\n" + String.join("\n", whatIf));
         }
+        Plan plan = outcome.plan().get();
         OutputTree tree = emit(new EmitContext(plan, catalog, inventory.file(), request.version()), debug);
         OutputWriter.Summary summary = OutputWriter.write(tree, request.outputDirectory(), request.writer());
-        return new Result(plan, summary);
+        return new Result(plan, summary, whatIf);
+    }
+
+    /** How the build plans an inventory: the one planning both the build and its what-if scenarios use. */
+    static Plan plan(Inventory inventory, Catalog catalog) throws NoFitException {
+        return Planner.plan(inventory, catalog);
     }
 
     /**

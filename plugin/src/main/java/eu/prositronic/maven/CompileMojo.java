@@ -43,6 +43,14 @@ public class CompileMojo extends AbstractMojo {
             defaultValue = "${project.build.directory}/generated-resources/prositronic")
     File outputDirectory;
 
+    /**
+     * What-if: hardware edits whose plan is compared with the real one and printed, never written. Edits separated by
+     * {@code ;}: {@code gpu-02+nvidia-rtx3090} (GPUs more on a node, also {@code +2x-<gpu>}), {@code gpu-02.ram=128GiB}
+     * (a node's RAM), {@code gpu-03=gpu-02} (a new node like an existing one).
+     */
+    @Parameter(property = PropertyNames.WHAT_IF)
+    String whatIf;
+
     /** Skips the goal. */
     @Parameter(property = PropertyNames.SKIP, defaultValue = "false")
     boolean skip;
@@ -71,13 +79,15 @@ public class CompileMojo extends AbstractMojo {
                 pluginVersion == null ? "dev" : pluginVersion,
                 new OutputWriter.Writer(
                         Optional.ofNullable(projectDirectory).map(File::toPath),
-                        executionId == null || executionId.contains("${") ? "" : executionId));
+                        executionId == null || executionId.contains("${") ? "" : executionId),
+                Optional.ofNullable(whatIf).filter(w -> !w.isBlank()));
         try {
             Compiler.Result result = Compiler.compile(request, getLog()::debug);
             OutputWriter.Summary s = result.summary();
             getLog().info("Prositronic output in " + outputDirectory + " (" + s.written() + " written, " + s.unchanged()
                     + " unchanged, " + s.removed() + " removed)");
             FitTable.lines(result.plan()).forEach(getLog()::info);
+            result.whatIf().forEach(getLog()::info);
         } catch (ProsiException e) {
             // the message says what and where and how to fix it; a stack trace would only hide it
             throw new MojoFailureException(e.message(PropertyNames.SPELLINGS));

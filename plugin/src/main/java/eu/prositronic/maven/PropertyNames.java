@@ -27,6 +27,7 @@ public final class PropertyNames {
     public static final String GPU_AFTER = PREFIX + "gpuAfter";
     public static final String VERIFY_DIRECTORY = PREFIX + "verifyDirectory";
     public static final String ACCURACY_FILE = PREFIX + "accuracyFile";
+    public static final String WHAT_IF = PREFIX + "whatIf";
 
     /** The Maven spelling of a core setting: the pom element and its {@code -D} property. */
     public static final Setting.Spellings SPELLINGS = setting -> switch (setting) {
@@ -39,5 +40,6 @@ public final class PropertyNames {
         case MODEL -> "-D" + MODEL + "=<catalog id or alias>";
         case HARDWARE -> "-D" + HARDWARE + "=<gpu id, 2x-<gpu id> or cpu>";
         case RAM -> "-D" + RAM + "=<size, e.g. 64GiB>";
+        case WHAT_IF -> "-D" + WHAT_IF;
     };
 }

@@ -14,7 +14,8 @@ public enum Setting {
     REPO,
     MODEL,
     HARDWARE,
-    RAM;
+    RAM,
+    WHAT_IF;
 
     /** How a front end writes each setting in a hint ("…, or point X at yours"). */
     @FunctionalInterface
