@@ -31,6 +31,13 @@ public record Hardware(
         CPU
     }
 
+    /** The compute capability, parsed; empty for AMD and CPU, and where it is not {@code major.minor}. */
+    public Optional<ComputeCapability> parsedComputeCapability() {
+        return computeCapability
+                .filter(s -> ComputeCapability.PATTERN.matcher(s).matches())
+                .map(ComputeCapability::parse);
+    }
+
     /** Compute capability as a comparable number: {@code "8.6"} → 86. */
     public int computeCapabilityValue() {
         return computeCapability

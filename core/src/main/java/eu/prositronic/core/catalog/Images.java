@@ -1,5 +1,6 @@
 package eu.prositronic.core.catalog;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,6 +86,52 @@ public record Images(String repository, String build, String source, Map<Backend
         }
         return Optional.empty();
     }
+
+    /**
+     * Why no CUDA image can start on a GPU of this compute capability (empty: unknown) with this driver (empty: unknown,
+     * assumed new enough), and the fix; empty when {@link #cudaBackend} finds one. The one place that words it: the
+     * inventory reader places it at the node, the backend selector refuses with it.
+     *
+     * @param gpu the GPU's catalog id, for the message
+     */
+    public Optional<NoCudaImage> noCudaImage(
+            String gpu, Optional<ComputeCapability> cc, Optional<DriverVersion> driver) {
+        if (cudaBackend(cc, driver).isPresent()) {
+            return Optional.empty();
+        }
+        List<String> unmet = new ArrayList<>();
+        Optional<DriverVersion> upgrade = Optional.empty();
+        for (Backend b : List.of(Backend.CUDA12, Backend.CUDA13)) {
+            Image image = image(b);
+            boolean ccOk = image.runsOn(cc, Optional.empty());
+            List<String> needs = new ArrayList<>();
+            if (!ccOk) {
+                needs.add("compute capability ≥ " + image.minComputeCapability().orElse("?"));
+            }
+            if (!image.runsOn(image.computeCapabilityFloor(), driver)) {
+                needs.add("driver ≥ " + image.minDriver().orElse("?"));
+            }
+            if (ccOk) {
+                Optional<DriverVersion> floor = image.driverFloor();
+                if (floor.isPresent()
+                        && upgrade.map(u -> floor.get().compareTo(u) < 0).orElse(true)) {
+                    upgrade = floor;
+                }
+            }
+            unmet.add(image.tag() + " needs " + String.join(" and ", needs));
+        }
+        String problem = "NVIDIA driver " + driver.map(DriverVersion::toString).orElse("(not given)") + " with " + gpu
+                + " (compute capability " + cc.map(ComputeCapability::toString).orElse("unknown")
+                + ") can start no CUDA image: " + String.join(", ", unmet);
+        String vulkan = "run the Vulkan image " + reference(Backend.VULKAN)
+                + " on this node by hand (Prositronic plans NVIDIA GPUs on the CUDA images only)";
+        String fix = upgrade.map(u -> "upgrade the NVIDIA driver to " + u + " or newer, or " + vulkan)
+                .orElse("no CUDA image here is built for this GPU: " + vulkan);
+        return Optional.of(new NoCudaImage(problem, fix));
+    }
+
+    /** Why no CUDA image runs on a node ({@code problem}: the driver, the GPU, each image's unmet floor) and the fix. */
+    public record NoCudaImage(String problem, String fix) {}
 
     /** The driver floor of a backend's image, if it has one. */
     public Optional<DriverVersion> minDriver(Backend backend) {

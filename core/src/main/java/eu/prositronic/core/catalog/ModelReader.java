@@ -311,13 +311,23 @@ final class ModelReader {
         }
         if (revision.isPresent()
                 && source.startsWith("https://huggingface.co/")
-                && !source.contains("/" + revision.get() + "/")) {
+                && !atRevision(source, revision.get())) {
             problems.at(
                     q.get(CatalogKeys.Quantization.REVISION).get(),
                     "the source is not at this revision",
                     "cite the blob or tree page at " + revision.get());
         }
         return f;
+    }
+
+    /**
+     * Whether a Hugging Face source URL (the text up to the first space) is a page at {@code revision}: a blob page
+     * {@code …/blob/<rev>/<path>} or a tree page {@code …/tree/<rev>} (a split file's folder or the repository root).
+     */
+    static boolean atRevision(String source, String revision) {
+        int space = source.indexOf(' ');
+        String url = space < 0 ? source : source.substring(0, space);
+        return url.contains("/" + revision + "/") || url.endsWith("/tree/" + revision);
     }
 
     private static boolean safePath(String v) {

@@ -11,8 +11,10 @@ import java.util.Set;
 /**
  * Chooses the llama.cpp build for a node's GPU. The NVIDIA floors (driver, compute capability) live in the catalog's
  * {@code images.yaml} only: CUDA 13 when the GPU's compute capability and the node's driver (when known) reach the
- * CUDA 13 image's floors, else the CUDA 12 image when they reach its floors; a driver below both is rejected as input
- * ({@code NodeReader}). ROCm images cover the gfx targets of ROCm's support matrix; other AMD
+ * CUDA 13 image's floors, else the CUDA 12 image when they reach its floors. A node that reaches neither (its driver
+ * below every floor its GPU's compute capability allows, e.g. 580.10 with a GPU only the CUDA 13 image is built for)
+ * is rejected as input ({@code NodeReader}) with {@link Images#noCudaImage}: the driver, each image's unmet floor and
+ * the fix. ROCm images cover the gfx targets of ROCm's support matrix; other AMD
  * cards run the Vulkan build.
  */
 public final class BackendSelector {
@@ -44,15 +46,15 @@ public final class BackendSelector {
         return switch (h.vendor()) {
             case NVIDIA -> {
                 // an unreadable compute capability counts as unknown: below any floor
-                Optional<ComputeCapability> cc = h.computeCapability()
-                        .filter(s -> ComputeCapability.PATTERN.matcher(s).matches())
-                        .map(ComputeCapability::parse);
-                // A driver below every CUDA image's floor is an input error (the inventory reader says so, with the
-                // fix); reaching here with one is a bug, never a plan with an image the node cannot start.
+                Optional<ComputeCapability> cc = h.parsedComputeCapability();
+                // A node that can start no CUDA image (its driver below every floor its GPU's compute capability
+                // allows) is an input error the inventory reader places at the node, with the fix
+                // (Images.noCudaImage); reaching here with one is a bug, never a plan with an image the node
+                // cannot start.
                 yield images.cudaBackend(cc, driver)
-                        .orElseThrow(() -> new IllegalStateException("NVIDIA driver "
-                                + driver.map(DriverVersion::toString).orElse("?")
-                                + " is below every CUDA image's floor; the inventory reader should have rejected it"));
+                        .orElseThrow(() -> new IllegalStateException(images.noCudaImage(h.id(), cc, driver)
+                                .map(n -> n.problem() + "; " + n.fix())
+                                .orElse("no CUDA image")));
             }
             case AMD -> h.gfxTarget().filter(ROCM_TARGETS::contains).isPresent() ? Backend.ROCM : Backend.VULKAN;
             case CPU -> Backend.CPU;

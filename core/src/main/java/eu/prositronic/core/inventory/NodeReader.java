@@ -1,6 +1,5 @@
 package eu.prositronic.core.inventory;
 
-import eu.prositronic.core.catalog.Backend;
 import eu.prositronic.core.catalog.Catalog;
 import eu.prositronic.core.catalog.DriverVersion;
 import eu.prositronic.core.catalog.Hardware;
@@ -54,28 +53,6 @@ final class NodeReader {
     }
 
     static final List<String> KEYS = List.of("name", "address", "ram", "cpu", "gpus", "gpuDriver", "serving", "power");
-
-    /**
-     * What is wrong with an NVIDIA driver below every CUDA image's floor (catalog {@code images.yaml}): the container
-     * runtime refuses to start those images on it ({@code NVIDIA_REQUIRE_CUDA}), so no plan may name one.
-     */
-    static String belowEveryFloor(DriverVersion driver, Images images) {
-        List<String> floors = new ArrayList<>();
-        for (Backend b : List.of(Backend.CUDA12, Backend.CUDA13)) {
-            images.minDriver(b).ifPresent(f -> floors.add(images.image(b).tag() + " needs ≥ " + f));
-        }
-        return "NVIDIA driver " + driver + " is below every CUDA image's floor (" + String.join(", ", floors) + ")";
-    }
-
-    static String fix(Images images) {
-        String lowest =
-                images.minDriver(Backend.CUDA12).map(DriverVersion::toString).orElse("?");
-        String cuda13 =
-                images.minDriver(Backend.CUDA13).map(DriverVersion::toString).orElse("?");
-        return "upgrade the NVIDIA driver to " + lowest + " or newer (" + cuda13 + " or newer for the CUDA 13 image),"
-                + " or run the Vulkan image " + images.reference(Backend.VULKAN)
-                + " on this node by hand: Prositronic plans NVIDIA GPUs on the CUDA images only";
-    }
 
     static Optional<Node> read(YamlNode item, Catalog catalog, ContainerRuntime runtime) {
         return item.map(KEYS).map(n -> {
@@ -153,15 +130,24 @@ final class NodeReader {
                                     "write it as nvidia-smi prints it, e.g. \"580.82.07\"");
                 }
             }
-            if (driver.isPresent()
-                    && vendors.contains(Hardware.Vendor.NVIDIA)
-                    && catalog.images().cudaBackend(Optional.empty(), driver).isEmpty()) {
-                n.node()
-                        .problems()
-                        .at(
-                                n.get("gpuDriver").get(),
-                                belowEveryFloor(driver.get(), catalog.images()),
-                                fix(catalog.images()));
+            // every NVIDIA GPU of the node must start one CUDA image with this driver (catalog images.yaml floors)
+            Set<String> checked = new HashSet<>();
+            for (GpuGroup g : gpus) {
+                Hardware hw = g.hardware();
+                if (hw.vendor() != Hardware.Vendor.NVIDIA || !checked.add(hw.id())) {
+                    continue;
+                }
+                Optional<Images.NoCudaImage> none =
+                        catalog.images().noCudaImage(hw.id(), hw.parsedComputeCapability(), driver);
+                if (none.isPresent()) {
+                    n.node()
+                            .problems()
+                            .at(
+                                    n.get("gpuDriver").orElse(n.node()),
+                                    none.get().problem(),
+                                    none.get().fix());
+                    break;
+                }
             }
             Serving serving = n.get("serving")
                     .flatMap(s -> s.oneOf(Serving.keys()))

@@ -39,7 +39,7 @@ class CatalogConsistencyTest {
                         bad.add(at + ": a URL source without revision and sha256");
                     }
                     if (q.source().startsWith("https://huggingface.co/")
-                            && !q.source().contains("/" + q.revision().orElse("?") + "/")) {
+                            && !ModelReader.atRevision(q.source(), q.revision().orElse("?"))) {
                         bad.add(at + ": the source is not at the revision");
                     }
                 }
@@ -119,8 +119,8 @@ class CatalogConsistencyTest {
             }
         }
         // raise these as files are verified; a drop means a file lost its revision or hash
-        assertThat(all).isEqualTo(106);
-        assertThat(exact).isEqualTo(10);
+        assertThat(all).isEqualTo(107);
+        assertThat(exact).isEqualTo(40);
     }
 
     private static final String MODEL_HEAD = """
@@ -191,7 +191,7 @@ class CatalogConsistencyTest {
     }
 
     @Test
-    void anExactSplitFileAndAnUnverifiedOneLoad() throws Exception {
+    void anExactSplitFileCitingItsFolderOrTheTreeAtTheRevisionAndAnUnverifiedOneLoad() throws Exception {
         String rev = "0123456789abcdef0123456789abcdef01234567";
         String sha = "b".repeat(64);
         load("""
@@ -204,11 +204,20 @@ class CatalogConsistencyTest {
                       - {path: Q8_0/my-model-Q8_0-00001-of-00002.gguf, sizeBytes: 600, sha256: %s}
                       - {path: Q8_0/my-model-Q8_0-00002-of-00002.gguf, sizeBytes: 400, sha256: %s}
                     source: https://huggingface.co/me/my-model-GGUF/tree/%s/Q8_0
+                  - quant: Q6_K
+                    repo: me/my-model-GGUF
+                    revision: %s
+                    file: my-model-Q6_K-00001-of-00002.gguf
+                    sizeBytes: 800
+                    shards:
+                      - {path: my-model-Q6_K-00001-of-00002.gguf, sizeBytes: 100, sha256: %s}
+                      - {path: my-model-Q6_K-00002-of-00002.gguf, sizeBytes: 700, sha256: %s}
+                    source: "https://huggingface.co/me/my-model-GGUF/tree/%s (shards at the repository root)"
                   - quant: Q4_K_M
                     repo: me/my-model-GGUF
                     file: my-model-Q4_K_M.gguf
                     sizeBytes: 600
                     source: "unverified: seen in a listing without a revision"
-                """.formatted(rev, sha, sha, rev));
+                """.formatted(rev, sha, sha, rev, rev, sha, sha, rev));
     }
 }

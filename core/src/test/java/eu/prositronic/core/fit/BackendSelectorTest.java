@@ -97,6 +97,39 @@ class BackendSelectorTest {
     }
 
     @Test
+    void a580_10DriverWithAGpuOnlyTheCuda13ImageIsBuiltForGetsNoImageButTheDriverAndTheFix() {
+        Map<Backend, Images.Image> byBackend = new EnumMap<>(IMAGES.byBackend());
+        Images.Image cuda12 = IMAGES.image(Backend.CUDA12);
+        byBackend.put(
+                Backend.CUDA12,
+                new Images.Image(
+                        cuda12.tag(), cuda12.digest(), cuda12.minDriver(), Optional.of("8.0"), cuda12.source()));
+        Images ampereCuda12 = new Images(IMAGES.repository(), IMAGES.build(), IMAGES.source(), byBackend);
+        Optional<Hardware> t4 = gpu("nvidia-t4");
+        var cc = t4.orElseThrow().parsedComputeCapability();
+        assertThat(ampereCuda12.cudaBackend(cc, driver("580.10.02"))).isEmpty();
+        assertThat(ampereCuda12.noCudaImage("nvidia-t4", cc, driver("580.10.02")))
+                .hasValueSatisfying(n -> {
+                    assertThat(n.problem())
+                            .contains("NVIDIA driver 580.10.02 with nvidia-t4 (compute capability 7.5)")
+                            .contains("server-cuda-b11206 needs compute capability ≥ 8.0")
+                            .contains("server-cuda13-b11206 needs driver ≥ 580.65.06");
+                    assertThat(n.fix())
+                            .contains("upgrade the NVIDIA driver to 580.65.06 or newer")
+                            .contains("server-vulkan-b11382");
+                });
+        assertThatThrownBy(() -> BackendSelector.select(t4, driver("580.10.02"), ampereCuda12))
+                .as("never an image the node cannot start")
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("580.10.02")
+                .hasMessageContaining("upgrade the NVIDIA driver to 580.65.06");
+        assertThat(BackendSelector.select(t4, driver("580.65.06"), ampereCuda12))
+                .isEqualTo(Backend.CUDA13);
+        assertThat(ampereCuda12.noCudaImage("nvidia-t4", cc, driver("580.65.06")))
+                .isEmpty();
+    }
+
+    @Test
     void everyImageNamesItsBuildAndASource() {
         for (Backend b : Backend.values()) {
             Images.Image image = IMAGES.image(b);

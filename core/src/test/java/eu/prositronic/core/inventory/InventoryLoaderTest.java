@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import eu.prositronic.TestSupport;
+import eu.prositronic.core.catalog.Catalog;
+import eu.prositronic.core.catalog.CatalogKeys;
+import eu.prositronic.core.catalog.CatalogLoader;
+import eu.prositronic.core.catalog.CatalogLoader.CatalogFile;
 import eu.prositronic.core.problem.InvalidInputException;
 import eu.prositronic.core.problem.Problem;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -74,12 +79,86 @@ class InventoryLoaderTest {
         assertThat(p.line()).isEqualTo(7);
         assertThat(p.yamlPath()).isEqualTo("nodes[0].gpuDriver");
         assertThat(p.message())
-                .contains("NVIDIA driver 550.54.15 is below every CUDA image's floor")
-                .contains("server-cuda-b11206 needs ≥ 570.26")
-                .contains("server-cuda13-b11206 needs ≥ 580.65.06");
+                .isEqualTo("NVIDIA driver 550.54.15 with nvidia-rtx3090 (compute capability 8.6) can start no CUDA"
+                        + " image: server-cuda-b11206 needs driver ≥ 570.26, server-cuda13-b11206 needs driver ≥"
+                        + " 580.65.06");
         assertThat(p.fix())
                 .contains("upgrade the NVIDIA driver to 570.26 or newer")
                 .contains("Vulkan image ghcr.io/ggml-org/llama.cpp:server-vulkan-b11382");
+    }
+
+    /**
+     * A catalog whose CUDA 12 image is built for compute capability 8.0 and up (a user's images.yaml over the
+     * embedded one, e.g. an image built with {@code CUDA_DOCKER_ARCH=80;86;89}): a Turing card is a GPU only the
+     * CUDA 13 image runs.
+     */
+    static Catalog cuda12FromAmpere() throws Exception {
+        List<CatalogFile> embedded = CatalogLoader.embeddedFiles();
+        String images = embedded.stream()
+                .filter(f -> f.relativePath().equals(CatalogKeys.IMAGES_FILE))
+                .findFirst()
+                .orElseThrow()
+                .text();
+        String stricter = images.replace(
+                "    minDriver: \"570.26\"\n", "    minDriver: \"570.26\"\n    minComputeCapability: \"8.0\"\n");
+        assertThat(stricter).isNotEqualTo(images);
+        return CatalogLoader.load(
+                embedded,
+                List.of(new CatalogFile(
+                        Path.of("catalog/" + CatalogKeys.IMAGES_FILE), CatalogKeys.IMAGES_FILE, stricter)));
+    }
+
+    static List<Problem> problems(String yaml, Catalog catalog) {
+        InvalidInputException e = (InvalidInputException) org.assertj.core.api.Assertions.catchThrowable(
+                () -> InventoryLoader.load(Path.of("inventory.yaml"), yaml, catalog));
+        assertThat(e).as("the inventory should be rejected").isNotNull();
+        return e.problems();
+    }
+
+    @Test
+    void a580_10DriverWithAGpuOnlyTheCuda13ImageRunsIsAPlacedErrorNamingTheDriverAndTheFix() throws Exception {
+        Catalog catalog = cuda12FromAmpere();
+        String t4 = GOOD.replace("model: nvidia-rtx3090", "model: nvidia-t4");
+        List<Problem> problems = problems(
+                t4.replace("    cpu: {cores: 16}\n", "    cpu: {cores: 16}\n    gpuDriver: \"580.10.02\"\n"), catalog);
+        assertThat(problems).hasSize(1);
+        Problem p = problems.get(0);
+        assertThat(p.line()).isEqualTo(7);
+        assertThat(p.yamlPath()).isEqualTo("nodes[0].gpuDriver");
+        assertThat(p.message())
+                .isEqualTo("NVIDIA driver 580.10.02 with nvidia-t4 (compute capability 7.5) can start no CUDA image:"
+                        + " server-cuda-b11206 needs compute capability ≥ 8.0, server-cuda13-b11206 needs driver ≥"
+                        + " 580.65.06");
+        assertThat(p.fix())
+                .startsWith("upgrade the NVIDIA driver to 580.65.06 or newer, or run the Vulkan image"
+                        + " ghcr.io/ggml-org/llama.cpp:server-vulkan-b11382 on this node by hand");
+
+        // the fix holds: at the CUDA 13 floor the same node is planned on the CUDA 13 image
+        Inventory fixed = InventoryLoader.load(
+                Path.of("inventory.yaml"),
+                t4.replace("    cpu: {cores: 16}\n", "    cpu: {cores: 16}\n    gpuDriver: \"580.65.06\"\n"),
+                catalog);
+        assertThat(eu.prositronic.core.fit.Planner.plan(fixed, catalog)
+                        .deployments()
+                        .get(0)
+                        .image()
+                        .tag())
+                .isEqualTo("server-cuda13-b11206");
+    }
+
+    @Test
+    void aGpuNoCudaImageIsBuiltForIsAnErrorEvenWithoutADriverAndNamesTheVulkanImage() throws Exception {
+        String pascal = GOOD.replace("model: nvidia-rtx3090", "model: nvidia-gtx1080ti");
+        List<Problem> problems = problems(pascal, cuda12FromAmpere());
+        assertThat(problems).hasSize(1);
+        assertThat(problems.get(0).yamlPath()).isEqualTo("nodes[0]");
+        assertThat(problems.get(0).message())
+                .isEqualTo("NVIDIA driver (not given) with nvidia-gtx1080ti (compute capability 6.1) can start no"
+                        + " CUDA image: server-cuda-b11206 needs compute capability ≥ 8.0, server-cuda13-b11206 needs"
+                        + " compute capability ≥ 7.5");
+        assertThat(problems.get(0).fix())
+                .startsWith("no CUDA image here is built for this GPU: run the Vulkan image"
+                        + " ghcr.io/ggml-org/llama.cpp:server-vulkan-b11382");
     }
 
     @Test
