@@ -173,8 +173,8 @@ public final class AnsibleEmitter implements Emitter {
                                     .toList()),
                     p.deployment().port(),
                     ServerArgs.of(p),
-                    p.memory().gpus().stream().map(g -> g.atLoad().value()).toList(),
-                    p.memory().gpus().isEmpty() ? 0 : p.memory().gpuReserve().value()));
+                    p.memory().gpuNeedAtLoadBytes(),
+                    p.memory().gpuReserveIfAny()));
         }
         // systemd instances listen on the node's own address, not on every interface (the role's default is the
         // loopback address; docker --publish needs an IP address, so a host name leaves it to the operator)

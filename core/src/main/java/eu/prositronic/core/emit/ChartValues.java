@@ -113,7 +113,8 @@ public record ChartValues(
             Server server,
             Map<String, String> nodeSelector,
             Resources resources,
-            Fit fit) {
+            Fit fit,
+            ReleaseVerify verify) {
 
         public static Release of(DeploymentPlan p, Images images, List<DeploymentPlan> all) {
             return new Release(
@@ -123,9 +124,17 @@ public record ChartValues(
                     ChartValues.server(p),
                     Map.of("kubernetes.io/hostname", p.node().name()),
                     ChartValues.resources(p, cpuTenants(p, all)),
-                    ChartValues.fit(p));
+                    ChartValues.fit(p),
+                    new ReleaseVerify(
+                            p.memory().gpuNeedAtLoadBytes(), p.memory().gpuReserveIfAny()));
         }
     }
+
+    /**
+     * The plan's figures for the chart's free-memory preflight ({@code verify.enabled} turns it on): what each GPU holds
+     * at load and the margin, as the systemd unit's preflight reads them from host vars.
+     */
+    public record ReleaseVerify(List<Long> gpuNeedBytes, long gpuReserveBytes) {}
 
     public static ChartValues of(DeploymentPlan p, Images images) {
         var q = p.quant();

@@ -34,6 +34,19 @@ public record MemoryPlan(List<DeviceMemory> gpus, DeviceMemory host, Bytes gpuRe
         return all;
     }
 
+    /**
+     * What each GPU holds once the model is loaded, in the backend's device order: the free memory a preflight
+     * (the unit's ExecStartPre, the chart's init container) must find on each, beside {@link #gpuReserveIfAny()}.
+     */
+    public List<Long> gpuNeedAtLoadBytes() {
+        return gpus.stream().map(g -> g.atLoad().value()).toList();
+    }
+
+    /** The GPU margin, or 0 on a node without GPUs (nothing to keep free). */
+    public long gpuReserveIfAny() {
+        return gpus.isEmpty() ? 0 : gpuReserve.value();
+    }
+
     public Bytes vramCapacity() {
         return gpus.stream().map(DeviceMemory::capacity).reduce(Bytes.ZERO, Bytes::plus);
     }

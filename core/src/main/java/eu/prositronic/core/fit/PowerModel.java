@@ -124,6 +124,26 @@ public final class PowerModel {
         return new PowerPlan(energy, perDeployment, perNode, draw(fleetLoad, fleetIdle, fleetBasis, energy, 0));
     }
 
+    /**
+     * One deployment's draw under load as if it ran alone on its node, for comparing choices before they share: the
+     * node's measured load draw, or the board power of every GPU it holds memory on; empty on a CPU-only node without
+     * {@code power:}.
+     */
+    public static OptionalDouble aloneLoadWatts(DeploymentPlan p) {
+        if (p.node().power().isPresent()) {
+            return OptionalDouble.of(p.node().power().get().loadWatts());
+        }
+        List<Hardware> gpus = p.node().devices();
+        double watts = 0;
+        List<DeviceMemory> used = p.memory().gpus();
+        for (int i = 0; i < used.size() && i < gpus.size(); i++) {
+            if (!used.get(i).used().isZero()) {
+                watts += gpus.get(i).powerWatts();
+            }
+        }
+        return gpus.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(watts);
+    }
+
     /** The monthly energy and cost of a draw; the cost per million tokens where a speed is given. */
     static Draw draw(double load, double idle, Basis basis, Energy energy, double tokensPerSecond) {
         double kWh =

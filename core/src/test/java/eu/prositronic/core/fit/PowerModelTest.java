@@ -40,6 +40,7 @@ class PowerModelTest {
         double perMillion = 350 * 1.2 / 1000 * (1e6 / tps / 3600) * 0.30;
         assertThat(d.costPerMillionTokens().getAsDouble()).isCloseTo(perMillion, within(1e-9));
         assertThat(plan.power().fleet().loadWatts()).isEqualTo(350.0);
+        assertThat(PowerModel.aloneLoadWatts(plan.deployments().get(0))).hasValue(350.0);
     }
 
     @Test
