@@ -24,7 +24,7 @@ public final class ValuesEmitter implements Emitter {
             out.put(
                     releaseFile(p),
                     Serializers.yaml(
-                            ChartValues.Release.of(p, c.images(), c.plan().deployments())));
+                            ChartValues.Release.of(p, c.images())));
         }
     }
 

@@ -94,7 +94,7 @@ public final class ReportEmitter implements Emitter {
                         out,
                         release,
                         () -> Serializers.yaml(
-                                ChartValues.Release.of(d, c.images(), c.plan().deployments()))),
+                                ChartValues.Release.of(d, c.images()))),
                 n);
         return new Pages(
                 d,
