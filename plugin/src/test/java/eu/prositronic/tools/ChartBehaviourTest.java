@@ -83,8 +83,8 @@ class ChartBehaviourTest {
         terms.forEach(t -> {
             List<String> keys = new ArrayList<>();
             t.path("matchExpressions")
-                    .forEach(x -> keys.add(
-                            x.path("key").asText() + " " + x.path("operator").asText() + " " + texts(x.path("values"))));
+                    .forEach(x -> keys.add(x.path("key").asText() + " "
+                            + x.path("operator").asText() + " " + texts(x.path("values"))));
             rendered.add(keys);
         });
         String product = "nvidia.com/gpu.product In [NVIDIA-GeForce-RTX-3090, NVIDIA-GeForce-RTX-3090-SHARED]";

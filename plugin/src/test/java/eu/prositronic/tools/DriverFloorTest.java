@@ -71,7 +71,9 @@ class DriverFloorTest {
     static Map<String, String> node(String driver) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("kubernetes.io/hostname", cuda13.node().name());
-        labels.put("nvidia.com/gpu.product", cuda13.node().primaryGpu().orElseThrow().productLabel().orElseThrow());
+        labels.put(
+                "nvidia.com/gpu.product",
+                cuda13.node().primaryGpu().orElseThrow().productLabel().orElseThrow());
         String[] parts = driver.split("\\.");
         labels.put("nvidia.com/cuda.driver-version.full", driver);
         labels.put("nvidia.com/cuda.driver-version.major", parts[0]);
@@ -85,7 +87,11 @@ class DriverFloorTest {
     @Test
     void theExamplesCuda13ReleaseHasTheImagesFullFloor() {
         assertThat(example.plan()).isNotNull();
-        String floor = TestSupport.catalog().images().minDriver(Backend.CUDA13).orElseThrow().toString();
+        String floor = TestSupport.catalog()
+                .images()
+                .minDriver(Backend.CUDA13)
+                .orElseThrow()
+                .toString();
         assertThat(floor).isEqualTo("580.65.06");
         assertThat(pod.at("/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms"))
                 .as("major > 580, or 580 with minor > 65, or 580.65 with revision >= 06")
@@ -95,7 +101,9 @@ class DriverFloorTest {
     @Test
     void a580_10DriverIsRefusedEverywhere() throws Exception {
         assertThat(schedules(node("580.10.02"))).as("the chart's node affinity").isFalse();
-        assertThat(schedules(node("580.65.05"))).as("one revision below the floor").isFalse();
+        assertThat(schedules(node("580.65.05")))
+                .as("one revision below the floor")
+                .isFalse();
         assertThat(schedules(node("579.99.99"))).isFalse();
         assertThat(planned("580.10.02")).as("the planner").isEqualTo(Backend.CUDA12);
         assertThat(preflightPasses("580.10.02")).as("the Ansible preflight").isFalse();
@@ -133,7 +141,9 @@ class DriverFloorTest {
                         + "{\"key\": \"c\", \"operator\": \"DoesNotExist\"}]}");
         assertThat(matches(term, Map.of("a", "06", "b", "y"))).isTrue();
         assertThat(matches(term, Map.of("a", "5", "b", "y"))).isFalse();
-        assertThat(matches(term, Map.of("a", "x6", "b", "y"))).as("Gt on a non-number").isFalse();
+        assertThat(matches(term, Map.of("a", "x6", "b", "y")))
+                .as("Gt on a non-number")
+                .isFalse();
         assertThat(matches(term, Map.of("a", "6", "b", "y", "c", ""))).isFalse();
         assertThat(matches(term, Map.of("b", "y"))).as("Gt on a missing label").isFalse();
     }
@@ -206,8 +216,10 @@ class DriverFloorTest {
      * generated host variables give the node.
      */
     static boolean preflightPasses(String driver) throws Exception {
-        Path role = example.dir().resolve("ansible/ansible_collections/prositronic/infra/roles/nvidia_container_toolkit");
-        JsonNode tasks = new ObjectMapper(new YAMLFactory()).readTree(role.resolve("tasks/preflight.yml").toFile());
+        Path role =
+                example.dir().resolve("ansible/ansible_collections/prositronic/infra/roles/nvidia_container_toolkit");
+        JsonNode tasks = new ObjectMapper(new YAMLFactory())
+                .readTree(role.resolve("tasks/preflight.yml").toFile());
         JsonNode check = null;
         for (JsonNode t : tasks) {
             if (t.path("name").asText().startsWith("Assert that the driver is recent enough")) {
@@ -219,7 +231,8 @@ class DriverFloorTest {
                 .readTree(example.dir()
                         .resolve("ansible/host_vars/" + cuda13.node().name() + ".yml")
                         .toFile());
-        String floor = hostVars.path("nvidia_container_toolkit_driver_min_version").asText();
+        String floor =
+                hostVars.path("nvidia_container_toolkit_driver_min_version").asText();
         assertThat(floor).as("the floor in the generated host variables").isEqualTo("580.65.06");
         Map<String, Object> play = new LinkedHashMap<>();
         play.put("hosts", "localhost");
@@ -233,7 +246,9 @@ class DriverFloorTest {
                         List.of(List.of("NVIDIA GeForce RTX 3090", "24576 MiB", driver, "8.6"))));
         Map<String, Object> task = new LinkedHashMap<>();
         task.put("name", check.path("name").asText());
-        task.put("ansible.builtin.assert", new ObjectMapper().convertValue(check.path("ansible.builtin.assert"), Map.class));
+        task.put(
+                "ansible.builtin.assert",
+                new ObjectMapper().convertValue(check.path("ansible.builtin.assert"), Map.class));
         play.put("tasks", List.of(task));
         Path playbook = out.resolve("preflight-" + driver + ".yml");
         Files.writeString(playbook, new ObjectMapper(new YAMLFactory()).writeValueAsString(List.of(play)));

@@ -210,9 +210,13 @@ class HelmChartTest {
                 ExternalTool.Run one =
                         ExternalTool.run(out, "helm", "template", "x", chart.toString(), "-f", values.toString());
                 JsonNode expected = new ObjectMapper(new YAMLFactory()).readTree(values.toFile());
-                var product = GpuGuard.products(example.plan()).get(expected.at("/gpu/product").asText());
-                if (expected.at("/gpu/enabled").asBoolean() && product != null && product.free().isEmpty()) {
-                    // the example's fleet uses every GPU it has: a single release would share one (HelmfileGpuGuardTest)
+                var product = GpuGuard.products(example.plan())
+                        .get(expected.at("/gpu/product").asText());
+                if (expected.at("/gpu/enabled").asBoolean()
+                        && product != null
+                        && product.free().isEmpty()) {
+                    // the example's fleet uses every GPU it has: a single release would share one
+                    // (HelmfileGpuGuardTest)
                     assertThat(one.exitCode()).as(values + "\n" + one.output()).isNotZero();
                     assertThat(one.output()).contains("second Deployment for the same GPU");
                     continue;

@@ -81,7 +81,9 @@ class HelmfileGpuGuardTest {
                 helmfileChart(example).toString(),
                 "-f",
                 example.dir().resolve("values/qwen3-5-0-8b/q4_0/cpu.yaml").toString());
-        assertThat(cpu.exitCode()).as("a CPU values file shares no GPU\n" + cpu.output()).isZero();
+        assertThat(cpu.exitCode())
+                .as("a CPU values file shares no GPU\n" + cpu.output())
+                .isZero();
     }
 
     @Test
@@ -105,16 +107,18 @@ class HelmfileGpuGuardTest {
         // the chart with the helmfile's two layers, as helmfile installs the single release
         Path layers = out.resolve("single-layers.yaml");
         Files.writeString(layers, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(layer));
-        JsonNode single = deployment(
-                example, "single", example.dir().resolve(chat.valuesFile()), layers);
+        JsonNode single = deployment(example, "single", example.dir().resolve(chat.valuesFile()), layers);
         assertThat(terms(single))
                 .as("pinned to the free node, the GPU product kept")
                 .allSatisfy(t -> assertThat(t)
                         .contains("kubernetes.io/hostname In [gpu-03]")
                         .anyMatch(x -> x.startsWith("nvidia.com/gpu.product In")));
-        assertThat(single.at("/spec/template/metadata/labels").path(GpuGuard.MODE_LABEL).asText())
+        assertThat(single.at("/spec/template/metadata/labels")
+                        .path(GpuGuard.MODE_LABEL)
+                        .asText())
                 .isEqualTo(GpuGuard.SINGLE);
-        assertThat(antiAffinity(single)).containsExactly("app.kubernetes.io/name In [llama-server] per kubernetes.io/hostname");
+        assertThat(antiAffinity(single))
+                .containsExactly("app.kubernetes.io/name In [llama-server] per kubernetes.io/hostname");
 
         // the fleet's release of the same GPU product keeps off single releases' pods
         JsonNode fleet = deployment(
@@ -122,18 +126,25 @@ class HelmfileGpuGuardTest {
                 chat.name(),
                 example.dir().resolve(chat.valuesFile()),
                 example.dir().resolve(ValuesEmitter.releaseFile(chat)));
-        assertThat(fleet.at("/spec/template/spec/nodeSelector").path("kubernetes.io/hostname").asText())
+        assertThat(fleet.at("/spec/template/spec/nodeSelector")
+                        .path("kubernetes.io/hostname")
+                        .asText())
                 .isEqualTo("gpu-01");
         assertThat(antiAffinity(fleet))
                 .containsExactly(GpuGuard.MODE_LABEL + " In [single] per kubernetes.io/hostname");
         // and a single release's pod, which carries that label, is itself a llama-server pod the rule matches
-        assertThat(single.at("/spec/template/metadata/labels").path("app.kubernetes.io/name").asText())
+        assertThat(single.at("/spec/template/metadata/labels")
+                        .path("app.kubernetes.io/name")
+                        .asText())
                 .isEqualTo("llama-server");
     }
 
     JsonNode deployment(GeneratedExample.Output example, String release, Path... values) throws Exception {
         List<String> command = new ArrayList<>(List.of(
-                "helm", "template", release, example.dir().resolve("charts/llama-server").toString()));
+                "helm",
+                "template",
+                release,
+                example.dir().resolve("charts/llama-server").toString()));
         for (Path v : values) {
             command.add("-f");
             command.add(v.toString());
@@ -167,7 +178,8 @@ class HelmfileGpuGuardTest {
         deployment
                 .at("/spec/template/spec/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution")
                 .forEach(t -> t.at("/labelSelector/matchExpressions")
-                        .forEach(x -> rules.add(expression(x) + " per " + t.path("topologyKey").asText())));
+                        .forEach(x -> rules.add(
+                                expression(x) + " per " + t.path("topologyKey").asText())));
         return rules;
     }
 

@@ -78,7 +78,10 @@ class RealLlamaServerTest {
             CASES.add(new Case(
                     "chart release " + p.name() + " (" + p.valuesFile() + " + " + ValuesEmitter.releaseFile(p) + ")",
                     p,
-                    chartArgs(chart, p.name(), k8s.dir().resolve(p.valuesFile()),
+                    chartArgs(
+                            chart,
+                            p.name(),
+                            k8s.dir().resolve(p.valuesFile()),
                             k8s.dir().resolve(ValuesEmitter.releaseFile(p)))));
         }
         for (var page : k8s.plan().catalogPages().entrySet()) {
@@ -90,8 +93,8 @@ class RealLlamaServerTest {
         GeneratedExample.Output units = GeneratedExample.writeSystemdServedTo(out.resolve("systemd"));
         Path ansible = units.dir().resolve("ansible");
         for (DeploymentPlan p : units.plan().deployments()) {
-            String unit = SystemdUnitFlagsTest.render(
-                    out, ansible, p, "podman", Map.of("llama_server_api_key", API_KEY));
+            String unit =
+                    SystemdUnitFlagsTest.render(out, ansible, p, "podman", Map.of("llama_server_api_key", API_KEY));
             List<String> argv = SystemdUnitFlagsTest.execStart(unit, "llama-server-" + p.name() + ".service");
             int image = argv.indexOf(p.image().reference());
             assertThat(image).as(unit).isPositive();
@@ -100,7 +103,8 @@ class RealLlamaServerTest {
                     p,
                     argv.subList(image + 1, argv.size())));
         }
-        JsonNode planJson = new ObjectMapper().readTree(units.dir().resolve("plan.json").toFile());
+        JsonNode planJson =
+                new ObjectMapper().readTree(units.dir().resolve("plan.json").toFile());
         for (DeploymentPlan p : units.plan().deployments()) {
             JsonNode d = null;
             for (JsonNode n : planJson.path("deployments")) {
@@ -110,7 +114,11 @@ class RealLlamaServerTest {
             }
             assertThat(d).as(p.name() + " in plan.json").isNotNull();
             List<String> args = new ArrayList<>(List.of(
-                    "--host", "0.0.0.0", "--port", d.path("port").asText(), "-m",
+                    "--host",
+                    "0.0.0.0",
+                    "--port",
+                    d.path("port").asText(),
+                    "-m",
                     GeneratedExample.systemdCommandLine(p).get(5)));
             d.path("args").forEach(a -> args.add(a.asText()));
             CASES.add(new Case("plan.json " + p.name() + " (model file as the role downloads it)", p, args));
@@ -137,7 +145,8 @@ class RealLlamaServerTest {
                 }
             }
         }
-        assertThat(CASES).hasSizeGreaterThanOrEqualTo(4 * k8s.plan().deployments().size());
+        assertThat(CASES)
+                .hasSizeGreaterThanOrEqualTo(4 * k8s.plan().deployments().size());
     }
 
     /** Builds llama-server, or finds it built for this source; a failed build fails the test (CI included). */
@@ -212,7 +221,9 @@ class RealLlamaServerTest {
         boolean metrics = false;
         for (int i = 0; i < c.args().size(); i++) {
             String a = c.args().get(i);
-            boolean pathValue = i > 0 && List.of("--model", "-m", "--api-key-file").contains(c.args().get(i - 1));
+            boolean pathValue = i > 0
+                    && List.of("--model", "-m", "--api-key-file")
+                            .contains(c.args().get(i - 1));
             if (i > 0 && c.args().get(i - 1).equals("--port")) {
                 command.add(String.valueOf(port));
             } else if (pathValue) {
@@ -262,7 +273,8 @@ class RealLlamaServerTest {
                     fail(context + "\nnot healthy after 300 s: " + health + "\n" + tail(log));
                 }
                 Integer status = status(http, base + "/health", null);
-                if (status != null && (health.isEmpty() || !health.get(health.size() - 1).equals(status))) {
+                if (status != null
+                        && (health.isEmpty() || !health.get(health.size() - 1).equals(status))) {
                     health.add(status);
                 }
                 if (status != null && status == 200) {
@@ -270,13 +282,17 @@ class RealLlamaServerTest {
                 }
                 Thread.sleep(20);
             }
-            assertThat(health).as(context + "\n/health while loading, then loaded").containsExactly(503, 200);
+            assertThat(health)
+                    .as(context + "\n/health while loading, then loaded")
+                    .containsExactly(503, 200);
             String key = apiKey ? API_KEY : null;
 
             HttpResponse<String> models = get(http, base + "/v1/models", key);
             assertThat(models.statusCode()).as(context + "\n" + models.body()).isEqualTo(200);
             JsonNode m = new ObjectMapper().readTree(models.body());
-            assertThat(m.at("/data/0/id").asText()).as(context).isEqualTo(p.model().id());
+            assertThat(m.at("/data/0/id").asText())
+                    .as(context)
+                    .isEqualTo(p.model().id());
 
             HttpResponse<String> props = get(http, base + "/props", key);
             assertThat(props.statusCode()).as(context + "\n" + props.body()).isEqualTo(200);
@@ -284,7 +300,9 @@ class RealLlamaServerTest {
             assertThat(pr.at("/default_generation_settings/n_ctx").asLong())
                     .as(context + ": n_ctx per slot")
                     .isEqualTo(p.ctxPerSlot());
-            assertThat(pr.path("total_slots").asInt()).as(context + ": slots").isEqualTo(p.settings().nSeq());
+            assertThat(pr.path("total_slots").asInt())
+                    .as(context + ": slots")
+                    .isEqualTo(p.settings().nSeq());
 
             HttpResponse<String> metricsResponse = get(http, base + "/metrics", key);
             if (metrics) {
@@ -320,15 +338,15 @@ class RealLlamaServerTest {
         LlamaLog parsed = LlamaLog.parse(Files.readAllLines(log, StandardCharsets.UTF_8));
         assertThat(parsed.nCtx()).as(context).contains(p.ctxSize());
         long kv = parsed.kv().values().stream().mapToLong(Long::longValue).sum();
-        long rs = parsed.recurrent().values().stream().mapToLong(Long::longValue).sum();
+        long rs =
+                parsed.recurrent().values().stream().mapToLong(Long::longValue).sum();
         assertThat(parsed.kv()).as(context + "\n" + tail(log)).isNotEmpty();
         assertThat(kv)
                 .as(context + ": KV cache in llama.cpp's log (" + parsed.kv() + ") against the plan")
                 .isCloseTo(p.memory().kvCache().value(), org.assertj.core.data.Offset.offset(Bytes.MIB / 200));
         assertThat(rs)
                 .as(context + ": recurrent state in llama.cpp's log (" + parsed.recurrent() + ") against the plan")
-                .isCloseTo(
-                        p.memory().recurrentState().value(), org.assertj.core.data.Offset.offset(Bytes.MIB / 200));
+                .isCloseTo(p.memory().recurrentState().value(), org.assertj.core.data.Offset.offset(Bytes.MIB / 200));
         System.out.printf(
                 "%s: healthy, KV %.2f MiB, RS %.2f MiB as planned, n_ctx %d, %d s%n",
                 c.source(),
@@ -339,8 +357,9 @@ class RealLlamaServerTest {
     }
 
     static HttpResponse<String> get(HttpClient http, String url, String key) throws Exception {
-        HttpRequest.Builder b =
-                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
+                .GET();
         if (key != null) {
             b.header("Authorization", "Bearer " + key);
         }

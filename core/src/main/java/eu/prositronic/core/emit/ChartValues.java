@@ -115,8 +115,10 @@ public record ChartValues(
             ReleaseGpu gpu,
             Server server,
             Map<String, String> nodeSelector,
+
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-                    GpuGuard.Affinity affinity,
+            GpuGuard.Affinity affinity,
+
             Resources resources,
             Fit fit) {
 

@@ -51,14 +51,16 @@ public final class GpuGuard {
     public record PodAffinityTerm(LabelSelector labelSelector, String topologyKey) {}
 
     public record PodAntiAffinity(
-            @JsonProperty("requiredDuringSchedulingIgnoredDuringExecution") List<PodAffinityTerm> required) {}
+            @JsonProperty("requiredDuringSchedulingIgnoredDuringExecution")
+            List<PodAffinityTerm> required) {}
 
     public record NodeSelectorTerm(List<Expression> matchExpressions) {}
 
     public record NodeSelector(List<NodeSelectorTerm> nodeSelectorTerms) {}
 
     public record NodeAffinity(
-            @JsonProperty("requiredDuringSchedulingIgnoredDuringExecution") NodeSelector required) {}
+            @JsonProperty("requiredDuringSchedulingIgnoredDuringExecution")
+            NodeSelector required) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Affinity(NodeAffinity nodeAffinity, PodAntiAffinity podAntiAffinity) {}
@@ -75,8 +77,7 @@ public final class GpuGuard {
         if (!p.node().hasGpu()) {
             return null;
         }
-        return new Affinity(
-                null, avoid(new Expression(MODE_LABEL, "In", List.of(SINGLE))));
+        return new Affinity(null, avoid(new Expression(MODE_LABEL, "In", List.of(SINGLE))));
     }
 
     /** A single release keeps off every node where a llama-server pod of this chart runs. */
@@ -131,8 +132,8 @@ public final class GpuGuard {
                     : new SingleLayer(
                             Map.of(MODE_LABEL, SINGLE),
                             new Affinity(
-                                    new NodeAffinity(new NodeSelector(List.of(new NodeSelectorTerm(
-                                            List.of(new Expression(HOSTNAME, "In", nodes)))))),
+                                    new NodeAffinity(new NodeSelector(List.of(
+                                            new NodeSelectorTerm(List.of(new Expression(HOSTNAME, "In", nodes)))))),
                                     avoidLlamaServers()));
             products.put(product, new Product(fleet.get(product), nodes, layer));
         }
@@ -147,7 +148,8 @@ public final class GpuGuard {
     static String singleReleaseGuard(Plan plan, String inventoryFile) {
         StringBuilder sb = new StringBuilder();
         sb.append("{{- /* Never two Deployments for one GPU: per GPU product label, the Kubernetes nodes the fleet's\n")
-                .append("     releases use and those left free. A single release runs only on a free node, never beside\n")
+                .append(
+                        "     releases use and those left free. A single release runs only on a free node, never beside\n")
                 .append("     another llama-server pod; with no free node it is refused. */}}\n");
         sb.append("{{- $gpus := fromYaml `").append(json(products(plan))).append("` }}\n");
         sb.append("{{- $layer := fromYaml `").append(json(cpuLayer())).append("` }}\n");
@@ -155,15 +157,17 @@ public final class GpuGuard {
         sb.append("{{- $layer = fromYaml `").append(json(gpuDefaultLayer())).append("` }}\n");
         sb.append("{{- with get $gpus (.Values.gpu.product | default \"\") }}\n");
         sb.append("{{- if not .free }}\n");
-        sb.append("{{- $fleet := list }}{{ range $node, $releases := .fleet }}{{ $fleet = append $fleet (printf \"%s: %s\""
-                + " $node (join \", \" $releases)) }}{{ end }}\n");
+        sb.append(
+                "{{- $fleet := list }}{{ range $node, $releases := .fleet }}{{ $fleet = append $fleet (printf \"%s: %s\""
+                        + " $node (join \", \" $releases)) }}{{ end }}\n");
         sb.append("{{- required (printf \"%s runs on %s GPUs, and every %s node of ")
                 .append(inventoryFile)
                 .append(" already serves a fleet release (%s): a single release there would be a second Deployment for"
                         + " the same GPU. Deploy it through ")
                 .append(inventoryFile)
-                .append(" instead (a deployment on one of those nodes, then regenerate), or add a node with a free GPU.\""
-                        + " $.Values.fullnameOverride $.Values.gpu.product $.Values.gpu.product (join \"; \" $fleet)) \"\" }}\n");
+                .append(
+                        " instead (a deployment on one of those nodes, then regenerate), or add a node with a free GPU.\""
+                                + " $.Values.fullnameOverride $.Values.gpu.product $.Values.gpu.product (join \"; \" $fleet)) \"\" }}\n");
         sb.append("{{- end }}\n");
         sb.append("{{- $layer = .layer }}\n");
         sb.append("{{- end }}\n");
