@@ -34,7 +34,7 @@ if [ -x "$bin" ]; then link; echo "$bin"; exit 0; fi
 work=$(mktemp -d "$cache/llama-server-$hash.work.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 t0=$(date +%s)
-git clone -q "$bundle" "$work/llama.cpp"
+git -c advice.detachedHead=false clone -q "$bundle" "$work/llama.cpp"
 generator=""
 command -v ninja >/dev/null && generator="-G Ninja"
 # shellcheck disable=SC2086 # the recipe and the generator are word lists

@@ -50,9 +50,14 @@ import org.junit.jupiter.api.io.TempDir;
  * the recurrent state nor any flag (Q1_0 has no CPU repack on x86, so the file stays memory-mapped and a 27B model
  * costs under 4 GB of page cache); paths under {@code /models} and {@code /etc/llama-server} or {@code /run/secrets}
  * are taken below a temporary folder (the volumes' mount points); {@code --port} is a free port. Everything else is the
- * generated command line, contexts included: a GPU plan runs on the CPU build, so its KV cache (all of it, in host
+ * generated command line, contexts included (the log verbosity is raised through {@code LLAMA_ARG_LOG_VERBOSITY=4}:
+ * at the pin's default llama-server does not print libllama's buffer lines); a GPU plan runs on the CPU build, so its
+ * KV cache (all of it, in host
  * memory) is compared as a total. A command line whose KV cache, recurrent state and compute buffers do not fit the
  * machine's available memory fails with the numbers rather than run with a smaller context.
+ *
+ * <p>{@code -Dprositronic.llamaServer=<binary>} runs another llama-server build (a CUDA one on a GPU machine) instead of
+ * building; {@code -Dprositronic.llama.cases=<text>} runs only the command lines whose source contains the text.
  */
 @Tag("live") // builds (once) and runs the real llama-server: run by scripts/test, not by a plain mvn test
 class RealLlamaServerTest {
@@ -151,6 +156,11 @@ class RealLlamaServerTest {
 
     /** Builds llama-server, or finds it built for this source; a failed build fails the test (CI included). */
     static Path buildServer() throws Exception {
+        String given = System.getProperty("prositronic.llamaServer", "");
+        if (!given.isEmpty()) {
+            assertThat(Path.of(given)).as("-Dprositronic.llamaServer").isExecutable();
+            return Path.of(given);
+        }
         Path script = TestSupport.repoRoot().resolve("tools/llama-measure/build-llama-server.sh");
         Path log = out.resolve("build-llama-server.log");
         Process p = new ProcessBuilder("sh", script.toString())
@@ -209,7 +219,10 @@ class RealLlamaServerTest {
     @TestFactory
     Stream<DynamicTest> everyGeneratedCommandLineServesAsPlanned() {
         assertThat(CASES).isNotEmpty();
-        return CASES.stream().map(c -> DynamicTest.dynamicTest(c.source(), () -> run(c)));
+        String only = System.getProperty("prositronic.llama.cases", "");
+        return CASES.stream()
+                .filter(c -> only.isEmpty() || c.source().contains(only))
+                .map(c -> DynamicTest.dynamicTest(c.source(), () -> run(c)));
     }
 
     static void run(Case c) throws Exception {
@@ -249,13 +262,18 @@ class RealLlamaServerTest {
                         + " smaller one: free memory or run it on a larger machine")
                 .isGreaterThanOrEqualTo(needed.value());
 
-        Path log = out.resolve("logs/" + c.source().replaceAll("[^A-Za-z0-9.-]+", "_") + ".log");
+        // kept after the run: plugin/target/real-llama-server/<source>.log
+        Path log = TestSupport.repoRoot()
+                .resolve("plugin/target/real-llama-server/" + c.source().replaceAll("[^A-Za-z0-9.-]+", "_") + ".log");
         Files.createDirectories(log.getParent());
         long t0 = System.nanoTime();
-        Process proc = new ProcessBuilder(command)
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+                .redirectOutput(log.toFile());
+        // libllama's buffer lines are INFO, which llama-server's log shows from verbosity 4 (trace) at the pin
+        // (common/log.cpp common_log_get_verbosity); the environment raises it and leaves the flags as generated
+        pb.environment().put("LLAMA_ARG_LOG_VERBOSITY", "4");
+        Process proc = pb.start();
         String context = c.source() + "\n" + String.join(" ", command);
         try {
             HttpClient http = HttpClient.newBuilder()
