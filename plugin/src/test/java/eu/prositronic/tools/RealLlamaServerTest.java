@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * while loading, then 200), {@code /v1/models} (the alias), {@code /props} (the planned context per slot and slot
  * count), {@code /metrics} exactly when {@code --metrics} is on, require its API key where it has one (401 without, 200
  * with; {@code /health}, which the chart's probes call, stays open), and log KV and recurrent-state buffers equal to
- * the plan to the MiB (as llama.cpp prints them, two decimals).
+ * the plan to the MiB (to the 0.01 MiB llama.cpp prints).
  *
  * <p>What differs from a cluster, and why: the model files are the test kit's synthetic GGUFs (every tensor shape of
  * the catalog model, zero weights, sparse) at Q1_0 instead of the planned quant, which changes neither the KV cache nor
@@ -57,7 +57,8 @@ import org.junit.jupiter.api.io.TempDir;
  * machine's available memory fails with the numbers rather than run with a smaller context.
  *
  * <p>{@code -Dprositronic.llamaServer=<binary>} runs another llama-server build (a CUDA one on a GPU machine) instead of
- * building; {@code -Dprositronic.llama.cases=<text>} runs only the command lines whose source contains the text.
+ * building; {@code -Dprositronic.llama.cases=<text>[,<text>...]} runs only the command lines whose source contains one
+ * of the texts.
  */
 @Tag("live") // builds (once) and runs the real llama-server: run by scripts/test, not by a plain mvn test
 class RealLlamaServerTest {
@@ -221,7 +222,7 @@ class RealLlamaServerTest {
         assertThat(CASES).isNotEmpty();
         String only = System.getProperty("prositronic.llama.cases", "");
         return CASES.stream()
-                .filter(c -> only.isEmpty() || c.source().contains(only))
+                .filter(c -> only.isEmpty() || List.of(only.split(",")).stream().anyMatch(c.source()::contains))
                 .map(c -> DynamicTest.dynamicTest(c.source(), () -> run(c)));
     }
 
@@ -361,10 +362,10 @@ class RealLlamaServerTest {
         assertThat(parsed.kv()).as(context + "\n" + tail(log)).isNotEmpty();
         assertThat(kv)
                 .as(context + ": KV cache in llama.cpp's log (" + parsed.kv() + ") against the plan")
-                .isCloseTo(p.memory().kvCache().value(), org.assertj.core.data.Offset.offset(Bytes.MIB / 200));
+                .isCloseTo(p.memory().kvCache().value(), org.assertj.core.data.Offset.offset(Bytes.MIB / 100));
         assertThat(rs)
                 .as(context + ": recurrent state in llama.cpp's log (" + parsed.recurrent() + ") against the plan")
-                .isCloseTo(p.memory().recurrentState().value(), org.assertj.core.data.Offset.offset(Bytes.MIB / 200));
+                .isCloseTo(p.memory().recurrentState().value(), org.assertj.core.data.Offset.offset(Bytes.MIB / 100));
         System.out.printf(
                 "%s: healthy, KV %.2f MiB, RS %.2f MiB as planned, n_ctx %d, %d s%n",
                 c.source(),
