@@ -268,9 +268,8 @@ class RealLlamaServerTest {
                 .resolve("plugin/target/real-llama-server/" + c.source().replaceAll("[^A-Za-z0-9.-]+", "_") + ".log");
         Files.createDirectories(log.getParent());
         long t0 = System.nanoTime();
-        ProcessBuilder pb = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         // libllama's buffer lines are INFO, which llama-server's log shows from verbosity 4 (trace) at the pin
         // (common/log.cpp common_log_get_verbosity); the environment raises it and leaves the flags as generated
         pb.environment().put("LLAMA_ARG_LOG_VERBOSITY", "4");
