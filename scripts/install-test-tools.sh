@@ -8,6 +8,8 @@
 #   debootstrap, systemd-container, dpkg-dev, gnupg   from Debian's packages (the booted-node test)
 #   node-llama-cpp (prebuilt llama.cpp)    with npm, into tools/llama-measure/node_modules
 #   ctxprobe    tools/llama-measure/build-ctxprobe.sh: g++ against that prebuilt libllama (g++ from Debian)
+#   llama-server  tools/llama-measure/build-llama-server.sh: from node-llama-cpp's bundled llama.cpp source (cmake, g++
+#               from Debian), cached by source hash in ~/.cache/prositronic, so a warm run reuses it
 #   kubernetes-models (Kubernetes OpenAPI types, enums, formats) with npm, into tools/k8s-validate/node_modules
 # Idempotent: what is already there is kept.
 set -euo pipefail
@@ -70,6 +72,18 @@ if [ -d "$root/tools/llama-measure/node_modules/node-llama-cpp" ] && ! [ -x "$ro
   echo "building ctxprobe against the prebuilt libllama (g++, a few seconds)"
   command -v g++ >/dev/null || sudo_if_needed apt-get install -y -q g++ >/dev/null
   "$root/tools/llama-measure/build-ctxprobe.sh" >/dev/null
+fi
+
+# llama-server for the real-server tier (RealLlamaServerTest): built once per llama.cpp source from node-llama-cpp's
+# bundled source and cached outside the clone (~/.cache/prositronic/llama-server-<hash>), so only a cold run builds it
+if [ -d "$root/tools/llama-measure/node_modules/node-llama-cpp" ] \
+   && ! [ -x "$("$root/tools/llama-measure/build-llama-server.sh" --print-path)" ]; then
+  echo "building llama-server (CPU) from the bundled llama.cpp source: once per source, about 10 minutes on 2 cores"
+  if ! command -v cmake >/dev/null || ! command -v g++ >/dev/null; then
+    sudo_if_needed apt-get install -y -q cmake g++ >/dev/null \
+      || { sudo_if_needed apt-get update -q >/dev/null && sudo_if_needed apt-get install -y -q cmake g++ >/dev/null; }
+  fi
+  "$root/tools/llama-measure/build-llama-server.sh" >/dev/null
 fi
 
 if ! [ -d "$root/tools/k8s-validate/node_modules/kubernetes-models" ]; then

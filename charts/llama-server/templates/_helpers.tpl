@@ -514,10 +514,48 @@ Before a download, other models' folders under /models/gguf are removed so that 
 {{- end }}
 
 {{/*
+The node-affinity terms (ORed) that say "driver >= gpu.minDriver" in GPU feature discovery's numeric labels
+nvidia.com/cuda.driver-version.major/.minor/.revision (for 580.65.06: major 580, minor 65, revision 06). A node selector
+term cannot compare versions, so M.m.r becomes: major > M; or major = M and minor > m; or major = M, minor = m and
+revision >= r (Gt r-1; Kubernetes reads "06" as 6). A floor with revision 0 needs no revision term, one with minor and
+revision 0 only major >= M. Rendered as a JSON list of expression lists; empty when there is no floor.
+*/}}
+{{- define "llama-server.driverTerms" -}}
+{{- $terms := list -}}
+{{- if and .Values.gpu.enabled (eq .Values.gpu.vendor "nvidia") .Values.gpu.minDriver -}}
+{{- $v := splitList "." .Values.gpu.minDriver -}}
+{{- $major := int64 (index $v 0) -}}
+{{- $minor := 0 -}}
+{{- $revision := 0 -}}
+{{- if gt (len $v) 1 }}{{ $minor = int64 (index $v 1) }}{{ end -}}
+{{- if gt (len $v) 2 }}{{ $revision = int64 (index $v 2) }}{{ end -}}
+{{- $majorKey := "nvidia.com/cuda.driver-version.major" -}}
+{{- $minorKey := "nvidia.com/cuda.driver-version.minor" -}}
+{{- $revisionKey := "nvidia.com/cuda.driver-version.revision" -}}
+{{- $sameMajor := dict "key" $majorKey "operator" "In" "values" (list (toString $major)) -}}
+{{- /* the minor as GFD may write it: 5 and 05 */ -}}
+{{- $minors := list (toString $minor) -}}
+{{- if lt $minor 10 }}{{ $minors = append $minors (printf "%02d" $minor) }}{{ end -}}
+{{- if gt $revision 0 -}}
+{{- $terms = append $terms (list (dict "key" $majorKey "operator" "Gt" "values" (list (toString $major)))) -}}
+{{- $terms = append $terms (list $sameMajor (dict "key" $minorKey "operator" "Gt" "values" (list (toString $minor)))) -}}
+{{- $terms = append $terms (list $sameMajor (dict "key" $minorKey "operator" "In" "values" $minors) (dict "key" $revisionKey "operator" "Gt" "values" (list (toString (sub $revision 1))))) -}}
+{{- else if gt $minor 0 -}}
+{{- $terms = append $terms (list (dict "key" $majorKey "operator" "Gt" "values" (list (toString $major)))) -}}
+{{- $terms = append $terms (list $sameMajor (dict "key" $minorKey "operator" "Gt" "values" (list (toString (sub $minor 1))))) -}}
+{{- else -}}
+{{- $terms = append $terms (list (dict "key" $majorKey "operator" "Gt" "values" (list (toString (sub $major 1))))) -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $terms -}}
+{{- end }}
+
+{{/*
 Affinity: .Values.affinity, plus a required node affinity for the GPU product when gpu.product is set. GPU feature
 discovery renames the product label under sharing: <product>-SHARED with time-slicing and <product>-MIG-<profile>
-with MIG (single strategy); both still match. An image that needs a newer driver (gpu.minDriverMajor, 580 for
-CUDA 13) also requires nvidia.com/cuda.driver-version.major to be at least that.
+with MIG (single strategy); both still match. An image that needs a newer driver (gpu.minDriver, 580.65.06 for
+CUDA 13) also requires the node's driver labels to be at least that (llama-server.driverTerms): every operator term
+is combined with the product expression and with each driver term (the terms are ORed, their expressions ANDed).
 */}}
 {{- define "llama-server.affinity" -}}
 {{- $affinity := deepCopy (.Values.affinity | default dict) -}}
@@ -533,25 +571,27 @@ CUDA 13) also requires nvidia.com/cuda.driver-version.major to be at least that.
 {{- $key := ternary "nvidia.com/gpu.product" "amd.com/gpu.product-name" (eq .Values.gpu.vendor "nvidia") -}}
 {{- $expressions = append $expressions (dict "key" $key "operator" "In" "values" $products) -}}
 {{- end -}}
-{{- if and .Values.gpu.enabled (gt (int64 .Values.gpu.minDriverMajor) 0) -}}
-{{- $expressions = append $expressions (dict "key" "nvidia.com/cuda.driver-version.major" "operator" "Gt" "values" (list (toString (sub (int64 .Values.gpu.minDriverMajor) 1)))) -}}
-{{- end -}}
-{{- if $expressions -}}
+{{- $driverTerms := include "llama-server.driverTerms" . | fromJsonArray -}}
+{{- if or $expressions $driverTerms -}}
 {{- $node := get $affinity "nodeAffinity" | default dict -}}
 {{- $required := get $node "requiredDuringSchedulingIgnoredDuringExecution" | default dict -}}
-{{- $terms := get $required "nodeSelectorTerms" | default list -}}
-{{- if $terms -}}
+{{- $terms := get $required "nodeSelectorTerms" | default (list (dict)) -}}
 {{- $merged := list -}}
-{{- range $terms }}
-{{- $term := deepCopy . -}}
-{{- $_ := set $term "matchExpressions" (concat (.matchExpressions | default list) $expressions) -}}
+{{- range $t := $terms }}
+{{- $base := concat ($t.matchExpressions | default list) $expressions -}}
+{{- if $driverTerms }}
+{{- range $dt := $driverTerms }}
+{{- $term := deepCopy $t -}}
+{{- $_ := set $term "matchExpressions" (concat $base $dt) -}}
 {{- $merged = append $merged $term -}}
 {{- end }}
-{{- $terms = $merged -}}
-{{- else -}}
-{{- $terms = list (dict "matchExpressions" $expressions) -}}
-{{- end -}}
-{{- $_ := set $required "nodeSelectorTerms" $terms -}}
+{{- else }}
+{{- $term := deepCopy $t -}}
+{{- $_ := set $term "matchExpressions" $base -}}
+{{- $merged = append $merged $term -}}
+{{- end }}
+{{- end }}
+{{- $_ := set $required "nodeSelectorTerms" $merged -}}
 {{- $_ := set $node "requiredDuringSchedulingIgnoredDuringExecution" $required -}}
 {{- $_ := set $affinity "nodeAffinity" $node -}}
 {{- end -}}

@@ -82,6 +82,16 @@ class SystemdUnitFlagsTest {
 
     /** The unit as the role's template task writes it for one deployment on its node. */
     private static String render(DeploymentPlan p, String engine) throws Exception {
+        return render(out, ansible, p, engine, Map.of());
+    }
+
+    /**
+     * The unit as the role's template task writes it for one deployment on its node, from the generated collection in
+     * {@code ansible}, with {@code vars} over the generated host variables (e.g. an API key).
+     */
+    public static String render(Path out, Path ansible, DeploymentPlan p, String engine, Map<String, Object> vars)
+            throws Exception {
+        Path role = ansible.resolve("ansible_collections/prositronic/infra/roles/llama_server");
         Path dest = out.resolve("units/" + engine + "/llama-server-" + p.name() + ".service");
         Files.createDirectories(dest.getParent());
         Path hostVars = ansible.resolve("host_vars/" + p.node().name() + ".yml");
@@ -96,6 +106,7 @@ class SystemdUnitFlagsTest {
         facts.put("__llama_server_engine_binary", "/usr/bin/" + engine);
         facts.put("__llama_server_container_user", "990:990");
         facts.put("__llama_server_device_gids", List.of("44", "992"));
+        facts.putAll(vars);
         ExternalTool.Run r = ExternalTool.run(
                 out,
                 Map.of("ANSIBLE_LOCALHOST_WARNING", "false", "ANSIBLE_INVENTORY_UNPARSED_WARNING", "false"),
@@ -160,7 +171,7 @@ class SystemdUnitFlagsTest {
      * percent), the value is split into words with quotes and C escapes removed, and {@code $$} becomes {@code $}. Any
      * other specifier or {@code $} fails: systemd would replace it with something the template did not mean.
      */
-    static List<String> execStart(String unit, String unitName) {
+    public static List<String> execStart(String unit, String unitName) {
         List<String> values = new ArrayList<>();
         String section = "";
         StringBuilder continued = null;

@@ -1,5 +1,6 @@
 package eu.prositronic.core.emit;
 
+import eu.prositronic.core.catalog.DriverVersion;
 import eu.prositronic.core.catalog.Hardware;
 import eu.prositronic.core.catalog.Images;
 import eu.prositronic.core.catalog.ModelSpec;
@@ -66,6 +67,7 @@ public record ChartValues(
             long cacheRamMiB,
             int ctxCheckpoints,
             boolean kvUnified,
+            int threads,
             boolean metrics,
             boolean jinja,
             String reasoning,
@@ -73,13 +75,14 @@ public record ChartValues(
 
     /**
      * GPU scheduling: {@code product} is the GPU feature discovery label the node must carry (the chart also accepts its
-     * {@code -SHARED} form); {@code minDriverMajor} the driver major version the image's CUDA needs (0: none).
+     * {@code -SHARED} form); {@code minDriver} the driver version the image's CUDA needs, as nvidia-smi prints it ("": none); the chart turns
+     * it into node affinity on GPU feature discovery's driver-version labels.
      */
     public record Gpu(
-            boolean enabled, String vendor, int count, String resourceName, String product, int minDriverMajor) {}
+            boolean enabled, String vendor, int count, String resourceName, String product, String minDriver) {}
 
     /** A release layer's part of {@link Gpu}: the driver floor of the image this deployment runs. */
-    public record ReleaseGpu(int minDriverMajor) {}
+    public record ReleaseGpu(String minDriver) {}
 
     public record Resources(Requests requests, Limits limits) {}
 
@@ -112,18 +115,23 @@ public record ChartValues(
             ReleaseGpu gpu,
             Server server,
             Map<String, String> nodeSelector,
+
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            GpuGuard.Affinity affinity,
+
             Resources resources,
             Fit fit,
             ReleaseVerify verify) {
 
-        public static Release of(DeploymentPlan p, Images images, List<DeploymentPlan> all) {
+        public static Release of(DeploymentPlan p, Images images) {
             return new Release(
                     p.name(),
                     ChartValues.image(p),
-                    new ReleaseGpu(minDriverMajor(p, images)),
+                    new ReleaseGpu(minDriver(p, images)),
                     ChartValues.server(p),
                     Map.of("kubernetes.io/hostname", p.node().name()),
-                    ChartValues.resources(p, cpuTenants(p, all)),
+                    GpuGuard.fleetAffinity(p),
+                    ChartValues.resources(p),
                     ChartValues.fit(p),
                     new ReleaseVerify(
                             p.memory().gpuNeedAtLoadBytes(), p.memory().gpuReserveIfAny()));
@@ -163,9 +171,9 @@ public record ChartValues(
                         hasGpu ? p.node().gpuCount() : 1,
                         nvidia ? "nvidia.com/gpu" : "amd.com/gpu",
                         product,
-                        minDriverMajor(p, images)),
+                        minDriver(p, images)),
                 hasGpu && nvidia ? "nvidia" : "",
-                resources(p, 1),
+                resources(p),
                 new Persistence(true, "", "", List.of("ReadWriteOnce"), cacheGiB(q.size()) + "Gi"),
                 fit(p));
     }
@@ -201,12 +209,12 @@ public record ChartValues(
         return out;
     }
 
-    /** The major version of the driver floor of the deployment's CUDA image (0 for other backends). */
-    static int minDriverMajor(DeploymentPlan p, Images images) {
+    /** The driver floor of the deployment's CUDA image, as the catalog writes it ("" for other backends). */
+    static String minDriver(DeploymentPlan p, Images images) {
         if (!p.backend().cuda()) {
-            return 0;
+            return "";
         }
-        return images.minDriver(p.backend()).map(d -> d.parts()[0]).orElse(0);
+        return images.minDriver(p.backend()).map(DriverVersion::toString).orElse("");
     }
 
     static Image image(DeploymentPlan p) {
@@ -231,6 +239,7 @@ public record ChartValues(
                 s.cacheRam().value() / Bytes.MIB,
                 s.checkpointsPerSlot(),
                 s.kvUnified(),
+                p.threads(),
                 p.deployment().metrics(),
                 true,
                 ServerArgs.reasoning(p),
@@ -239,26 +248,15 @@ public record ChartValues(
 
     /**
      * Requests what the host part uses; the limit adds the page-cache headroom of the reserve (1 GiB). A CPU-only
-     * deployment computes on the node's cores, so it requests them: all of them alone, an equal share when {@code
-     * cpuTenants} CPU-only deployments share the node. A GPU deployment requests one core.
+     * deployment requests the cores it computes on: its planned {@code --threads} (the node's cores split between its
+     * deployments). A GPU deployment requests one core.
      */
-    static Resources resources(DeploymentPlan p, long cpuTenants) {
+    static Resources resources(DeploymentPlan p) {
         Bytes host = p.memory().ramUsed();
-        String cpu = "1";
-        if (!p.node().hasGpu()) {
-            cpu = String.valueOf(Math.max(1, p.node().cpuCores() / Math.max(1, cpuTenants)));
-        }
+        String cpu = p.threads() > 0 ? String.valueOf(p.threads()) : "1";
         return new Resources(
                 new Requests(cpu, host.kubernetesQuantity()),
                 new Limits(host.plus(Bytes.ofGiB(1)).kubernetesQuantity()));
-    }
-
-    /** The CPU-only deployments of the plan on the deployment's node (the deployment itself included). */
-    static long cpuTenants(DeploymentPlan p, List<DeploymentPlan> all) {
-        return all.stream()
-                .filter(o ->
-                        !o.node().hasGpu() && o.node().name().equals(p.node().name()))
-                .count();
     }
 
     /** The model cache volume: the file plus a fifth for a download beside it, rounded up, plus 1 GiB. */

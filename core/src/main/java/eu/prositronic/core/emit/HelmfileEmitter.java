@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * Reads the plan; writes {@code helmfile.yaml.gotmpl}. With {@code --state-values-file values/…yaml} it installs that
- * one values file as one release (the public catalog pages' command); without, it installs the fleet: the NVIDIA device
+ * one values file as one release (the public catalog pages' command), kept off the fleet's GPUs ({@link GpuGuard});
+ * without, it installs the fleet: the NVIDIA device
  * plugin when a deployment runs a CUDA image, and one release per deployment, layered {@code values/…yaml} then
  * {@code releases/<name>.yaml}, that {@code needs} it. The fleet part is data serialized by the YAML library; only the
  * two-line switch around it is template text.
@@ -71,6 +72,8 @@ public final class HelmfileEmitter implements Emitter {
         sb.append(
                 "# One release:    helmfile -f helmfile.yaml.gotmpl --state-values-file values/<model>/<quant>/<hardware>.yaml apply\n");
         sb.append("{{- if hasKey .Values \"model\" }}\n");
+        sb.append(GpuGuard.singleReleaseGuard(
+                c.plan(), c.inventoryFile().getFileName().toString()));
         sb.append("releases:\n");
         sb.append("  - name: {{ .Values.fullnameOverride }}\n");
         sb.append("    namespace: ").append(namespace).append('\n');
@@ -78,6 +81,7 @@ public final class HelmfileEmitter implements Emitter {
         sb.append("    chart: ").append(CHART).append('\n');
         sb.append("    values:\n");
         sb.append("      - {{ toYaml .Values | nindent 8 }}\n");
+        sb.append("      - {{ toYaml $layer | nindent 8 }}\n");
         sb.append("{{- else }}\n");
         sb.append(Serializers.yaml(fleet(c)));
         sb.append("{{- end }}\n");

@@ -54,6 +54,9 @@ public final class ServerArgs {
         if (s.kvUnified()) {
             a.add("--kv-unified");
         }
+        if (p.threads() > 0) {
+            add(a, "--threads", p.threads());
+        }
         if (p.deployment().metrics()) {
             a.add("--metrics");
         }

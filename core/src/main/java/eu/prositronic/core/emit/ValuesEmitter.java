@@ -21,10 +21,7 @@ public final class ValuesEmitter implements Emitter {
             out.put(page.getKey(), Serializers.yaml(ChartValues.of(page.getValue(), c.images())));
         }
         for (DeploymentPlan p : c.plan().deployments()) {
-            out.put(
-                    releaseFile(p),
-                    Serializers.yaml(
-                            ChartValues.Release.of(p, c.images(), c.plan().deployments())));
+            out.put(releaseFile(p), Serializers.yaml(ChartValues.Release.of(p, c.images())));
         }
     }
 

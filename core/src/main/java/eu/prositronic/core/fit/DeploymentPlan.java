@@ -14,6 +14,9 @@ import java.util.SortedMap;
  * deployment needs (sorted, empty when the model's defaults apply).
  *
  * @param layers llama.cpp's {@code -ngl} units: the blocks plus the output layer
+ * @param threads llama-server's {@code --threads} (generation and prompt processing): on a node without GPUs the
+ *     node's cores split equally between its deployments, so that two servers on one box do not both take every core;
+ *     0 on GPU nodes (the flag is not passed: the work runs on the GPU, llama.cpp's default is kept)
  */
 public record DeploymentPlan(
         Deployment deployment,
@@ -23,12 +26,16 @@ public record DeploymentPlan(
         Layout layout,
         RunSettings settings,
         int layers,
+        int threads,
         SortedMap<String, Object> chatTemplateKwargs,
         MemoryPlan memory,
         SpeedEstimate speed,
         List<String> notes) {
 
     public DeploymentPlan {
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads " + threads);
+        }
         notes = List.copyOf(notes);
     }
 

@@ -41,7 +41,15 @@ final class PlanBuilder {
                 .withKvUnified(d.kvUnified());
     }
 
-    static DeploymentPlan build(Deployment d, Fitter.Fitted f, Catalog catalog) {
+    /**
+     * The CPU threads of a deployment among {@code onNode} on its node: on a node without GPUs an equal share of its
+     * cores (at least one); 0 on a GPU node, where {@code --threads} is not passed.
+     */
+    static int threads(Deployment d, int onNode) {
+        return d.node().hasGpu() ? 0 : Math.max(1, d.node().cpuCores() / Math.max(1, onNode));
+    }
+
+    static DeploymentPlan build(Deployment d, Fitter.Fitted f, Catalog catalog, int onNode) {
         MemoryModel mm = memoryModel(d);
         RunSettings s = f.settings();
         Layout layout = f.layout();
@@ -59,6 +67,7 @@ final class PlanBuilder {
                 layout,
                 s,
                 mm.allUnits(),
+                threads(d, onNode),
                 chatTemplateKwargs(d),
                 memory,
                 speed,

@@ -121,7 +121,7 @@ public final class Planner {
             placed.results.put(d.name(), result);
             placed.shares.put(d.name(), share);
             if (result instanceof Fitter.Fitted fitted) {
-                DeploymentPlan p = PlanBuilder.build(d, fitted, catalog);
+                DeploymentPlan p = PlanBuilder.build(d, fitted, catalog, here.size());
                 placed.budget.take(p.memory());
                 placed.plans.put(d.name(), p);
             }
@@ -161,14 +161,14 @@ public final class Planner {
         Deployment page = Deployment.catalogDefault(d.model(), d.quant(), host);
         NodeBudget budget = new NodeBudget(host);
         Fitter.Result r = fit(page, budget, budget.share(1), 1, catalog);
-        return r instanceof Fitter.Fitted f ? Optional.of(PlanBuilder.build(page, f, catalog)) : Optional.empty();
+        return r instanceof Fitter.Fitted f ? Optional.of(PlanBuilder.build(page, f, catalog, 1)) : Optional.empty();
     }
 
     /** A deployment alone on its node (the whole node is its share), if it fits. */
     static Optional<DeploymentPlan> alone(Deployment d, Catalog catalog) {
         NodeBudget budget = new NodeBudget(d.node());
         Fitter.Result r = fit(d, budget, budget.share(1), 1, catalog);
-        return r instanceof Fitter.Fitted f ? Optional.of(PlanBuilder.build(d, f, catalog)) : Optional.empty();
+        return r instanceof Fitter.Fitted f ? Optional.of(PlanBuilder.build(d, f, catalog, 1)) : Optional.empty();
     }
 
     /** The context and layout of one deployment within its share of the node. */

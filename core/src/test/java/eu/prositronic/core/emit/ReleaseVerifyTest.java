@@ -16,7 +16,7 @@ class ReleaseVerifyTest {
         Plan plan = Planner.plan(TestSupport.exampleInventoryLoaded(), TestSupport.catalog());
         for (DeploymentPlan d : plan.deployments()) {
             ChartValues.Release r =
-                    ChartValues.Release.of(d, TestSupport.catalog().images(), plan.deployments());
+                    ChartValues.Release.of(d, TestSupport.catalog().images());
             PlanJson.Deployment json = PlanJson.of(d);
             var gpus = json.memory().devices().stream()
                     .filter(x -> x.kind().equals("gpu"))
@@ -31,7 +31,7 @@ class ReleaseVerifyTest {
         DeploymentPlan chat = plan.deployments().get(0);
         assertThat(chat.node().hasGpu()).isTrue();
         assertThat(Serializers.yaml(
-                        ChartValues.Release.of(chat, TestSupport.catalog().images(), plan.deployments())))
+                        ChartValues.Release.of(chat, TestSupport.catalog().images())))
                 .contains("verify:\n  gpuNeedBytes:\n    - "
                         + chat.memory().gpuNeedAtLoadBytes().get(0) + "\n");
     }

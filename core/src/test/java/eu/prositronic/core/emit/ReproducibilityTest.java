@@ -168,6 +168,6 @@ class ReproducibilityTest {
                 .contains("reasoning: \"off\"")
                 .doesNotContain("enable_thinking")
                 .contains("tag: server-cuda13-b")
-                .contains("minDriverMajor: 580");
+                .contains("minDriver: 580.65.06");
     }
 }

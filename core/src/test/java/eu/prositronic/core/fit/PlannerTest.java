@@ -52,6 +52,50 @@ class PlannerTest {
     }
 
     @Test
+    void twoServersOnACpuBoxSplitItsCoresAndRequestWhatTheyUse() throws Exception {
+        Plan plan = plan(
+                "",
+                "64GiB",
+                "- {name: a, model: qwen3-5-0-8b, quant: Q4_0, node: n1, context: 8192}\n"
+                        + "- {name: b, model: qwen3-5-0-8b, quant: Q4_0, node: n1, context: 8192, port: 8081}\n"
+                        + "- {name: c, model: qwen3-5-0-8b, quant: Q4_0, node: n1, context: 8192, port: 8082}");
+        for (DeploymentPlan p : plan.deployments()) {
+            assertThat(p.threads()).as(p.name() + ": 16 cores among 3 servers").isEqualTo(5);
+            java.util.List<String> args = ServerArgs.of(p);
+            assertThat(args.get(args.indexOf("--threads") + 1)).isEqualTo("5");
+            assertThat(eu.prositronic.core.emit.ChartValues.Release.of(
+                                    p, TestSupport.catalog().images())
+                            .resources()
+                            .requests()
+                            .cpu())
+                    .as("the chart requests the cores the server computes on")
+                    .isEqualTo("5");
+        }
+        DeploymentPlan alone = plan("", "64GiB", "- {name: a, model: qwen3-5-0-8b, quant: Q4_0, node: n1}")
+                .deployments()
+                .get(0);
+        assertThat(alone.threads()).isEqualTo(16);
+    }
+
+    @Test
+    void aGpuServerKeepsLlamaCppsThreadDefault() throws Exception {
+        DeploymentPlan p = plan(
+                        "gpus: [{model: nvidia-rtx3090}]",
+                        "64GiB",
+                        "- {name: chat, model: qwen3-5-4b, quant: Q5_K_M, node: n1, context: 8192}")
+                .deployments()
+                .get(0);
+        assertThat(p.threads()).isZero();
+        assertThat(ServerArgs.of(p)).doesNotContain("--threads");
+        assertThat(eu.prositronic.core.emit.ChartValues.Release.of(
+                                p, TestSupport.catalog().images())
+                        .resources()
+                        .requests()
+                        .cpu())
+                .isEqualTo("1");
+    }
+
+    @Test
     void theLargestContextIsAMultipleOf256ThatFillsTheCard() throws Exception {
         DeploymentPlan p = plan(
                         "gpus: [{model: nvidia-rtx3060}]",

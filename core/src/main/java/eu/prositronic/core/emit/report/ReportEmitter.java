@@ -90,11 +90,7 @@ public final class ReportEmitter implements Emitter {
                         () -> Serializers.yaml(
                                 ChartValues.of(c.plan().catalogPages().getOrDefault(d.valuesFile(), d), c.images()))),
                 release,
-                text(
-                        out,
-                        release,
-                        () -> Serializers.yaml(
-                                ChartValues.Release.of(d, c.images(), c.plan().deployments()))),
+                text(out, release, () -> Serializers.yaml(ChartValues.Release.of(d, c.images()))),
                 n);
         return new Pages(
                 d,
