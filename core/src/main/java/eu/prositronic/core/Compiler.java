@@ -2,6 +2,7 @@ package eu.prositronic.core;
 
 import eu.prositronic.core.catalog.Catalog;
 import eu.prositronic.core.catalog.CatalogLoader;
+import eu.prositronic.core.console.ConflictMessage;
 import eu.prositronic.core.console.NoFitMessage;
 import eu.prositronic.core.emit.AnsibleEmitter;
 import eu.prositronic.core.emit.BundleEmitter;
@@ -14,9 +15,10 @@ import eu.prositronic.core.emit.ValuesEmitter;
 import eu.prositronic.core.emit.report.ReportEmitter;
 import eu.prositronic.core.fit.NoFitException;
 import eu.prositronic.core.fit.Plan;
-import eu.prositronic.core.fit.Planner;
-import eu.prositronic.core.inventory.Inventory;
+import eu.prositronic.core.fit.Solver;
+import eu.prositronic.core.fit.UnsolvableException;
 import eu.prositronic.core.inventory.InventoryLoader;
+import eu.prositronic.core.inventory.InventoryRequest;
 import eu.prositronic.core.problem.InvalidInputException;
 import eu.prositronic.core.problem.ProsiException;
 import eu.prositronic.core.problem.Setting;
@@ -65,13 +67,19 @@ public final class Compiler {
         Catalog catalog = loadCatalog(request, debug);
         debug.accept("catalog: " + catalog.models().size() + " models, "
                 + catalog.hardware().size() + " hardware entries");
-        Inventory inventory = InventoryLoader.load(request.inventory(), read(request.inventory()), catalog);
+        InventoryRequest inventory = InventoryLoader.read(request.inventory(), read(request.inventory()), catalog);
         Plan plan;
         try {
-            plan = Planner.plan(inventory, catalog);
+            plan = Solver.plan(inventory, catalog);
         } catch (NoFitException e) {
             throw new ProsiException(NoFitMessage.format(e.noFits()), e);
+        } catch (UnsolvableException e) {
+            throw new ProsiException(
+                    ConflictMessage.format(e.conflict(), inventory.file().toString()), e);
         }
+        plan.solver()
+                .ifPresent(s -> debug.accept("solver: " + s.method().key() + ", " + s.evaluations() + " fits, "
+                        + s.cacheHits() + " from the cache"));
         OutputTree tree = emit(new EmitContext(plan, catalog, inventory.file(), request.version()), debug);
         OutputWriter.Summary summary = OutputWriter.write(tree, request.outputDirectory(), request.writer());
         return new Result(plan, summary);
@@ -113,7 +121,7 @@ public final class Compiler {
         readProblems.forEach(all::add);
         if (partial.usable().isPresent() && text.isPresent()) {
             try {
-                InventoryLoader.load(inventory, text.get(), partial.catalog());
+                InventoryLoader.read(inventory, text.get(), partial.catalog());
             } catch (InvalidInputException e) {
                 e.problems().stream()
                         .filter(p -> p.value() == null || !partial.brokenIds().contains(p.value()))

@@ -7,13 +7,16 @@ import eu.prositronic.core.units.BytesPerSecond;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * A machine with its GPUs resolved to catalog entries. {@code memoryBandwidth} overrides the catalog's CPU default for
  * CPU-resident work; {@code driverVersion} (NVIDIA) decides between the CUDA images when known; {@code cpuIsa} decides
  * which weights llama.cpp's CPU backend repacks into a second copy; {@code serving} says whether helmfile or the
- * Ansible role {@code llama_server} runs its deployments.
+ * Ansible role {@code llama_server} runs its deployments; {@code labels} (sorted) are what a deployment's node selector
+ * ({@code node: {labels: …}}) matches.
  */
 public record Node(
         String name,
@@ -24,13 +27,35 @@ public record Node(
         List<GpuGroup> gpus,
         Optional<DriverVersion> driverVersion,
         CpuIsa cpuIsa,
-        Serving serving) {
+        Serving serving,
+        Map<String, String> labels) {
 
     /** The hardware slug (and catalog id) of nodes without a GPU. */
     public static final String CPU_HARDWARE = "cpu";
 
     public Node {
         gpus = List.copyOf(gpus);
+        labels = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(labels));
+    }
+
+    /** A node without labels. */
+    public Node(
+            String name,
+            String address,
+            Bytes ram,
+            int cpuCores,
+            Optional<BytesPerSecond> memoryBandwidth,
+            List<GpuGroup> gpus,
+            Optional<DriverVersion> driverVersion,
+            CpuIsa cpuIsa,
+            Serving serving) {
+        this(name, address, ram, cpuCores, memoryBandwidth, gpus, driverVersion, cpuIsa, serving, Map.of());
+    }
+
+    /** The same machine with other GPUs and RAM (a relaxation that adds hardware). */
+    public Node withHardware(List<GpuGroup> otherGpus, Bytes otherRam) {
+        return new Node(
+                name, address, otherRam, cpuCores, memoryBandwidth, otherGpus, driverVersion, cpuIsa, serving, labels);
     }
 
     /** {@code count} GPUs of one catalog model. */

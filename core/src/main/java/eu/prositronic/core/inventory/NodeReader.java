@@ -53,7 +53,10 @@ final class NodeReader {
         return a;
     }
 
-    static final List<String> KEYS = List.of("name", "address", "ram", "cpu", "gpus", "gpuDriver", "serving");
+    static final List<String> KEYS = List.of("name", "address", "ram", "cpu", "gpus", "gpuDriver", "serving", "labels");
+
+    /** A label key or value: what Kubernetes accepts as a label value (and a key without prefix). */
+    private static final Pattern LABEL = Pattern.compile("^[A-Za-z0-9]([A-Za-z0-9._/-]{0,61}[A-Za-z0-9])?$");
 
     /**
      * What is wrong with an NVIDIA driver below every CUDA image's floor (catalog {@code images.yaml}): the container
@@ -167,7 +170,28 @@ final class NodeReader {
                     .flatMap(s -> s.oneOf(Serving.keys()))
                     .map(s -> Serving.valueOf(s.toUpperCase(Locale.ROOT)))
                     .orElse(Serving.defaultFor(runtime));
-            return new Node(name, address, ram, cores, bandwidth, List.copyOf(gpus), driver, isa, serving);
+            return new Node(name, address, ram, cores, bandwidth, List.copyOf(gpus), driver, isa, serving, labels(n));
         });
+    }
+
+    /** {@code labels: {zone: a, tier: fast}}: what node selectors match; keys and values as Kubernetes label values. */
+    static java.util.Map<String, String> labels(YamlMap n) {
+        java.util.Map<String, String> labels = new java.util.TreeMap<>();
+        n.get("labels").flatMap(YamlNode::freeMap).ifPresent(m -> m.entries().forEach((k, v) -> {
+            Optional<String> value = v.string();
+            if (!LABEL.matcher(k).matches()) {
+                n.node()
+                        .problems()
+                        .at(
+                                v,
+                                "not a label key: `" + k + "`",
+                                "use letters, digits, '.', '_', '-' or '/', e.g. `zone`");
+            } else if (value.isPresent() && !LABEL.matcher(value.get()).matches()) {
+                n.node().problems().at(v, "not a label value", "use letters, digits, '.', '_' or '-', e.g. `a`");
+            } else {
+                value.ifPresent(x -> labels.put(k, x));
+            }
+        }));
+        return labels;
     }
 }
