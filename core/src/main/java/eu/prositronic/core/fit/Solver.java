@@ -89,8 +89,9 @@ public final class Solver {
             onNode.add(new TreeSet<>());
         }
         List<DeploymentRequest> requests = asked.requests();
+        Map<Object, List<Integer>> candidates = new HashMap<>();
         for (int i = 0; i < requests.size(); i++) {
-            vars.add(new Var(i, requests.get(i), asked.objectiveOf(requests.get(i)), nodes));
+            vars.add(new Var(i, requests.get(i), asked.objectiveOf(requests.get(i)), candidates(requests.get(i), candidates)));
         }
         quant = new QuantFile[vars.size()];
         node = new int[vars.size()];
@@ -177,27 +178,15 @@ public final class Solver {
         final OptionalLong searchContext;
         final long need;
 
-        Var(int index, DeploymentRequest r, Objective objective, List<Node> all) {
+        /** The most GPUs on any candidate node (objective power's proxy). */
+        int mostGpus = -1;
+
+        Var(int index, DeploymentRequest r, Objective objective, List<Integer> candidates) {
             this.index = index;
             this.r = r;
             this.objective = objective;
             this.quants = r.quant().candidates(r.model());
-            List<Integer> candidates = new ArrayList<>();
-            if (r.node() instanceof NodeChoice.Fixed f) {
-                for (int i = 0; i < all.size(); i++) {
-                    if (all.get(i).name().equals(f.node().name())) {
-                        candidates.add(i);
-                    }
-                }
-            } else {
-                NodeChoice.Select s = (NodeChoice.Select) r.node();
-                for (int i = 0; i < all.size(); i++) {
-                    if (s.selector().matches(all.get(i))) {
-                        candidates.add(i);
-                    }
-                }
-            }
-            this.nodes = List.copyOf(candidates);
+            this.nodes = candidates;
             this.free = quants.size() > 1 || !(r.node() instanceof NodeChoice.Fixed);
             // while placing, a range holds its minimum: the node-sharing step raises it afterwards
             this.searchContext = r.context() instanceof ContextAsk.Range range
@@ -217,6 +206,36 @@ public final class Solver {
         double options() {
             return (double) quants.size() * nodes.size();
         }
+    }
+
+    /** A request's candidate nodes (indices, inventory order): one list per selector, shared by every request with it. */
+    private List<Integer> candidates(DeploymentRequest r, Map<Object, List<Integer>> memo) {
+        if (r.node() instanceof NodeChoice.Fixed f) {
+            Integer n = nodeIndex.get(f.node().name());
+            return n == null ? List.of() : List.of(n);
+        }
+        return memo.computeIfAbsent(((NodeChoice.Select) r.node()).selector(), s -> {
+            List<Integer> out = new ArrayList<>();
+            for (int i = 0; i < nodes.size(); i++) {
+                if (((eu.prositronic.core.inventory.NodeSelector) s).matches(nodes.get(i))) {
+                    out.add(i);
+                }
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    /** One candidate node per distinct hardware, for each shared candidate list. */
+    private final Map<List<Integer>, List<Integer>> perHardware = new java.util.IdentityHashMap<>();
+
+    private List<Integer> perHardware(List<Integer> candidates) {
+        return perHardware.computeIfAbsent(candidates, c -> {
+            Map<NodeClass, Integer> first = new LinkedHashMap<>();
+            for (int n : c) {
+                first.putIfAbsent(NodeClass.of(nodes.get(n)), n);
+            }
+            return List.copyOf(first.values());
+        });
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -384,7 +403,13 @@ public final class Solver {
         }
         long largest = v.quants.stream().mapToLong(x -> x.size().value()).max().orElse(1);
         int gpus = nodes.get(n).gpuCount();
-        int most = v.nodes.stream().mapToInt(i -> nodes.get(i).gpuCount()).max().orElse(0);
+        if (v.mostGpus < 0) {
+            v.mostGpus = perHardware(v.nodes).stream()
+                    .mapToInt(i -> nodes.get(i).gpuCount())
+                    .max()
+                    .orElse(0);
+        }
+        int most = v.mostGpus;
         return 0.7 * (1 - (double) q.size().value() / largest) + 0.3 * (1 - (double) gpus / (most + 1));
     }
 
@@ -392,14 +417,11 @@ public final class Solver {
     private double bestGeneration(Var v) {
         return bestGeneration.computeIfAbsent(v.index, k -> {
             double best = 1e-9;
-            Set<NodeClass> seen = new HashSet<>();
-            for (int n : v.nodes) {
-                if (seen.add(NodeClass.of(nodes.get(n)))) {
-                    for (QuantFile q : v.quants) {
-                        Placed p = evaluate(nodes.get(n), List.of(deployment(v.index, q, n, v.searchContext)));
-                        if (p.fits()) {
-                            best = Math.max(best, p.generation()[0]);
-                        }
+            for (int n : perHardware(v.nodes)) {
+                for (QuantFile q : v.quants) {
+                    Placed p = evaluate(nodes.get(n), List.of(deployment(v.index, q, n, v.searchContext)));
+                    if (p.fits()) {
+                        best = Math.max(best, p.generation()[0]);
                     }
                 }
             }
@@ -533,31 +555,52 @@ public final class Solver {
         return new Group(NodeClass.of(nodes.get(n)), nodes.get(n).labels(), here);
     }
 
-    private Optional<Integer> greedy(List<Var> free) {
-        Map<Group, TreeSet<Integer>> groups = new LinkedHashMap<>();
+    /** The nodes by group, in order of their first node; rebuilt by {@link #regroup}. */
+    private Map<Group, TreeSet<Integer>> groups = new LinkedHashMap<>();
+
+    private void regroup() {
+        groups = new LinkedHashMap<>();
         for (int n = 0; n < nodes.size(); n++) {
             groups.computeIfAbsent(group(n), g -> new TreeSet<>()).add(n);
         }
-        for (Var v : free) {
-            List<Integer> tried = new ArrayList<>();
-            if (v.r.node() instanceof NodeChoice.Fixed) {
-                tried.add(v.nodes.get(0));
+    }
+
+    private final Map<List<Integer>, Set<Integer>> allowed = new java.util.IdentityHashMap<>();
+
+    /** A var's candidates as a set (null: every node), shared by the vars with the same selector. */
+    private Set<Integer> allowed(Var v) {
+        return v.nodes.size() == nodes.size() ? null : allowed.computeIfAbsent(v.nodes, HashSet::new);
+    }
+
+    /** The first node of each group that v may use, up to {@code limit}, in inventory order. */
+    private List<Integer> representatives(Var v, int limit) {
+        Set<Integer> ok = allowed(v);
+        List<Integer> out = new ArrayList<>();
+        for (TreeSet<Integer> members : groups.values()) {
+            if (out.size() == limit) {
+                break;
+            }
+            if (ok == null) {
+                out.add(members.first());
             } else {
-                Set<Integer> allowed = v.nodes.size() == nodes.size() ? null : new HashSet<>(v.nodes);
-                for (TreeSet<Integer> members : groups.values()) {
-                    if (allowed == null) {
-                        tried.add(members.first());
-                    } else {
-                        for (int m : members) {
-                            if (allowed.contains(m)) {
-                                tried.add(m);
-                                break;
-                            }
-                        }
+                for (int m : members) {
+                    if (ok.contains(m)) {
+                        out.add(m);
+                        break;
                     }
                 }
-                tried.sort(Integer::compare);
             }
+        }
+        out.sort(Integer::compare);
+        return out;
+    }
+
+    private Optional<Integer> greedy(List<Var> free) {
+        regroup();
+        for (Var v : free) {
+            List<Integer> tried = v.r.node() instanceof NodeChoice.Fixed
+                    ? List.of(v.nodes.get(0))
+                    : representatives(v, Integer.MAX_VALUE);
             double top = Double.NEGATIVE_INFINITY;
             QuantFile topQuant = null;
             int topNode = -1;
@@ -602,6 +645,7 @@ public final class Solver {
             deployments.add(v.r.resolve(quant[v.index], nodes.get(node[v.index]), context[v.index], port[v.index]));
         }
         Inventory inventory = new Inventory(asked.file(), asked.cluster(), nodes, deployments);
+        regroup();
         Map<String, SolverReport.Choice> choices = new LinkedHashMap<>();
         for (Var v : vars) {
             List<SolverReport.ChosenBy> chosen = new ArrayList<>();
@@ -826,14 +870,12 @@ public final class Solver {
         context[i] = v.r.context() instanceof ContextAsk.Range ? OptionalLong.empty() : v.searchContext;
         List<Integer> targets = new ArrayList<>();
         targets.add(at);
-        Set<Object> kinds = new HashSet<>();
-        kinds.add(group(at));
-        for (int n : v.nodes) {
-            if (targets.size() > ALTERNATIVE_NODES) {
-                break;
-            }
-            if (n != at && kinds.add(group(n))) {
-                targets.add(n);
+        if (!(v.r.node() instanceof NodeChoice.Fixed)) {
+            Group mineGroup = group(at);
+            for (int n : representatives(v, ALTERNATIVE_NODES + 1)) {
+                if (n != at && !groups.get(mineGroup).contains(n) && targets.size() <= ALTERNATIVE_NODES) {
+                    targets.add(n);
+                }
             }
         }
         remove(i);
