@@ -54,11 +54,17 @@ public final class Solver {
     /** The largest search space (product of each choosing deployment's options) searched exhaustively. */
     public static final double EXHAUSTIVE_LIMIT = 50_000;
 
+    /**
+     * Groups of identical nodes (hardware, labels, contents) tried per deployment by the greedy method, in order of
+     * their first node, beside the first group of every other kind of node.
+     */
+    static final int GREEDY_GROUPS = 8;
+
     /** Alternatives kept per deployment in the report. */
     static final int ALTERNATIVES = 3;
 
-    /** Distinct (hardware, contents) node kinds tried per deployment for its alternatives. */
-    static final int ALTERNATIVE_NODES = 16;
+    /** Other (hardware, contents) node kinds tried per deployment for its alternatives, beside its own node. */
+    static final int ALTERNATIVE_NODES = 4;
 
     private final InventoryRequest asked;
     private final Catalog catalog;
@@ -91,7 +97,8 @@ public final class Solver {
         List<DeploymentRequest> requests = asked.requests();
         Map<Object, List<Integer>> candidates = new HashMap<>();
         for (int i = 0; i < requests.size(); i++) {
-            vars.add(new Var(i, requests.get(i), asked.objectiveOf(requests.get(i)), candidates(requests.get(i), candidates)));
+            vars.add(new Var(
+                    i, requests.get(i), asked.objectiveOf(requests.get(i)), candidates(requests.get(i), candidates)));
         }
         quant = new QuantFile[vars.size()];
         node = new int[vars.size()];
@@ -126,6 +133,10 @@ public final class Solver {
         Map<PlaceKey, Placed> cache = new HashMap<>();
         Solver s = new Solver(asked, catalog, power, cache);
         Optional<Integer> failed = s.assign();
+        if (Boolean.getBoolean("prositronic.solver.debug")) {
+            System.err.println("solver: assigned with " + s.evaluations + " fits, " + s.cacheHits + " from the cache, "
+                    + s.groups.size() + " groups");
+        }
         if (failed.isPresent()) {
             throw new UnsolvableException(Conflicts.diagnose(asked, catalog, cache, failed.get()));
         }
@@ -572,23 +583,33 @@ public final class Solver {
         return v.nodes.size() == nodes.size() ? null : allowed.computeIfAbsent(v.nodes, HashSet::new);
     }
 
-    /** The first node of each group that v may use, up to {@code limit}, in inventory order. */
+    /**
+     * The first node v may use of each group, in the groups' order: of the first {@code limit} groups, and beyond them
+     * of the first group of every hardware and label set not seen yet (so that every kind of node is tried).
+     */
     private List<Integer> representatives(Var v, int limit) {
         Set<Integer> ok = allowed(v);
         List<Integer> out = new ArrayList<>();
-        for (TreeSet<Integer> members : groups.values()) {
-            if (out.size() == limit) {
-                break;
+        Set<List<Object>> kinds = new HashSet<>();
+        for (Map.Entry<Group, TreeSet<Integer>> e : groups.entrySet()) {
+            List<Object> kind = List.of(e.getKey().hardware(), e.getKey().labels());
+            if (out.size() >= limit && kinds.contains(kind)) {
+                continue;
             }
+            int pick = -1;
             if (ok == null) {
-                out.add(members.first());
+                pick = e.getValue().first();
             } else {
-                for (int m : members) {
+                for (int m : e.getValue()) {
                     if (ok.contains(m)) {
-                        out.add(m);
+                        pick = m;
                         break;
                     }
                 }
+            }
+            if (pick >= 0) {
+                out.add(pick);
+                kinds.add(kind);
             }
         }
         out.sort(Integer::compare);
@@ -600,19 +621,28 @@ public final class Solver {
         for (Var v : free) {
             List<Integer> tried = v.r.node() instanceof NodeChoice.Fixed
                     ? List.of(v.nodes.get(0))
-                    : representatives(v, Integer.MAX_VALUE);
+                    : representatives(v, GREEDY_GROUPS);
             double top = Double.NEGATIVE_INFINITY;
             QuantFile topQuant = null;
             int topNode = -1;
-            for (int n : tried) {
-                double before = nodeScore(n, -1, null).orElse(0);
-                for (QuantFile q : v.quants) {
+            double[] before = new double[tried.size()];
+            for (int t = 0; t < tried.size(); t++) {
+                before[t] = nodeScore(tried.get(t), -1, null).orElse(0);
+            }
+            // quant-major: under objective quality the first file in order of preference that fits any candidate
+            // wins, on the node where it scores best; other objectives weigh every file
+            for (QuantFile q : v.quants) {
+                for (int t = 0; t < tried.size(); t++) {
+                    int n = tried.get(t);
                     OptionalDouble after = nodeScore(n, v.index, q);
-                    if (after.isPresent() && after.getAsDouble() - before > top + 1e-12) {
-                        top = after.getAsDouble() - before;
+                    if (after.isPresent() && after.getAsDouble() - before[t] > top + 1e-12) {
+                        top = after.getAsDouble() - before[t];
                         topQuant = q;
                         topNode = n;
                     }
+                }
+                if (topQuant != null && v.objective == Objective.QUALITY) {
+                    break;
                 }
             }
             if (topQuant == null) {
@@ -635,8 +665,25 @@ public final class Solver {
 
     private Solution solution() {
         Map<Integer, String> contextReasons = new HashMap<>();
-        for (int n = 0; n < nodes.size(); n++) {
-            shareByNeed(n, contextReasons);
+        // identical nodes with identical deployments share identically: each group is settled once
+        regroup();
+        for (TreeSet<Integer> members : List.copyOf(groups.values())) {
+            int first = members.first();
+            Map<Integer, String> reasons = new HashMap<>();
+            shareByNeed(first, reasons);
+            List<Integer> settled = List.copyOf(onNode.get(first));
+            for (int m : members) {
+                List<Integer> here = List.copyOf(onNode.get(m));
+                for (int k = 0; k < here.size(); k++) {
+                    int from = settled.get(k);
+                    context[here.get(k)] = context[from];
+                    if (reasons.containsKey(from)) {
+                        contextReasons.put(
+                                here.get(k),
+                                reasons.get(from).replace(NODE, nodes.get(m).name()));
+                    }
+                }
+            }
         }
         List<Deployment> deployments = new ArrayList<>();
         Map<Integer, String> portReasons = new HashMap<>();
@@ -651,7 +698,7 @@ public final class Solver {
             List<SolverReport.ChosenBy> chosen = new ArrayList<>();
             List<SolverReport.Alternative> alternatives = List.of();
             if (v.free) {
-                List<Option> options = options(v);
+                List<Option> options = optionsOf(v);
                 alternatives = options.stream()
                         .filter(o -> !o.chosen)
                         .limit(ALTERNATIVES)
@@ -761,7 +808,7 @@ public final class Solver {
             }
         }
         layersFloor = null;
-        String nodeName = nodes.get(n).name();
+        String nodeName = NODE;
         for (int i : decided) {
             Var v = vars.get(i);
             long ctx = context[i].getAsLong();
@@ -782,6 +829,9 @@ public final class Solver {
             }
         }
     }
+
+    /** Where a node-sharing reason names its node (filled in per node of the group). */
+    private static final String NODE = "\u0000node\u0000";
 
     private void setShare(List<Integer> fair, double f, long[] lo, long[] hi) {
         for (int i : fair) {
@@ -851,8 +901,9 @@ public final class Solver {
             QuantFile quant, int node, boolean chosen, boolean fits, SolverReport.Alternative alternative) {}
 
     /**
-     * Every file on the chosen node and on up to {@link #ALTERNATIVE_NODES} other kinds of candidate node, each fitted
-     * beside the rest of the plan as it is (the deployment's own node without it): the chosen one first, then by score.
+     * Every file on the chosen node, and the chosen file and its neighbours in order of preference on up to {@link
+     * #ALTERNATIVE_NODES} other kinds of candidate node, each fitted beside the rest of the plan as it is (the
+     * deployment's own node without it): the chosen one first, then by score.
      */
     private List<Option> options(Var v) {
         int i = v.index;
@@ -866,8 +917,6 @@ public final class Solver {
         double chosenGen = mine.generation()[k];
         long chosenUsed = mine.used()[k];
         double chosenWatts = mine.watts()[k];
-        // the others as they are, this one as asked (a range as `max`, capped at its max below)
-        context[i] = v.r.context() instanceof ContextAsk.Range ? OptionalLong.empty() : v.searchContext;
         List<Integer> targets = new ArrayList<>();
         targets.add(at);
         if (!(v.r.node() instanceof NodeChoice.Fixed)) {
@@ -878,12 +927,38 @@ public final class Solver {
                 }
             }
         }
+        // the others as they are, this one as asked (a range as `max`, capped at its max below)
+        context[i] = v.r.context() instanceof ContextAsk.Range ? OptionalLong.empty() : v.searchContext;
         remove(i);
         boolean leftFits = fits(at) || onNode.get(at).isEmpty();
         List<Option> out = new ArrayList<>();
+        int rank = v.rank(chosenQuant);
         for (int n : targets) {
             for (QuantFile q : v.quants) {
+                // every file on its own node; elsewhere its own file and the next in order of preference either side
+                if (n != at && Math.abs(v.rank(q) - rank) > 1) {
+                    continue;
+                }
                 boolean chosen = n == at && q.equals(chosenQuant);
+                if (chosen) {
+                    // the chosen one as planned, with the contexts the node-sharing step gave
+                    double s = score(v, q, n, chosenCtx, chosenGen, chosenWatts);
+                    out.add(new Option(
+                            q,
+                            n,
+                            true,
+                            true,
+                            new SolverReport.Alternative(
+                                    q.quant(),
+                                    nodes.get(n).name(),
+                                    chosenCtx,
+                                    0,
+                                    0,
+                                    0,
+                                    Double.isNaN(chosenWatts) ? OptionalDouble.empty() : OptionalDouble.of(0),
+                                    Math.round(s * 1e6) / 1e6)));
+                    continue;
+                }
                 List<Integer> there = contents(n, i);
                 boolean ok = portsFree(there) && (n == at || leftFits);
                 Placed p = ok ? evaluate(nodes.get(n), deployments(n, there, i, q)) : null;
@@ -899,9 +974,6 @@ public final class Solver {
                         continue;
                     }
                     c = Math.min(c, LlamaCpp.roundDownContext(r.max()));
-                }
-                if (chosen) {
-                    c = chosenCtx;
                 }
                 double w = p.watts()[pos];
                 OptionalDouble dw = Double.isNaN(w) || Double.isNaN(chosenWatts)
@@ -933,6 +1005,51 @@ public final class Solver {
                 .thenComparingInt(o -> o.node));
         return out.stream().filter(o -> o.fits || o.chosen).toList();
     }
+
+    /** Options per (the chosen node's group, the request's fit-relevant ask): identical ones are fitted once. */
+    private final Map<List<Object>, List<Option>> optionsMemo = new HashMap<>();
+
+    private List<Option> optionsOf(Var v) {
+        int at = node[v.index];
+        List<Object> key = List.of(
+                group(at),
+                FitKey.of(deployment(v.index, quant[v.index], at, context[v.index])),
+                v.quants,
+                v.objective,
+                v.r.node(),
+                v.r.context(),
+                v.r.port());
+        List<Option> known = optionsMemo.get(key);
+        if (known == null) {
+            List<Option> fresh = options(v);
+            optionsMemo.put(key, fresh);
+            memoNode.put(key, at);
+            return fresh;
+        }
+        int was = memoNode.get(key);
+        return known.stream()
+                .map(o -> o.node != was
+                        ? o
+                        : new Option(
+                                o.quant,
+                                at,
+                                o.chosen,
+                                o.fits,
+                                o.alternative == null
+                                        ? null
+                                        : new SolverReport.Alternative(
+                                                o.alternative.quant(),
+                                                nodes.get(at).name(),
+                                                o.alternative.ctxSize(),
+                                                o.alternative.memoryDeltaBytes(),
+                                                o.alternative.contextDelta(),
+                                                o.alternative.generationDelta(),
+                                                o.alternative.powerDeltaWatts(),
+                                                o.alternative.score())))
+                .toList();
+    }
+
+    private final Map<List<Object>, Integer> memoNode = new HashMap<>();
 
     /** Why the file and node are what they are, from the options fitted beside the rest of the plan. */
     private List<SolverReport.ChosenBy> reasons(Var v, List<Option> options) {

@@ -97,15 +97,22 @@ public final class FleetGenerator {
 
     private static void autoDeployment(StringBuilder sb, String[] m, int i, int k) {
         sb.append("    model: ").append(m[0]).append('\n');
-        sb.append((i + k) % 2 == 0 ? "    quant: auto\n" : "    quant: [Q8_0, " + m[1] + ", Q4_0]\n");
+        sb.append(
+                (i + k) % 2 == 0
+                        ? "    quant: auto\n"
+                        : "    quant: [" + (m[1].equals("Q8_0") ? "Q6_K" : "Q8_0") + ", " + m[1]
+                                + (m[1].equals("Q4_0") ? "" : ", Q4_0") + "]\n");
         switch ((i + k) % 6) {
             case 0, 1, 2, 3 -> sb.append("    node: auto\n");
             case 4 -> sb.append("    node: {labels: {zone: z").append(k % 4).append("}}\n");
-            default -> sb.append("    node: {gpu: ").append(GPUS.get(i % GPUS.size())).append("}\n");
+            default ->
+                sb.append("    node: {gpu: ").append(GPUS.get(i % GPUS.size())).append("}\n");
         }
         sb.append(k == 0 ? "    context: max\n" : "    context: {min: 8192, max: 32768}\n");
         if (i % 7 == 3) {
-            sb.append("    objective: ").append(k % 2 == 0 ? "context" : "speed").append('\n');
+            sb.append("    objective: ")
+                    .append(k % 2 == 0 ? "context" : "speed")
+                    .append('\n');
         }
     }
 
