@@ -21,7 +21,8 @@ public final class ConflictMessage {
                 .append(
                         c.minimal()
                                 ? " (the smallest such set: leave any one out and the rest fit)"
-                                : " (a conflict too large to reduce further)")
+                                : " beside the many deployments that may share its nodes (too many to reduce to the smallest"
+                                + " set)")
                 .append(':');
         for (Conflict.Member m : c.members()) {
             sb.append(' ')

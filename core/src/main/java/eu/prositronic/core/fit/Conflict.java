@@ -11,8 +11,8 @@ import java.util.Optional;
  * have, and relaxations phrased as inventory edits, each verified by solving the whole inventory again, cheapest first.
  * Formatted for people at the edge (console/ConflictMessage).
  *
- * @param minimal whether the deletion filter ran to the end (it does unless the conflict has more than
- *     {@link Conflicts#MAX_FILTERED} members)
+ * @param minimal whether the deletion filter ran (it does unless more than {@link Conflicts#MAX_FILTERED} deployments
+ *     may share nodes with the one that failed; then only that one is reported, with no relaxations)
  */
 public record Conflict(List<Member> members, List<Room> nodes, List<Relaxation> relaxations, boolean minimal) {
 

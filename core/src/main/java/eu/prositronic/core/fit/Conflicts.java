@@ -34,7 +34,10 @@ import java.util.Set;
  * RAM; 3 + GiB/64 for a GPU.
  */
 final class Conflicts {
-    /** Conflicts larger than this are reported without running the whole deletion filter. */
+    /**
+     * Conflicts among more deployments than this are reported by the one that failed, without the deletion filter or
+     * relaxations (each test would solve the whole fleet again).
+     */
     static final int MAX_FILTERED = 64;
 
     /** Candidate nodes of the conflict tried for hardware relaxations. */
@@ -67,6 +70,20 @@ final class Conflicts {
             // search)
         }
         boolean minimal = set.size() <= MAX_FILTERED;
+        if (!minimal) {
+            // too many to filter one by one (each test is a whole solve): the one that failed, with the numbers;
+            // relaxations are not searched, since each would be verified by solving the whole fleet again
+            DeploymentRequest one = all.get(failed);
+            List<Conflict.Room> rooms = new ArrayList<>();
+            for (Node node : one.node().candidates(asked.nodes())) {
+                if (rooms.size() == HARDWARE_NODES) {
+                    break;
+                }
+                NodeBudget b = new NodeBudget(node);
+                rooms.add(new Conflict.Room(node.name(), b.gpuFree().value(), b.hostFree().value()));
+            }
+            return new Conflict(List.of(member(one)), rooms, List.of(), false);
+        }
         if (minimal) {
             // deletion filter: leave each out in turn, from the last; keep it out when the rest still fail
             for (int k = set.size() - 1; k >= 0 && set.size() > 1; k--) {

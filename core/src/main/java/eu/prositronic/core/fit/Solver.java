@@ -685,6 +685,9 @@ public final class Solver {
                 }
             }
         }
+        if (Boolean.getBoolean("prositronic.solver.debug")) {
+            System.err.println("solver: contexts shared by need, " + evaluations + " fits so far");
+        }
         List<Deployment> deployments = new ArrayList<>();
         Map<Integer, String> portReasons = new HashMap<>();
         int[] port = ports(portReasons);
