@@ -22,7 +22,7 @@ public final class ConflictMessage {
                         c.minimal()
                                 ? " (the smallest such set: leave any one out and the rest fit)"
                                 : " beside the many deployments that may share its nodes (too many to reduce to the smallest"
-                                + " set)")
+                                        + " set)")
                 .append(':');
         for (Conflict.Member m : c.members()) {
             sb.append(' ')

@@ -80,7 +80,8 @@ final class Conflicts {
                     break;
                 }
                 NodeBudget b = new NodeBudget(node);
-                rooms.add(new Conflict.Room(node.name(), b.gpuFree().value(), b.hostFree().value()));
+                rooms.add(new Conflict.Room(
+                        node.name(), b.gpuFree().value(), b.hostFree().value()));
             }
             return new Conflict(List.of(member(one)), rooms, List.of(), false);
         }
