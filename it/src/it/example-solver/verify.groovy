@@ -20,7 +20,7 @@ assert byName.code.node == 'gpu-b' : 'the selector {gpu: nvidia-rtx4060ti-16gb} 
 assert byName.chat.ctxSize >= 32768 && byName.chat.ctxSize <= 131072 : 'the range holds'
 assert byName.notes.chosenBy == null && byName.notes.alternatives == null : 'a written deployment has no solver fields'
 assert byName.notes.quant == 'Q4_K_M' && byName.notes.node == 'cpu-a' && byName.notes.ctxSize == 32768
-def html = out.resolve('report/chat.html').text
+def html = out.resolve('report/chat.html').toFile().text
 assert html.contains('<h3 id="why">Why this plan</h3>')
-assert out.resolve('report/index.md').text.contains('## Chosen by the solver')
+assert out.resolve('report/index.md').toFile().text.contains('## Chosen by the solver')
 return true

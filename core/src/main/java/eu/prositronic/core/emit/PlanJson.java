@@ -27,10 +27,11 @@ public final class PlanJson {
 
     /**
      * How the solver chose, where the inventory left choices (absent when it left none): the method ({@code exhaustive}
-     * or {@code greedy}) and its rule, the fleet's objective, the search space (combinations of file and node), the
+     * or {@code greedy}) and its rule, the fleet's objective, the search space (combinations of file and node, as its log10), the
      * node placements fitted and those taken from the cache of identical hardware.
      */
-    public record Solver(String method, String rule, String objective, double searchSpace, long fits, long fromCache) {}
+    public record Solver(
+            String method, String rule, String objective, double searchSpaceLog10, long fits, long fromCache) {}
 
     /** One choice the solver made for a deployment: {@code quant}, {@code node}, {@code context} or {@code port}. */
     public record ChosenBy(String choice, String value, String reason) {}
@@ -162,7 +163,7 @@ public final class PlanJson {
                                 s.method().key(),
                                 s.method().rule(),
                                 s.objective().key(),
-                                s.searchSpace(),
+                                s.searchSpaceLog10(),
                                 s.evaluations(),
                                 s.cacheHits()))
                         .orElse(null));

@@ -463,6 +463,7 @@ public final class Solver {
 
     private SolverReport.Method method;
     private double space;
+    private double spaceLog10;
 
     /** Assigns every deployment; empty when done, else the index of a deployment that could not be placed. */
     Optional<Integer> assign() {
@@ -486,8 +487,10 @@ public final class Solver {
         // first-fit-decreasing order: the largest smallest file first, then inventory order
         free.sort(Comparator.comparingLong((Var v) -> -v.need).thenComparingInt(v -> v.index));
         space = 1;
+        spaceLog10 = 0;
         for (Var v : free) {
             space *= v.options();
+            spaceLog10 += Math.log10(v.options());
         }
         method = space <= EXHAUSTIVE_LIMIT ? SolverReport.Method.EXHAUSTIVE : SolverReport.Method.GREEDY;
         return method == SolverReport.Method.EXHAUSTIVE ? exhaustive(free) : greedy(free);
@@ -721,7 +724,14 @@ public final class Solver {
             }
         }
         return new Solution(
-                inventory, new SolverReport(method, asked.objective(), space, evaluations, cacheHits, choices));
+                inventory,
+                new SolverReport(
+                        method,
+                        asked.objective(),
+                        Math.round(spaceLog10 * 100) / 100.0,
+                        evaluations,
+                        cacheHits,
+                        choices));
     }
 
     /**

@@ -12,14 +12,14 @@ import java.util.OptionalDouble;
  * Deployments the inventory fixes completely have no entry. plan.json's {@code solver}, {@code chosenBy} and
  * {@code alternatives} are a mapping of it (emit/PlanJson).
  *
- * @param searchSpace the number of (quantization, node) combinations of the deployments with a choice
+ * @param searchSpaceLog10 log10 of the number of (quantization, node) combinations of the deployments with a choice
  * @param evaluations node placements fitted for real (the rest came from the cache of identical hardware)
  * @param choices by deployment name, in inventory order
  */
 public record SolverReport(
         Method method,
         Objective objective,
-        double searchSpace,
+        double searchSpaceLog10,
         long evaluations,
         long cacheHits,
         Map<String, Choice> choices) {

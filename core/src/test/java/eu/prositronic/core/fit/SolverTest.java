@@ -106,6 +106,18 @@ class SolverTest {
     }
 
     @Test
+    void aLargeSearchSpaceIsSolvedGreedilyAndTheResultFitsAndRepeats() throws Exception {
+        String yaml = eu.prositronic.core.scale.FleetGenerator.inventory(30, 0, true);
+        Solver.Solution first = Solver.solve(asked(yaml), TestSupport.catalog());
+        assertThat(first.report().method()).isEqualTo(SolverReport.Method.GREEDY);
+        assertThat(first.report().searchSpaceLog10()).isGreaterThan(Math.log10(Solver.EXHAUSTIVE_LIMIT));
+        Plan plan = Planner.plan(first.inventory(), TestSupport.catalog());
+        assertThat(plan.deployments()).hasSize(asked(yaml).requests().size());
+        assertThat(json(Solver.plan(asked(yaml), TestSupport.catalog())))
+                .isEqualTo(json(plan.withSolver(first.report())));
+    }
+
+    @Test
     void explicitValuesAreNeverChangedBesideChoices() throws Exception {
         Plan p = plan(inventory("", """
                 - {name: fixed, model: qwen3-5-4b, quant: Q4_K_M, node: mid, context: 32768, port: 9000}
