@@ -210,7 +210,7 @@ class SolverTest {
     void theObjectiveChangesTheChoice() throws Exception {
         String deployment = "- {name: a, model: qwen3-5-27b, quant: [Q6_K, Q4_K_M], node: big}";
         Map<String, String> chosen = new java.util.TreeMap<>();
-        for (String objective : java.util.List.of("quality", "context", "speed")) {
+        for (String objective : java.util.List.of("quality", "context", "speed", "power")) {
             Plan p = plan(inventory("solver: {objective: " + objective + "}", deployment));
             chosen.put(
                     objective,
@@ -220,6 +220,9 @@ class SolverTest {
         assertThat(chosen.get("quality")).startsWith("Q6_K@");
         assertThat(chosen.get("context")).startsWith("Q4_K_M@");
         assertThat(chosen.get("speed")).startsWith("Q4_K_M@");
+        assertThat(chosen.get("power"))
+                .as("the proxy: fewer bytes read per token")
+                .startsWith("Q4_K_M@");
         long q6 = Long.parseLong(chosen.get("quality").split("@")[1]);
         long q4 = Long.parseLong(chosen.get("context").split("@")[1]);
         assertThat(q4).isGreaterThan(q6);
