@@ -2,6 +2,7 @@ package eu.prositronic.core;
 
 import eu.prositronic.core.catalog.Catalog;
 import eu.prositronic.core.catalog.CatalogLoader;
+import eu.prositronic.core.console.ConflictMessage;
 import eu.prositronic.core.console.NoFitMessage;
 import eu.prositronic.core.emit.AnsibleEmitter;
 import eu.prositronic.core.emit.BundleEmitter;
@@ -14,10 +15,12 @@ import eu.prositronic.core.emit.ValuesEmitter;
 import eu.prositronic.core.emit.report.ReportEmitter;
 import eu.prositronic.core.fit.NoFitException;
 import eu.prositronic.core.fit.Plan;
-import eu.prositronic.core.fit.Planner;
+import eu.prositronic.core.fit.PowerModel;
+import eu.prositronic.core.fit.Solver;
+import eu.prositronic.core.fit.UnsolvableException;
 import eu.prositronic.core.fit.WhatIf;
-import eu.prositronic.core.inventory.Inventory;
 import eu.prositronic.core.inventory.InventoryLoader;
+import eu.prositronic.core.inventory.InventoryRequest;
 import eu.prositronic.core.problem.InvalidInputException;
 import eu.prositronic.core.problem.ProsiException;
 import eu.prositronic.core.problem.Setting;
@@ -81,28 +84,40 @@ public final class Compiler {
         Catalog catalog = loadCatalog(request, debug);
         debug.accept("catalog: " + catalog.models().size() + " models, "
                 + catalog.hardware().size() + " hardware entries");
-        Inventory inventory = InventoryLoader.load(request.inventory(), read(request.inventory()), catalog);
+        InventoryRequest inventory = InventoryLoader.read(request.inventory(), read(request.inventory()), catalog);
         Optional<List<WhatIf.Edit>> edits = request.whatIf().isPresent()
-                ? Optional.of(WhatIf.parse(request.whatIf().get(), inventory, catalog))
+                ? Optional.of(WhatIf.parse(request.whatIf().get(), inventory.nodes(), catalog))
                 : Optional.empty();
-        WhatIf.Planning planning = inv -> plan(inv, catalog);
+        WhatIf.Planning planning = asked -> plan(asked, catalog);
         WhatIf.Outcome outcome = WhatIf.outcome(inventory, planning);
-        List<String> whatIf = edits.map(
-                        e -> WhatIf.difference(e, outcome, WhatIf.outcome(WhatIf.apply(inventory, e), planning)))
-                .orElse(List.of());
+        List<String> whatIf = List.of();
+        if (edits.isPresent()) {
+            whatIf = WhatIf.difference(
+                    edits.get(), outcome, WhatIf.outcome(WhatIf.apply(inventory, edits.get()), planning));
+        }
         if (outcome.plan().isEmpty()) {
-            String message = NoFitMessage.format(outcome.noFits());
-            throw new ProsiException(whatIf.isEmpty() ? message : message + "\n\n" + String.join("\n", whatIf));
+            ProsiException failure = outcome.failure().orElseThrow();
+            String message = failure instanceof UnsolvableException u
+                    ? ConflictMessage.format(u.conflict(), inventory.file().toString())
+                    : NoFitMessage.format(((NoFitException) failure).noFits());
+            throw new ProsiException(
+                    whatIf.isEmpty() ? message : message + "\n\n" + String.join("\n", whatIf), failure);
         }
         Plan plan = outcome.plan().get();
+        plan.solver()
+                .ifPresent(s -> debug.accept("solver: " + s.method().key() + ", " + s.evaluations() + " fits, "
+                        + s.cacheHits() + " from the cache"));
         OutputTree tree = emit(new EmitContext(plan, catalog, inventory.file(), request.version()), debug);
         OutputWriter.Summary summary = OutputWriter.write(tree, request.outputDirectory(), request.writer());
         return new Result(plan, summary, whatIf);
     }
 
-    /** How the build plans an inventory: the one planning both the build and its what-if scenarios use. */
-    static Plan plan(Inventory inventory, Catalog catalog) throws NoFitException {
-        return Planner.plan(inventory, catalog);
+    /**
+     * How the build plans an inventory: the solver where it leaves choices (its power objective reads the power model),
+     * the planner alone where it does not; the one planning both the build and its what-if scenarios use.
+     */
+    static Plan plan(InventoryRequest inventory, Catalog catalog) throws ProsiException {
+        return Solver.plan(inventory, catalog, PowerModel::aloneLoadWatts);
     }
 
     /**
@@ -141,7 +156,7 @@ public final class Compiler {
         readProblems.forEach(all::add);
         if (partial.usable().isPresent() && text.isPresent()) {
             try {
-                InventoryLoader.load(inventory, text.get(), partial.catalog());
+                InventoryLoader.read(inventory, text.get(), partial.catalog());
             } catch (InvalidInputException e) {
                 e.problems().stream()
                         .filter(p -> p.value() == null || !partial.brokenIds().contains(p.value()))

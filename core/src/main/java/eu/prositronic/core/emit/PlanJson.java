@@ -1,12 +1,15 @@
 package eu.prositronic.core.emit;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import eu.prositronic.core.fit.DeploymentPlan;
 import eu.prositronic.core.fit.DeviceMemory;
 import eu.prositronic.core.fit.Plan;
 import eu.prositronic.core.fit.PowerModel;
 import eu.prositronic.core.fit.PowerPlan;
+import eu.prositronic.core.fit.SolverReport;
 import eu.prositronic.core.inventory.Energy;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The shape of {@code plan.json} (see plan.schema.json): the typed plan mapped to bytes and spellings, field for field.
@@ -23,7 +26,33 @@ public final class PlanJson {
             String containerRuntime,
             List<Deployment> deployments,
             List<Node> nodes,
-            Power power) {}
+            Power power,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Solver solver) {}
+
+    /**
+     * How the solver chose, where the inventory left choices (absent when it left none): the method ({@code exhaustive}
+     * or {@code greedy}) and its rule, the fleet's objective, the search space (combinations of file and node, as its log10), the
+     * node placements fitted and those taken from the cache of identical hardware.
+     */
+    public record Solver(
+            String method, String rule, String objective, double searchSpaceLog10, long fits, long fromCache) {}
+
+    /** One choice the solver made for a deployment: {@code quant}, {@code node}, {@code context} or {@code port}. */
+    public record ChosenBy(String choice, String value, String reason) {}
+
+    /**
+     * Another file and node that fit beside the rest of the plan, with its differences from the chosen: memory (VRAM and
+     * RAM together), context, estimated generation speed, power (when a power estimate is known), and its score.
+     */
+    public record Alternative(
+            String quant,
+            String node,
+            long ctxSize,
+            long memoryDeltaBytes,
+            long contextDelta,
+            double generationTokensPerSecondDelta,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Double powerDeltaWatts,
+            double score) {}
 
     public record Deployment(
             String name,
@@ -61,7 +90,10 @@ public final class PlanJson {
             Memory memory,
             Speed speed,
             Draw power,
-            List<String> notes) {}
+            List<String> notes,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String objective,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<ChosenBy> chosenBy,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<Alternative> alternatives) {}
 
     /**
      * The GGUF file: repository, revision, path, exact bytes, sha256 ("" where split or not published), every shard of
@@ -160,10 +192,19 @@ public final class PlanJson {
                 plan.cluster().namespace(),
                 plan.cluster().containerRuntime().key(),
                 plan.deployments().stream()
-                        .map(d -> of(d, plan.power().deployments().get(d.name())))
+                        .map(d -> of(d, plan.power().deployments().get(d.name()), plan.choice(d.name())))
                         .toList(),
                 plan.nodes().stream().map(PlanJson::of).toList(),
-                power(plan.power()));
+                power(plan.power()),
+                plan.solver()
+                        .map(s -> new Solver(
+                                s.method().key(),
+                                s.method().rule(),
+                                s.objective().key(),
+                                s.searchSpaceLog10(),
+                                s.evaluations(),
+                                s.cacheHits()))
+                        .orElse(null));
     }
 
     static Power power(PowerPlan power) {
@@ -216,10 +257,11 @@ public final class PlanJson {
 
     /** A deployment without its fleet (the catalog site's pages): no power figures. */
     public static Deployment of(DeploymentPlan p) {
-        return of(p, null);
+        return of(p, null, Optional.empty());
     }
 
-    public static Deployment of(DeploymentPlan p, PowerPlan.Draw power) {
+    /** A deployment with its share of the fleet's power ({@code null}: none) and what the solver chose for it. */
+    public static Deployment of(DeploymentPlan p, PowerPlan.Draw power, Optional<SolverReport.Choice> choice) {
         var d = p.deployment();
         var s = p.settings();
         var q = p.quant();
@@ -279,7 +321,26 @@ public final class PlanJson {
                                 p.speed().promptRange().low(),
                                 p.speed().promptRange().high())),
                 power == null ? null : draw(power),
-                p.notes());
+                p.notes(),
+                choice.map(c -> c.objective().key()).orElse(null),
+                choice.map(c -> c.chosenBy().stream()
+                                .map(b -> new ChosenBy(b.choice(), b.value(), b.reason()))
+                                .toList())
+                        .orElse(null),
+                choice.map(c -> c.alternatives().stream()
+                                .map(a -> new Alternative(
+                                        a.quant(),
+                                        a.node(),
+                                        a.ctxSize(),
+                                        a.memoryDeltaBytes(),
+                                        a.contextDelta(),
+                                        a.generationDelta(),
+                                        a.powerDeltaWatts().isPresent()
+                                                ? a.powerDeltaWatts().getAsDouble()
+                                                : null,
+                                        a.score()))
+                                .toList())
+                        .orElse(null));
     }
 
     static ModelFile modelFile(eu.prositronic.core.catalog.ModelSpec.QuantFile q) {

@@ -77,7 +77,6 @@ public final class HardwareQuestion {
                 gpus,
                 Optional.empty(),
                 CpuIsa.AVX2,
-                eu.prositronic.core.inventory.Serving.KUBERNETES,
-                Optional.empty());
+                eu.prositronic.core.inventory.Serving.KUBERNETES);
     }
 }

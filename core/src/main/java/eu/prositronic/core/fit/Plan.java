@@ -4,6 +4,7 @@ import eu.prositronic.core.inventory.Inventory.Cluster;
 import eu.prositronic.core.inventory.Node;
 import eu.prositronic.core.units.Bytes;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedMap;
 
 /**
@@ -13,17 +14,39 @@ import java.util.SortedMap;
  * @param catalogPages by values path ({@code values/<model>/<quant>/<hardware>.yaml}): what that model × quant gets
  *     alone on that hardware with default settings, as on the public catalog pages
  * @param power what each deployment, node and the fleet draws and costs (estimates, PowerModel)
+ * @param solver what fit/Solver chose where the inventory left a choice, and why; empty when it left none
  */
 public record Plan(
         Cluster cluster,
         List<DeploymentPlan> deployments,
         List<NodePlan> nodes,
         SortedMap<String, DeploymentPlan> catalogPages,
-        PowerPlan power) {
+        PowerPlan power,
+        Optional<SolverReport> solver) {
 
     public Plan {
         deployments = List.copyOf(deployments);
         nodes = List.copyOf(nodes);
+    }
+
+    /** A plan of an inventory that left nothing to choose. */
+    public Plan(
+            Cluster cluster,
+            List<DeploymentPlan> deployments,
+            List<NodePlan> nodes,
+            SortedMap<String, DeploymentPlan> catalogPages,
+            PowerPlan power) {
+        this(cluster, deployments, nodes, catalogPages, power, Optional.empty());
+    }
+
+    /** The same plan with what the solver chose and why. */
+    public Plan withSolver(SolverReport report) {
+        return new Plan(cluster, deployments, nodes, catalogPages, power, Optional.of(report));
+    }
+
+    /** The solver's choices for one deployment, if it chose anything for it. */
+    public Optional<SolverReport.Choice> choice(String deployment) {
+        return solver.flatMap(s -> Optional.ofNullable(s.choices().get(deployment)));
     }
 
     /** How a node's memory is shared by the deployments on it; {@code gpus} are the device ids. */

@@ -156,8 +156,7 @@ public final class Planner {
                 d.node().gpus(),
                 Optional.empty(),
                 CpuIsa.AVX2,
-                d.node().serving(),
-                Optional.empty());
+                d.node().serving());
         Deployment page = Deployment.catalogDefault(d.model(), d.quant(), host);
         NodeBudget budget = new NodeBudget(host);
         Fitter.Result r = fit(page, budget, budget.share(1), 1, catalog);

@@ -2,9 +2,10 @@ package eu.prositronic.core.fit;
 
 import eu.prositronic.core.catalog.Catalog;
 import eu.prositronic.core.catalog.Hardware;
-import eu.prositronic.core.inventory.Deployment;
-import eu.prositronic.core.inventory.Inventory;
+import eu.prositronic.core.inventory.DeploymentRequest;
+import eu.prositronic.core.inventory.InventoryRequest;
 import eu.prositronic.core.inventory.Node;
+import eu.prositronic.core.inventory.NodeChoice;
 import eu.prositronic.core.problem.ProsiException;
 import eu.prositronic.core.problem.Setting;
 import eu.prositronic.core.problem.Suggestions;
@@ -56,27 +57,45 @@ public final class WhatIf {
         }
     }
 
-    /** A scenario's plan, or why some deployments do not fit in it. */
-    public record Outcome(Optional<Plan> plan, List<NoFit> noFits) {
+    /**
+     * A scenario's plan, or why it has none: deployments that do not fit where they must run ({@link NoFitException})
+     * or that the solver cannot place together ({@link UnsolvableException}).
+     */
+    public record Outcome(Optional<Plan> plan, Optional<ProsiException> failure) {
         public static Outcome of(Plan plan) {
-            return new Outcome(Optional.of(plan), List.of());
+            return new Outcome(Optional.of(plan), Optional.empty());
         }
 
-        public static Outcome of(NoFitException e) {
-            return new Outcome(Optional.empty(), e.noFits());
+        public static Outcome failed(ProsiException e) {
+            return new Outcome(Optional.empty(), Optional.of(e));
+        }
+
+        List<NoFit> noFits() {
+            return failure.filter(NoFitException.class::isInstance)
+                    .map(e -> ((NoFitException) e).noFits())
+                    .orElse(List.of());
+        }
+
+        List<String> unplaced() {
+            return failure.filter(UnsolvableException.class::isInstance)
+                    .map(e -> ((UnsolvableException) e)
+                            .conflict().members().stream()
+                                    .map(Conflict.Member::name)
+                                    .toList())
+                    .orElse(List.of());
         }
     }
 
     /** How a front end plans an inventory (the compile goal's own planning, so a scenario is planned alike). */
     @FunctionalInterface
     public interface Planning {
-        Plan plan(Inventory inventory) throws NoFitException;
+        Plan plan(InventoryRequest inventory) throws ProsiException;
     }
 
     /** Reads {@code spec} against the inventory and catalog; a bad edit names itself, what is known and a fix. */
-    public static List<Edit> parse(String spec, Inventory inventory, Catalog catalog) throws ProsiException {
+    public static List<Edit> parse(String spec, List<Node> inventoryNodes, Catalog catalog) throws ProsiException {
         Map<String, Node> nodes = new LinkedHashMap<>();
-        inventory.nodes().forEach(n -> nodes.put(n.name(), n));
+        inventoryNodes.forEach(n -> nodes.put(n.name(), n));
         List<Edit> edits = new ArrayList<>();
         for (String raw : spec.split(";")) {
             String e = raw.strip();
@@ -166,8 +185,11 @@ public final class WhatIf {
                 + "`: " + what + "; " + fix);
     }
 
-    /** The inventory with the edits made: nodes changed or added, every deployment bound to its node's new version. */
-    public static Inventory apply(Inventory inventory, List<Edit> edits) {
+    /**
+     * The inventory with the edits made: nodes changed or added; a deployment that names a changed node names its new
+     * version (without layout pins made for the old GPUs); selectors choose among the new nodes.
+     */
+    public static InventoryRequest apply(InventoryRequest inventory, List<Edit> edits) {
         Map<String, Node> nodes = new LinkedHashMap<>();
         inventory.nodes().forEach(n -> nodes.put(n.name(), n));
         for (Edit e : edits) {
@@ -185,43 +207,43 @@ public final class WhatIf {
                 } else {
                     gpus.add(new Node.GpuGroup(a.gpu(), a.count()));
                 }
-                nodes.put(n.name(), with(n, n.name(), n.ram(), gpus));
+                nodes.put(n.name(), n.withHardware(gpus, n.ram()));
             } else if (e instanceof SetRam r) {
                 Node n = nodes.get(r.node());
-                nodes.put(n.name(), with(n, n.name(), r.ram(), n.gpus()));
+                nodes.put(n.name(), n.withHardware(n.gpus(), r.ram()));
             } else if (e instanceof CloneNode c) {
                 Node like = nodes.get(c.like());
-                nodes.put(c.name(), with(like, c.name(), like.ram(), like.gpus()));
+                nodes.put(
+                        c.name(),
+                        new Node(
+                                c.name(),
+                                "",
+                                like.ram(),
+                                like.cpuCores(),
+                                like.memoryBandwidth(),
+                                like.gpus(),
+                                like.driverVersion(),
+                                like.cpuIsa(),
+                                like.serving(),
+                                like.power(),
+                                like.labels()));
             }
         }
-        List<Deployment> deployments = inventory.deployments().stream()
-                .map(d -> d.on(nodes.get(d.node().name())))
+        List<DeploymentRequest> requests = inventory.requests().stream()
+                .map(r -> r.node() instanceof NodeChoice.Fixed f
+                                && !nodes.get(f.node().name()).equals(f.node())
+                        ? r.onChanged(nodes.get(f.node().name()))
+                        : r)
                 .toList();
-        return new Inventory(
-                inventory.file(), inventory.cluster(), List.copyOf(nodes.values()), deployments, inventory.energy());
-    }
-
-    private static Node with(Node n, String name, Bytes ram, List<Node.GpuGroup> gpus) {
-        return new Node(
-                name,
-                n.name().equals(name) ? n.address() : "",
-                ram,
-                n.cpuCores(),
-                n.memoryBandwidth(),
-                gpus,
-                n.driverVersion(),
-                n.cpuIsa(),
-                n.serving(),
-                // a measured draw holds for the machine as it was measured, not with other hardware
-                n.gpus().equals(gpus) && n.ram().equals(ram) && n.name().equals(name) ? n.power() : Optional.empty());
+        return inventory.with(List.copyOf(nodes.values()), requests);
     }
 
     /** Plans the scenario with the same planning as the build. */
-    public static Outcome outcome(Inventory inventory, Planning planning) {
+    public static Outcome outcome(InventoryRequest inventory, Planning planning) throws ProsiException {
         try {
             return Outcome.of(planning.plan(inventory));
-        } catch (NoFitException e) {
-            return Outcome.of(e);
+        } catch (NoFitException | UnsolvableException e) {
+            return Outcome.failed(e);
         }
     }
 
@@ -236,6 +258,7 @@ public final class WhatIf {
         Map<String, NoFit> nowNot = noFits(after);
         List<String> names = new ArrayList<>(was.keySet());
         wasNot.keySet().stream().filter(n -> !names.contains(n)).forEach(names::add);
+        before.unplaced().stream().filter(n -> !names.contains(n)).forEach(names::add);
         int unchanged = 0;
         for (String name : names) {
             DeploymentPlan a = was.get(name);
@@ -250,9 +273,9 @@ public final class WhatIf {
             } else if (a == null && b != null) {
                 out.add("  " + name + ": now fits: " + summary(b));
             } else if (a != null) {
-                out.add("  " + name + ": no longer fits (" + need(nowNot.get(name)) + ")");
+                out.add("  " + name + ": no longer fits (" + need(nowNot.get(name), after) + ")");
             } else {
-                out.add("  " + name + ": still does not fit (" + need(nowNot.get(name)) + ")");
+                out.add("  " + name + ": still does not fit (" + need(nowNot.get(name), after) + ")");
             }
         }
         if (unchanged > 0) {
@@ -322,9 +345,11 @@ public final class WhatIf {
                 + " tok/s (estimate)";
     }
 
-    private static String need(NoFit n) {
+    private static String need(NoFit n, Outcome o) {
         if (n == null) {
-            return "not placed";
+            return o.unplaced().isEmpty()
+                    ? "not placed"
+                    : "cannot be placed together with " + String.join(", ", o.unplaced());
         }
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < n.needed().size(); i++) {

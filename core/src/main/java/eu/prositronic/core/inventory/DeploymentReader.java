@@ -3,18 +3,25 @@ package eu.prositronic.core.inventory;
 import eu.prositronic.core.catalog.Catalog;
 import eu.prositronic.core.catalog.ModelSpec;
 import eu.prositronic.core.problem.Suggestions;
+import eu.prositronic.core.units.Bytes;
 import eu.prositronic.core.yaml.Problems;
 import eu.prositronic.core.yaml.YamlMap;
 import eu.prositronic.core.yaml.YamlNode;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
 
-/** Reads one entry of {@code deployments:}, resolved to its model, quantized file and node. */
+/**
+ * Reads one entry of {@code deployments:} into what it asks ({@link DeploymentRequest}): its model resolved, the file,
+ * node and context as written or left to the solver ({@code auto}, a list, a selector, a range).
+ */
 final class DeploymentReader {
     private DeploymentReader() {}
 
@@ -40,11 +47,20 @@ final class DeploymentReader {
             "gpuLayers",
             "nCpuMoe",
             "tensorSplit",
-            "kvUnified");
+            "kvUnified",
+            "objective");
 
-    static Optional<Deployment> read(YamlNode item, Catalog catalog, Map<String, Node> nodes) {
+    /** {@code quant: auto}, {@code node: auto}: the solver chooses. */
+    static final String AUTO = "auto";
+
+    /** The keys of a node selector ({@code node: {labels: …, gpu: …, minVram: …}}). */
+    static final List<String> SELECTOR_KEYS = List.of("labels", "gpu", "minVram");
+
+    static Optional<DeploymentRequest> read(YamlNode item, Catalog catalog, Map<String, Node> nodes) {
         return item.map(KEYS).map(d -> {
             Problems problems = d.node().problems();
+            Map<String, DeploymentRequest.Position> where = new HashMap<>();
+            where.put("item", position(d.node()));
             String name = Labels.release(d, "name", "chat").orElse("deployment");
             Optional<YamlNode> modelNode = d.require("model", "qwen3-5-4b");
             Optional<ModelSpec> model = modelNode.flatMap(YamlNode::string).flatMap(id -> {
@@ -59,54 +75,18 @@ final class DeploymentReader {
                 return m;
             });
             Optional<YamlNode> quantNode = d.require("quant", "Q4_K_M");
-            String quant = quantNode.flatMap(YamlNode::string).orElse("");
-            if (model.isPresent()
-                    && quantNode.isPresent()
-                    && model.get().quant(quant).isEmpty()) {
-                problems.at(
-                        quantNode.get(),
-                        "model " + model.get().id() + " has no quantization `" + quant + "`",
-                        Suggestions.fix(quant, model.get().quantNames()));
-            }
-            Optional<ModelSpec.QuantFile> quantFile = model.flatMap(
-                    m -> m.quant(quantNode.flatMap(YamlNode::string).orElse("")));
+            quantNode.ifPresent(q -> where.put("quant", position(q)));
+            Optional<QuantChoice> quant = quantNode.flatMap(q -> quant(q, model));
             Optional<YamlNode> nodeRef = d.require("node", "gpu-01");
-            String nodeName = nodeRef.flatMap(YamlNode::string).orElse("");
-            // the names are listed only on the error path: copying them per deployment was quadratic in the fleet
-            if (nodeRef.isPresent() && nodeRef.get().isScalar() && nodeName.isBlank()) {
-                problems.at(nodeRef.get(), "an empty node name", "name one of " + String.join(", ", nodes.keySet()));
-            } else if (nodeRef.isPresent() && !nodeName.isEmpty() && !nodes.containsKey(nodeName)) {
-                problems.at(
-                        nodeRef.get(),
-                        "unknown node `" + nodeName + "`",
-                        Suggestions.fix(nodeName, List.copyOf(nodes.keySet())));
-            }
-            Optional<Node> node = Optional.ofNullable(nodes.get(nodeName));
-            OptionalLong context = OptionalLong.empty();
+            nodeRef.ifPresent(n -> where.put("node", position(n)));
+            Optional<NodeChoice> node = nodeRef.flatMap(n -> node(n, catalog, nodes));
+            Optional<Node> fixedNode =
+                    node.filter(n -> n instanceof NodeChoice.Fixed).map(n -> ((NodeChoice.Fixed) n).node());
             Optional<YamlNode> ctx = d.get("context");
-            if (ctx.isPresent() && !ctx.get().string().orElse("").equals("max")) {
-                Optional<Long> tokens =
-                        ctx.get().isScalar() && ctx.get().string().orElse("").matches("\\d[\\d_]*")
-                                ? ctx.get().integer(InventoryLoader.MIN_CONTEXT, Integer.MAX_VALUE)
-                                : Optional.empty();
-                if (tokens.isEmpty() && !ctx.get().string().orElse("").matches("\\d[\\d_]*")) {
-                    problems.at(
-                            ctx.get(),
-                            "a context is `max` or a number of tokens",
-                            "write `context: max` or e.g. `context: 32768`");
-                }
-                if (tokens.isPresent()) {
-                    context = OptionalLong.of(tokens.get());
-                    long trained = model.map(m -> (long) m.architecture().contextLength())
-                            .orElse(Long.MAX_VALUE);
-                    if (tokens.get() > trained) {
-                        problems.at(
-                                ctx.get(),
-                                "more than the model's trained context of " + trained + " tokens",
-                                "use at most " + trained + " or `max`");
-                    }
-                }
-            }
+            ctx.ifPresent(c -> where.put("context", position(c)));
+            ContextAsk context = ctx.map(c -> context(c, model, where)).orElse(new ContextAsk.Max());
+            Optional<Objective> objective =
+                    d.get("objective").flatMap(o -> o.oneOf(Objective.keys())).map(Objective::fromKey);
             CacheType k = cacheType(d, "cacheTypeK");
             CacheType v = cacheType(d, "cacheTypeV");
             FlashAttn fa = d.get("flashAttn")
@@ -141,24 +121,39 @@ final class DeploymentReader {
                         "model " + model.get().id() + " has no thinking mode",
                         "remove `thinking` or set it to false");
             }
-            int port = (int) d.integer("port", Deployment.DEFAULT_PORT, 1, 65535);
-            if (port < UNPRIVILEGED_PORT) {
+            OptionalInt port = d.get("port").isPresent()
+                    ? OptionalInt.of((int) d.integer("port", Deployment.DEFAULT_PORT, 1, 65535))
+                    : OptionalInt.empty();
+            if (port.isPresent() && port.getAsInt() < UNPRIVILEGED_PORT) {
                 problems.at(
                         d.get("port").orElse(d.node()),
-                        "port " + port + " is below 1024, which only root may open; llama-server runs as a non-root"
-                                + " user",
+                        "port " + port.getAsInt() + " is below 1024, which only root may open; llama-server runs as a"
+                                + " non-root user",
                         "use a port from 1024 up, e.g. " + Deployment.DEFAULT_PORT);
             }
-            LayoutPins pins = pins(d, model, node);
-            if (model.isEmpty() || quantFile.isEmpty() || node.isEmpty()) {
+            LayoutPins pins = LayoutPins.NONE;
+            if (node.isPresent() && fixedNode.isEmpty()) {
+                for (String pin : List.of("gpuLayers", "nCpuMoe", "tensorSplit")) {
+                    d.get(pin)
+                            .ifPresent(p -> problems.at(
+                                    p,
+                                    "a layout pin needs a node named in the inventory: the solver may choose any of several",
+                                    "name the node (`node: gpu-01`), or remove `" + pin
+                                            + "` and let the planner choose"));
+                }
+            } else {
+                pins = pins(d, model, fixedNode);
+            }
+            if (model.isEmpty() || quant.isEmpty() || node.isEmpty()) {
                 return null; // each missing part is already a problem with its position
             }
-            return new Deployment(
+            return new DeploymentRequest(
                     name,
                     model.get(),
-                    quantFile.get(),
+                    quant.get(),
                     node.get(),
                     context,
+                    objective,
                     k,
                     v,
                     fa,
@@ -169,8 +164,228 @@ final class DeploymentReader {
                     port,
                     d.bool("metrics", false),
                     pins,
-                    d.bool("kvUnified", false));
+                    d.bool("kvUnified", false),
+                    where);
         });
+    }
+
+    static DeploymentRequest.Position position(YamlNode n) {
+        return new DeploymentRequest.Position(n.path(), n.line(), n.column(), n.endLine(), n.endColumn());
+    }
+
+    /** {@code Q5_K_M}, {@code auto}, or {@code [Q6_K, Q5_K_M, Q4_K_M]}: each file one the model has, none twice. */
+    private static Optional<QuantChoice> quant(YamlNode q, Optional<ModelSpec> model) {
+        Problems problems = q.problems();
+        if (q.isList()) {
+            List<YamlNode> items = q.list();
+            if (items.isEmpty()) {
+                problems.at(
+                        q,
+                        "an empty list of quantizations",
+                        "list at least one, e.g. `[Q5_K_M, Q4_K_M]`, or" + " write `quant: auto`");
+                return Optional.empty();
+            }
+            List<ModelSpec.QuantFile> files = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            boolean ok = true;
+            for (YamlNode item : items) {
+                Optional<String> text = item.string();
+                if (text.isEmpty()) {
+                    ok = false;
+                    continue;
+                }
+                if (text.get().equals(AUTO)) {
+                    problems.at(
+                            item,
+                            "`auto` inside a list of quantizations",
+                            "write `quant: auto` alone, or list" + " only quantizations");
+                    ok = false;
+                } else if (!seen.add(text.get())) {
+                    problems.at(
+                            item,
+                            "quantization `" + text.get() + "` is listed twice",
+                            "list each once, in the" + " order you prefer them");
+                    ok = false;
+                } else if (model.isPresent()) {
+                    Optional<ModelSpec.QuantFile> f = model.get().quant(text.get());
+                    if (f.isEmpty()) {
+                        problems.at(
+                                item,
+                                "model " + model.get().id() + " has no quantization `" + text.get() + "`",
+                                Suggestions.fix(text.get(), model.get().quantNames()));
+                        ok = false;
+                    } else {
+                        files.add(f.get());
+                    }
+                }
+            }
+            return ok && model.isPresent() ? Optional.of(new QuantChoice.Ordered(files)) : Optional.empty();
+        }
+        Optional<String> quant = q.string();
+        if (quant.isEmpty() || model.isEmpty()) {
+            return Optional.empty();
+        }
+        if (quant.get().equals(AUTO)) {
+            return Optional.of(new QuantChoice.Auto());
+        }
+        Optional<ModelSpec.QuantFile> f = model.get().quant(quant.get());
+        if (f.isEmpty()) {
+            problems.at(
+                    q,
+                    "model " + model.get().id() + " has no quantization `" + quant.get() + "`",
+                    Suggestions.fix(quant.get(), model.get().quantNames()) + " (or `auto`, or a list such as `[Q5_K_M,"
+                            + " Q4_K_M]`)");
+            return Optional.empty();
+        }
+        return Optional.of(new QuantChoice.Fixed(f.get()));
+    }
+
+    /** {@code gpu-01}, {@code auto}, or {@code {labels: {zone: a}, gpu: nvidia-rtx3090, minVram: 24GiB}}. */
+    private static Optional<NodeChoice> node(YamlNode n, Catalog catalog, Map<String, Node> nodes) {
+        Problems problems = n.problems();
+        if (n.isMap()) {
+            Optional<YamlMap> m = n.map(SELECTOR_KEYS);
+            if (m.isEmpty()) {
+                return Optional.empty();
+            }
+            Map<String, String> labels = new TreeMap<>();
+            m.get().get("labels").flatMap(YamlNode::freeMap).ifPresent(l -> l.entries()
+                    .forEach((k, v) -> v.string().ifPresent(x -> labels.put(k, x))));
+            Optional<String> gpu = m.get().get("gpu").flatMap(YamlNode::string);
+            boolean ok = true;
+            if (gpu.isPresent()
+                    && !gpu.get().equals(Node.CPU_HARDWARE)
+                    && catalog.hardware(gpu.get())
+                            .filter(h -> h.kind() == eu.prositronic.core.catalog.Hardware.Kind.GPU)
+                            .isEmpty()) {
+                List<String> known = new ArrayList<>(catalog.gpuIds());
+                known.add(Node.CPU_HARDWARE);
+                problems.at(
+                        m.get().get("gpu").get(),
+                        "unknown GPU `" + gpu.get() + "`",
+                        Suggestions.fix(gpu.get(), known) + " (`cpu` selects nodes without GPUs)");
+                ok = false;
+            }
+            Optional<YamlNode> vramNode = m.get().get("minVram");
+            Optional<Bytes> minVram = vramNode.flatMap(YamlNode::bytes);
+            if (vramNode.isPresent() && minVram.isEmpty()) {
+                ok = false;
+            }
+            if (!ok) {
+                return Optional.empty();
+            }
+            NodeSelector selector = new NodeSelector(labels, gpu, minVram);
+            if (nodes.values().stream().noneMatch(selector::matches)) {
+                problems.at(
+                        n,
+                        "no node matches the selector (" + selector.describe() + ")",
+                        "loosen it, or give a node what it asks; the nodes are " + describe(nodes));
+                return Optional.empty();
+            }
+            return Optional.of(new NodeChoice.Select(selector));
+        }
+        Optional<String> text = n.string();
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        String nodeName = text.get();
+        if (nodeName.equals(AUTO)) {
+            return Optional.of(new NodeChoice.Select(NodeSelector.ANY));
+        }
+        // the names are listed only on the error path: copying them per deployment was quadratic in the fleet
+        if (nodeName.isBlank()) {
+            problems.at(n, "an empty node name", "name one of " + String.join(", ", nodes.keySet()) + ", or `auto`");
+            return Optional.empty();
+        }
+        Node node = nodes.get(nodeName);
+        if (node == null) {
+            problems.at(n, "unknown node `" + nodeName + "`", Suggestions.fix(nodeName, List.copyOf(nodes.keySet())));
+            return Optional.empty();
+        }
+        return Optional.of(new NodeChoice.Fixed(node));
+    }
+
+    /** The first few nodes with what a selector can match: name, labels, GPUs, VRAM. */
+    private static String describe(Map<String, Node> nodes) {
+        List<String> parts = new ArrayList<>();
+        for (Node x : nodes.values()) {
+            if (parts.size() == 5) {
+                parts.add("… (" + (nodes.size() - 5) + " more)");
+                break;
+            }
+            parts.add(x.name() + " ("
+                    + (x.labels().isEmpty()
+                            ? ""
+                            : "labels " + x.labels().toString().replace('=', ':') + ", ")
+                    + x.hardwareSlug()
+                    + (x.hasGpu() ? ", " + NodeSelector.vram(x).human() + " VRAM" : "") + ")");
+        }
+        return String.join(", ", parts);
+    }
+
+    /** {@code max}, a number of tokens, or {@code {min: N, max: N}} within the model's trained context. */
+    private static ContextAsk context(
+            YamlNode c, Optional<ModelSpec> model, Map<String, DeploymentRequest.Position> where) {
+        Problems problems = c.problems();
+        long trained = model.map(m -> (long) m.architecture().contextLength()).orElse(Long.MAX_VALUE);
+        if (c.isMap()) {
+            Optional<YamlMap> m = c.map(List.of("min", "max"));
+            if (m.isEmpty()) {
+                return new ContextAsk.Max();
+            }
+            m.get().get("min").ifPresent(x -> where.put("context.min", position(x)));
+            long lo =
+                    m.get().integer("min", InventoryLoader.MIN_CONTEXT, InventoryLoader.MIN_CONTEXT, Integer.MAX_VALUE);
+            long hi = m.get()
+                    .integer(
+                            "max",
+                            Math.min(trained, Integer.MAX_VALUE),
+                            InventoryLoader.MIN_CONTEXT,
+                            Integer.MAX_VALUE);
+            if (m.get().get("min").isEmpty() && m.get().get("max").isEmpty()) {
+                problems.at(
+                        c,
+                        "a context range names neither `min` nor `max`",
+                        "write e.g. `context: {min: 16384," + " max: 65536}`, or `context: max`");
+            }
+            if (hi > trained) {
+                problems.at(
+                        m.get().get("max").orElse(c),
+                        "more than the model's trained context of " + trained + " tokens",
+                        "use at most " + trained + ", or leave `max` out (it defaults to the trained context)");
+                hi = trained;
+            }
+            if (lo > hi) {
+                problems.at(
+                        m.get().get("min").orElse(c),
+                        "the range's min " + lo + " is above its max " + hi,
+                        "make `min` at most " + hi + " (or write one number for an exact context)");
+                return new ContextAsk.Max();
+            }
+            return new ContextAsk.Range(lo, hi);
+        }
+        if (c.string().orElse("").equals("max")) {
+            return new ContextAsk.Max();
+        }
+        Optional<Long> tokens = c.isScalar() && c.string().orElse("").matches("\\d[\\d_]*")
+                ? c.integer(InventoryLoader.MIN_CONTEXT, Integer.MAX_VALUE)
+                : Optional.empty();
+        if (tokens.isEmpty() && !c.string().orElse("").matches("\\d[\\d_]*")) {
+            problems.at(
+                    c,
+                    "a context is `max`, a number of tokens or a range",
+                    "write `context: max`, e.g. `context: 32768`, or `context: {min: 16384, max: 65536}`");
+        }
+        if (tokens.isEmpty()) {
+            return new ContextAsk.Max();
+        }
+        if (tokens.get() > trained) {
+            problems.at(
+                    c,
+                    "more than the model's trained context of " + trained + " tokens",
+                    "use at most " + trained + " or `max`");
+        }
+        return new ContextAsk.Exact(tokens.get());
     }
 
     /**

@@ -36,10 +36,27 @@ public final class InventoryLoader {
 
     private InventoryLoader() {}
 
+    /** The top-level keys of an inventory. */
+    static final List<String> TOP_KEYS = List.of("cluster", "nodes", "deployments", "solver", "energy");
+
+    /**
+     * The inventory as written, when it leaves nothing to the solver (fit/Solver): every deployment names one file,
+     * one node and a context that is {@code max} or a number. Inventories with choices are read by {@link #read}.
+     */
     public static Inventory load(Path file, String text, Catalog catalog) throws InvalidInputException {
+        InventoryRequest asked = read(file, text, catalog);
+        if (!asked.explicit()) {
+            throw new IllegalArgumentException("the inventory leaves choices to the solver: read it with read() and"
+                    + " solve it with fit/Solver");
+        }
+        return asked.asWritten();
+    }
+
+    /** The inventory as asked: nodes resolved, deployments with what they leave to the solver. */
+    public static InventoryRequest read(Path file, String text, Catalog catalog) throws InvalidInputException {
         Problems problems = new Problems();
         Optional<YamlNode> root = YamlFiles.parse(file, text, problems);
-        Inventory inventory = root.flatMap(r -> r.map(List.of("cluster", "nodes", "deployments", "energy")))
+        InventoryRequest inventory = root.flatMap(r -> r.map(TOP_KEYS))
                 .map(m -> read(file, m, catalog, problems))
                 .orElse(null);
         problems.throwIfAny();
@@ -57,7 +74,7 @@ public final class InventoryLoader {
         return 8080;
     }
 
-    private static Inventory read(Path file, YamlMap top, Catalog catalog, Problems problems) {
+    private static InventoryRequest read(Path file, YamlMap top, Catalog catalog, Problems problems) {
         Cluster cluster = top.require("cluster", "{name: homelab, namespace: llm, containerRuntime: containerd}")
                 .flatMap(n -> n.map(List.of("name", "namespace", "containerRuntime")))
                 .map(c -> new Cluster(
@@ -69,8 +86,17 @@ public final class InventoryLoader {
                                 .orElse(ContainerRuntime.CONTAINERD)))
                 .orElse(new Cluster("cluster", "default", ContainerRuntime.CONTAINERD));
 
+        // solver: {objective: quality|context|speed|power}: the fleet's default where a deployment names none
+        Objective objective = top.get("solver")
+                .flatMap(n -> n.map(List.of("objective")))
+                .flatMap(m -> m.get("objective"))
+                .flatMap(o -> o.oneOf(Objective.keys()))
+                .map(Objective::fromKey)
+                .orElse(Objective.DEFAULT);
+
         Map<String, Node> nodes = new LinkedHashMap<>();
         Map<String, YamlNode> nodeNames = new HashMap<>();
+        Map<String, DeploymentRequest.Position> nodeWhere = new HashMap<>();
         List<YamlNode> nodeItems = top.list("nodes");
         if (nodeItems.isEmpty()) {
             problems.at(top.node(), "no nodes", "add at least one node under `nodes:`");
@@ -84,11 +110,13 @@ public final class InventoryLoader {
                             "give every node its own name");
                 } else {
                     nodes.put(n.name(), n);
+                    item.peek("ram").ifPresent(r -> nodeWhere.put(n.name() + ".ram", DeploymentReader.position(r)));
+                    item.peek("gpus").ifPresent(g -> nodeWhere.put(n.name() + ".gpus", DeploymentReader.position(g)));
                 }
             });
         }
 
-        List<Deployment> deployments = new ArrayList<>();
+        List<DeploymentRequest> deployments = new ArrayList<>();
         Set<String> deploymentNames = new HashSet<>();
         Map<String, String> portsInUse = new HashMap<>();
         for (YamlNode item : top.list("deployments")) {
@@ -102,15 +130,18 @@ public final class InventoryLoader {
                             "give every deployment its own name");
                     return;
                 }
-                String previous = portsInUse.putIfAbsent(d.node().name() + ":" + d.port(), d.name());
-                if (previous != null) {
-                    problems.at(
-                            item,
-                            "port " + d.port() + " on node " + d.node().name() + " is already used by deployment "
-                                    + previous,
-                            "set `port:` to a free port, e.g. "
-                                    + freePort(portsInUse, d.node().name(), d.port()));
-                    return;
+                // two ports on one named node are checked here; where the solver chooses the node, it keeps them apart
+                if (d.node() instanceof NodeChoice.Fixed fixed) {
+                    String at = fixed.node().name();
+                    int port = d.port().orElse(Deployment.DEFAULT_PORT);
+                    String previous = portsInUse.putIfAbsent(at + ":" + port, d.name());
+                    if (previous != null) {
+                        problems.at(
+                                item,
+                                "port " + port + " on node " + at + " is already used by deployment " + previous,
+                                "set `port:` to a free port, e.g. " + freePort(portsInUse, at, port));
+                        return;
+                    }
                 }
                 deployments.add(d);
             });
@@ -119,7 +150,8 @@ public final class InventoryLoader {
                 .flatMap(e -> e.map(List.of("pricePerKWh", "currency", "pue", "dutyCycle")))
                 .map(InventoryLoader::energy)
                 .orElse(Energy.DEFAULTS);
-        return new Inventory(file, cluster, List.copyOf(nodes.values()), deployments, energy);
+        return new InventoryRequest(
+                file, cluster, List.copyOf(nodes.values()), deployments, objective, nodeWhere, energy);
     }
 
     /** {@code energy: {pricePerKWh, currency, pue, dutyCycle}}: each optional, each range-checked. */

@@ -7,13 +7,16 @@ import eu.prositronic.core.units.BytesPerSecond;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * A machine with its GPUs resolved to catalog entries. {@code memoryBandwidth} overrides the catalog's CPU default for
  * CPU-resident work; {@code driverVersion} (NVIDIA) decides between the CUDA images when known; {@code cpuIsa} decides
  * which weights llama.cpp's CPU backend repacks into a second copy; {@code serving} says whether helmfile or the
- * Ansible role {@code llama_server} runs its deployments; {@code power} is the node's measured draw, when given.
+ * Ansible role {@code llama_server} runs its deployments; {@code power} is the node's measured draw, when given;
+ * {@code labels} (sorted) are what a deployment's node selector ({@code node: {labels: …}}) matches.
  */
 public record Node(
         String name,
@@ -25,13 +28,60 @@ public record Node(
         Optional<DriverVersion> driverVersion,
         CpuIsa cpuIsa,
         Serving serving,
-        java.util.Optional<NodePower> power) {
+        Optional<NodePower> power,
+        Map<String, String> labels) {
 
     /** The hardware slug (and catalog id) of nodes without a GPU. */
     public static final String CPU_HARDWARE = "cpu";
 
     public Node {
         gpus = List.copyOf(gpus);
+        labels = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(labels));
+    }
+
+    /** A node without measured power or labels. */
+    public Node(
+            String name,
+            String address,
+            Bytes ram,
+            int cpuCores,
+            Optional<BytesPerSecond> memoryBandwidth,
+            List<GpuGroup> gpus,
+            Optional<DriverVersion> driverVersion,
+            CpuIsa cpuIsa,
+            Serving serving) {
+        this(
+                name,
+                address,
+                ram,
+                cpuCores,
+                memoryBandwidth,
+                gpus,
+                driverVersion,
+                cpuIsa,
+                serving,
+                Optional.empty(),
+                Map.of());
+    }
+
+    /**
+     * The same machine with other GPUs and RAM (a relaxation or a what-if that adds hardware); a measured draw holds
+     * for the machine as it was measured, so it is dropped when the hardware changes.
+     */
+    public Node withHardware(List<GpuGroup> otherGpus, Bytes otherRam) {
+        boolean same = otherGpus.equals(gpus) && otherRam.equals(ram);
+        return new Node(
+                name,
+                address,
+                otherRam,
+                cpuCores,
+                memoryBandwidth,
+                otherGpus,
+                driverVersion,
+                cpuIsa,
+                serving,
+                same ? power : Optional.empty(),
+                labels);
     }
 
     /** {@code count} GPUs of one catalog model. */

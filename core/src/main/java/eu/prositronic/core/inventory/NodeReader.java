@@ -52,7 +52,11 @@ final class NodeReader {
         return a;
     }
 
-    static final List<String> KEYS = List.of("name", "address", "ram", "cpu", "gpus", "gpuDriver", "serving", "power");
+    static final List<String> KEYS =
+            List.of("name", "address", "ram", "cpu", "gpus", "gpuDriver", "serving", "power", "labels");
+
+    /** A label key or value: what Kubernetes accepts as a label value (and a key without prefix). */
+    private static final Pattern LABEL = Pattern.compile("^[A-Za-z0-9]([A-Za-z0-9._/-]{0,61}[A-Za-z0-9])?$");
 
     static Optional<Node> read(YamlNode item, Catalog catalog, ContainerRuntime runtime) {
         return item.map(KEYS).map(n -> {
@@ -156,7 +160,8 @@ final class NodeReader {
             Optional<NodePower> power = n.get("power")
                     .flatMap(p -> p.map(List.of("loadWatts", "idleWatts")))
                     .flatMap(NodeReader::power);
-            return new Node(name, address, ram, cores, bandwidth, List.copyOf(gpus), driver, isa, serving, power);
+            return new Node(
+                    name, address, ram, cores, bandwidth, List.copyOf(gpus), driver, isa, serving, power, labels(n));
         });
     }
 
@@ -190,4 +195,25 @@ final class NodeReader {
 
     /** A sanity bound for one machine's draw: a full 8-GPU B200 system is about 14 kW. */
     static final double MAX_NODE_WATTS = 100_000;
+
+    /** {@code labels: {zone: a, tier: fast}}: what node selectors match; keys and values as Kubernetes label values. */
+    static java.util.Map<String, String> labels(YamlMap n) {
+        java.util.Map<String, String> labels = new java.util.TreeMap<>();
+        n.get("labels").flatMap(YamlNode::freeMap).ifPresent(m -> m.entries().forEach((k, v) -> {
+            Optional<String> value = v.string();
+            if (!LABEL.matcher(k).matches()) {
+                n.node()
+                        .problems()
+                        .at(
+                                v,
+                                "not a label key: `" + k + "`",
+                                "use letters, digits, '.', '_', '-' or '/', e.g. `zone`");
+            } else if (value.isPresent() && !LABEL.matcher(value.get()).matches()) {
+                n.node().problems().at(v, "not a label value", "use letters, digits, '.', '_' or '-', e.g. `a`");
+            } else {
+                value.ifPresent(x -> labels.put(k, x));
+            }
+        }));
+        return labels;
+    }
 }

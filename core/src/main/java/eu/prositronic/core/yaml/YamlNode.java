@@ -50,6 +50,16 @@ public final class YamlNode {
         return node.getStartMark().getColumn() + 1;
     }
 
+    /** The line just after the value (1-based), for edits that replace it. */
+    public int endLine() {
+        return node.getEndMark().getLine() + 1;
+    }
+
+    /** The column just after the value (1-based, in code points), for edits that replace it. */
+    public int endColumn() {
+        return node.getEndMark().getColumn() + 1;
+    }
+
     public boolean isNull() {
         return node instanceof ScalarNode s && s.getTag().equals(Tag.NULL);
     }

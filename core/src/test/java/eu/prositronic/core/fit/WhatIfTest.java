@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import eu.prositronic.TestSupport;
 import eu.prositronic.core.Compiler;
 import eu.prositronic.core.catalog.Catalog;
-import eu.prositronic.core.inventory.Inventory;
+import eu.prositronic.core.inventory.InventoryLoader;
+import eu.prositronic.core.inventory.InventoryRequest;
 import eu.prositronic.core.problem.ProsiException;
 import eu.prositronic.core.problem.Setting;
 import eu.prositronic.core.write.OutputWriter;
@@ -31,9 +32,9 @@ class WhatIfTest {
 
     static List<String> difference(String inventory, String spec) throws Exception {
         Catalog catalog = TestSupport.catalog();
-        Inventory inv = TestSupport.inventory(inventory);
-        List<WhatIf.Edit> edits = WhatIf.parse(spec, inv, catalog);
-        WhatIf.Planning planning = i -> Planner.plan(i, catalog);
+        InventoryRequest inv = InventoryLoader.read(Path.of("inventory.yaml"), inventory, catalog);
+        List<WhatIf.Edit> edits = WhatIf.parse(spec, inv.nodes(), catalog);
+        WhatIf.Planning planning = i -> Solver.plan(i, catalog, PowerModel::aloneLoadWatts);
         return WhatIf.difference(
                 edits, WhatIf.outcome(inv, planning), WhatIf.outcome(WhatIf.apply(inv, edits), planning));
     }
@@ -49,6 +50,28 @@ class WhatIfTest {
         assertThat(lines).contains("  1 deployment unchanged");
         // the second board draws under load too
         assertThat(lines).anyMatch(l -> l.equals("  fleet draw under load: 700 W → 1,050 W (estimate)"));
+    }
+
+    @Test
+    void aDeploymentTheSolverPlacesMovesToTheNewNodeWhenThatServesItBetter() throws Exception {
+        String shared = """
+                cluster: {name: lab, namespace: llm}
+                nodes:
+                  - {name: gpu-01, address: 10.0.0.1, ram: 64GiB, cpu: {cores: 16}, gpus: [{model: nvidia-rtx3090}]}
+                deployments:
+                  - {name: big, model: qwen3-5-27b, quant: Q4_K_M, node: gpu-01, context: 65536}
+                  - {name: chat, model: qwen3-5-9b, quant: auto, node: auto, context: 32768, port: 8081}
+                """;
+        List<String> lines = difference(shared, "gpu-02=gpu-01");
+        lines.forEach(System.out::println);
+        String chat =
+                lines.stream().filter(l -> l.startsWith("  chat: ")).findFirst().orElseThrow();
+        assertThat(chat)
+                .contains("node gpu-01 → gpu-02")
+                .contains("layout partial")
+                .contains("→ full");
+        // the written-out deployment stays where it is, with the host RAM chat no longer shares
+        assertThat(lines).anyMatch(l -> l.startsWith("  big: RAM "));
     }
 
     @Test
@@ -121,8 +144,10 @@ class WhatIfTest {
 
     @Test
     void badEditsNameThemselvesAndAFix() throws Exception {
-        Inventory inv = TestSupport.inventory(ONE_3090);
         Catalog catalog = TestSupport.catalog();
+        List<eu.prositronic.core.inventory.Node> inv = InventoryLoader.read(
+                        Path.of("inventory.yaml"), ONE_3090, catalog)
+                .nodes();
         List<List<String>> cases = List.of(
                 List.of("gpu-2+nvidia-rtx3090", "`gpu-2+nvidia-rtx3090`: unknown node `gpu-2`", "gpu-02"),
                 List.of("gpu-02+nvidia-rtx-3090", "unknown GPU `nvidia-rtx-3090`", "nvidia-rtx3090"),

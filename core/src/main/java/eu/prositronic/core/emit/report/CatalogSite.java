@@ -111,8 +111,7 @@ public final class CatalogSite {
                 h.kind() == Hardware.Kind.GPU ? List.of(new Node.GpuGroup(h, 1)) : List.of(),
                 Optional.empty(),
                 eu.prositronic.core.inventory.CpuIsa.AVX2,
-                eu.prositronic.core.inventory.Serving.KUBERNETES,
-                Optional.empty());
+                eu.prositronic.core.inventory.Serving.KUBERNETES);
         Deployment d = Deployment.catalogDefault(e.model(), e.quant(), node);
         return new Entry(e.model(), e.quant(), h, Planner.catalogPage(d, catalog));
     }

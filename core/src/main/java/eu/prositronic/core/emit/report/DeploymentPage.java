@@ -42,7 +42,54 @@ record DeploymentPage(
         String argsLine,
         String kvSentence,
         String canRunSentence,
-        String ollamaTag) {
+        String ollamaTag,
+        List<ChosenRow> chosenBy,
+        List<AlternativeRow> alternatives) {
+
+    /** One choice the solver made: part, value, why. */
+    record ChosenRow(String choice, String value, String reason) {}
+
+    /** An alternative with its differences from the chosen, in words and signed figures. */
+    record AlternativeRow(
+            String quant,
+            String node,
+            String context,
+            String memory,
+            String contextDelta,
+            String speed,
+            String power) {}
+
+    static List<ChosenRow> chosenRows(PlanJson.Deployment d) {
+        return d.chosenBy() == null
+                ? List.of()
+                : d.chosenBy().stream()
+                        .map(c -> new ChosenRow(c.choice(), c.value(), c.reason()))
+                        .toList();
+    }
+
+    static List<AlternativeRow> alternativeRows(PlanJson.Deployment d) {
+        return d.alternatives() == null
+                ? List.of()
+                : d.alternatives().stream()
+                        .map(a -> new AlternativeRow(
+                                a.quant(),
+                                a.node(),
+                                thousands(a.ctxSize()),
+                                signed(a.memoryDeltaBytes()),
+                                (a.contextDelta() > 0 ? "+" : a.contextDelta() < 0 ? "−" : "±")
+                                        + thousands(Math.abs(a.contextDelta())),
+                                String.format(Locale.ROOT, "%+.1f tokens/s", a.generationTokensPerSecondDelta()),
+                                a.powerDeltaWatts() == null
+                                        ? "n/a"
+                                        : String.format(Locale.ROOT, "%+.0f W", a.powerDeltaWatts())))
+                        .toList();
+    }
+
+    /** "+1.2 GiB", "−512 MiB", "±0 B". */
+    static String signed(long bytes) {
+        return (bytes > 0 ? "+" : bytes < 0 ? "−" : "±")
+                + Bytes.of(Math.abs(bytes)).human();
+    }
 
     record ModelInfo(
             String name,
@@ -105,10 +152,15 @@ record DeploymentPage(
     }
 
     static DeploymentPage of(DeploymentPlan d) {
+        return of(d, java.util.Optional.empty());
+    }
+
+    /** The page of a deployment with what the solver chose for it, if anything ("Why this plan"). */
+    static DeploymentPage of(DeploymentPlan d, java.util.Optional<eu.prositronic.core.fit.SolverReport.Choice> choice) {
         ModelSpec model = d.model();
         Node node = d.node();
         boolean gpu = node.hasGpu();
-        PlanJson.Deployment json = PlanJson.of(d);
+        PlanJson.Deployment json = PlanJson.of(d, null, choice);
         return new DeploymentPage(
                 json,
                 modelInfo(d),
@@ -140,7 +192,9 @@ record DeploymentPage(
                         json.args().stream().map(DeploymentPage::shellQuote).toList()),
                 kvSentence(d, model),
                 canRunSentence(d),
-                ollamaTag(model, d.quant().quant()));
+                ollamaTag(model, d.quant().quant()),
+                chosenRows(json),
+                alternativeRows(json));
     }
 
     private static ModelInfo modelInfo(DeploymentPlan d) {

@@ -8,7 +8,10 @@ import eu.prositronic.core.inventory.Energy;
 import java.util.List;
 
 /** The page model of {@code report/index.md}: one row per deployment, and how each node is shared. */
-record FleetPage(Cluster plan, List<Row> rows, List<NodeRow> nodes, Power power) {
+record FleetPage(Cluster plan, List<Row> rows, List<NodeRow> nodes, Power power, String solver, List<Choice> choices) {
+
+    /** One solver choice, for the fleet's "Chosen by the solver" table. */
+    record Choice(String deployment, String choice, String value, String reason) {}
 
     record Cluster(String cluster, String namespace, String containerRuntime) {}
 
@@ -55,8 +58,22 @@ record FleetPage(Cluster plan, List<Row> rows, List<NodeRow> nodes, Power power)
                                         s.used().human()))
                                 .toList()))
                 .toList();
+        List<Choice> choices = new java.util.ArrayList<>();
+        plan.solver().ifPresent(s -> s.choices().forEach((name, ch) -> ch.chosenBy()
+                .forEach(b -> choices.add(new Choice(name, b.choice(), b.value(), b.reason())))));
+        String solver = plan.solver()
+                .map(s -> "The solver chose what the inventory left open ("
+                        + s.method().key() + ", fleet objective `"
+                        + s.objective().key() + "`; " + s.evaluations() + " node placements fitted, "
+                        + s.cacheHits() + " from the cache):")
+                .orElse("");
         return new FleetPage(
-                new Cluster(c.name(), c.namespace(), c.containerRuntime().key()), rows, nodes, power(plan));
+                new Cluster(c.name(), c.namespace(), c.containerRuntime().key()),
+                rows,
+                nodes,
+                power(plan),
+                solver,
+                choices);
     }
 
     static Power power(Plan plan) {

@@ -73,7 +73,7 @@ public final class ReportEmitter implements Emitter {
 
     private static Pages pages(EmitContext c, OutputTree out, DeploymentPlan d, Templates templates, Neighbours n)
             throws ProsiException {
-        DeploymentPage page = DeploymentPage.of(d);
+        DeploymentPage page = DeploymentPage.of(d, c.plan().choice(d.name()));
         MemoryBars bars = MemoryBars.of(
                 "Memory of " + d.name() + " per device (fit engine prediction)",
                 page.d().memory(),
