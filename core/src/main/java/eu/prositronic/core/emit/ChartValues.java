@@ -46,9 +46,33 @@ public record ChartValues(
             long sizeBytes,
             String sha256,
             String revision,
-            List<Shard> shards) {}
+            List<Shard> shards,
+            Mmproj mmproj) {}
 
     public record Shard(String path, long sizeBytes, String sha256) {}
+
+    /**
+     * The vision projector the init container downloads beside the model and llama-server loads with {@code --mmproj};
+     * {@code file} "" without vision. Size and sha256 only where the catalog has them exactly.
+     */
+    public record Mmproj(String file, String huggingFaceRepo, String revision, long sizeBytes, String sha256) {
+        static final Mmproj NONE = new Mmproj("", "", "", 0, "");
+
+        static Mmproj of(DeploymentPlan p) {
+            if (!p.deployment().vision().enabled()) {
+                return NONE;
+            }
+            ModelSpec.QuantFile f =
+                    p.model().capabilities().vision().orElseThrow().file();
+            boolean exact = f.verified();
+            return new Mmproj(
+                    f.file(),
+                    f.repo(),
+                    f.revision().orElse(""),
+                    exact ? f.size().value() : 0,
+                    exact ? f.sha256().orElse("") : "");
+        }
+    }
 
     public record Server(
             int port,
@@ -66,6 +90,7 @@ public record ChartValues(
             long cacheRamMiB,
             int ctxCheckpoints,
             boolean kvUnified,
+            boolean mmprojOffload,
             boolean metrics,
             boolean jinja,
             String reasoning,
@@ -146,7 +171,8 @@ public record ChartValues(
                         q.size().value(),
                         q.verified() ? q.sha256().orElse("") : "",
                         q.revision().orElse(""),
-                        shards(q)),
+                        shards(q),
+                        Mmproj.of(p)),
                 server(p),
                 new Gpu(
                         hasGpu,
@@ -157,7 +183,12 @@ public record ChartValues(
                         minDriverMajor(p, images)),
                 hasGpu && nvidia ? "nvidia" : "",
                 resources(p, 1),
-                new Persistence(true, "", "", List.of("ReadWriteOnce"), cacheGiB(q.size()) + "Gi"),
+                new Persistence(
+                        true,
+                        "",
+                        "",
+                        List.of("ReadWriteOnce"),
+                        cacheGiB(q.size().plus(mmprojBytes(p))) + "Gi"),
                 fit(p));
     }
 
@@ -222,6 +253,7 @@ public record ChartValues(
                 s.cacheRam().value() / Bytes.MIB,
                 s.checkpointsPerSlot(),
                 s.kvUnified(),
+                p.deployment().vision().offload(),
                 p.deployment().metrics(),
                 true,
                 ServerArgs.reasoning(p),
@@ -250,6 +282,13 @@ public record ChartValues(
                 .filter(o ->
                         !o.node().hasGpu() && o.node().name().equals(p.node().name()))
                 .count();
+    }
+
+    /** The vision projector file's bytes the volume holds beside the model (0 without vision). */
+    static Bytes mmprojBytes(DeploymentPlan p) {
+        return p.deployment().vision().enabled()
+                ? p.model().capabilities().vision().orElseThrow().file().size()
+                : Bytes.ZERO;
     }
 
     /** The model cache volume: the file plus a fifth for a download beside it, rounded up, plus 1 GiB. */

@@ -51,6 +51,7 @@ public final class PlanJson {
             int ctxCheckpoints,
             long cacheRamBytes,
             ModelFile modelFile,
+            Vision vision,
             String valuesFile,
             List<String> args,
             Memory memory,
@@ -74,6 +75,19 @@ public final class PlanJson {
 
     public record Shard(String path, long sizeBytes, String sha256) {}
 
+    /**
+     * The vision projector: whether llama-server loads it ({@code --mmproj}), its file, the device it is on ("" without
+     * vision), its weights and its compute buffer at the deployment's flash-attention setting, and where the compute
+     * figure comes from. The same bytes are the devices' {@code projectorWeightsBytes} and {@code projectorComputeBytes}.
+     */
+    public record Vision(
+            boolean enabled,
+            ModelFile mmproj,
+            String device,
+            long weightsBytes,
+            long computeBytes,
+            String computeSource) {}
+
     public record Memory(List<Device> devices, long reserveBytes, long hostReserveBytes, String method) {}
 
     public record Device(
@@ -85,6 +99,8 @@ public final class PlanJson {
             long kvCacheBytes,
             long recurrentStateBytes,
             long computeBytes,
+            long projectorWeightsBytes,
+            long projectorComputeBytes,
             long overheadBytes,
             long checkpointsBytes,
             long promptCacheBytes,
@@ -160,6 +176,7 @@ public final class PlanJson {
                 s.checkpointsPerSlot(),
                 s.cacheRam().value(),
                 modelFile(q),
+                vision(p),
                 p.valuesFile(),
                 ServerArgs.of(p),
                 new Memory(
@@ -187,6 +204,24 @@ public final class PlanJson {
                 p.notes());
     }
 
+    static Vision vision(DeploymentPlan p) {
+        if (!p.deployment().vision().enabled()) {
+            return new Vision(false, null, "", 0, 0, "");
+        }
+        var v = p.model().capabilities().vision().orElseThrow();
+        var on = p.memory().devices().stream()
+                .filter(m -> m.projector().value() > 0)
+                .findFirst()
+                .orElseThrow();
+        return new Vision(
+                true,
+                modelFile(v.file()),
+                on.id(),
+                on.projectorWeights().value(),
+                on.projectorCompute().value(),
+                v.computeSource());
+    }
+
     static ModelFile modelFile(eu.prositronic.core.catalog.ModelSpec.QuantFile q) {
         return new ModelFile(
                 q.repo(),
@@ -212,6 +247,8 @@ public final class PlanJson {
                 m.kvCache().value(),
                 m.recurrentState().value(),
                 m.compute().value(),
+                m.projectorWeights().value(),
+                m.projectorCompute().value(),
                 m.overhead().value(),
                 m.checkpoints().value(),
                 m.promptCache().value(),

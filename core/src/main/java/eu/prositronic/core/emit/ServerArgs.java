@@ -54,6 +54,10 @@ public final class ServerArgs {
         if (s.kvUnified()) {
             a.add("--kv-unified");
         }
+        String projector = projectorFlag(p);
+        if (!projector.isEmpty()) {
+            a.add(projector);
+        }
         if (p.deployment().metrics()) {
             a.add("--metrics");
         }
@@ -87,6 +91,24 @@ public final class ServerArgs {
             rest.remove(THINKING_KWARG);
         }
         return rest;
+    }
+
+    /**
+     * {@code --no-mmproj} without vision: the target passes no {@code --mmproj}, and with {@code --hf-repo} this keeps
+     * llama-server from downloading and loading the repository's projector on its own (common/arg.cpp and
+     * common/download.cpp: {@code download_mmproj} unless {@code --no-mmproj}); {@code --no-mmproj-offload} when the
+     * deployment keeps the projector on the host; "" when it goes to the first GPU (llama-server's default). The
+     * {@code --mmproj} path itself is part of the model source, which each target adds.
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/common/arg.cpp#L397-L398">common/arg.cpp L397-L398</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/common/download.cpp#L781-L783">common/download.cpp L781-L783</a>
+     */
+    public static String projectorFlag(DeploymentPlan p) {
+        var v = p.deployment().vision();
+        if (!v.enabled()) {
+            return "--no-mmproj";
+        }
+        return v.offload() ? "" : "--no-mmproj-offload";
     }
 
     /** {@code on} or {@code off}: the plan resolves {@code auto}, so a server's own guess never decides. */

@@ -15,11 +15,26 @@ public final class MemoryModel {
     private final Architecture arch;
     private final WeightModel weights;
     private final ComputeModel compute;
+    private final java.util.Optional<Projector> projector;
 
     public MemoryModel(Architecture arch, WeightModel weights) {
+        this(arch, weights, java.util.Optional.empty());
+    }
+
+    private MemoryModel(Architecture arch, WeightModel weights, java.util.Optional<Projector> projector) {
         this.arch = arch;
         this.weights = weights;
         this.compute = new ComputeModel(arch);
+        this.projector = projector;
+    }
+
+    /** The same model with llama-server also loading a vision projector ({@code --mmproj}), or without one. */
+    public MemoryModel withProjector(java.util.Optional<Projector> p) {
+        return new MemoryModel(arch, weights, p);
+    }
+
+    public java.util.Optional<Projector> projector() {
+        return projector;
     }
 
     public Architecture architecture() {
@@ -127,6 +142,15 @@ public final class MemoryModel {
         // and GPU 0 holds the whole graph plus the largest FFN copy in flight, however many layers stay on the host.
         boolean opOffload = nGpu > 0 && tokens >= LlamaCpp.OP_OFFLOAD_MIN_BATCH;
         long offloadCopy = opOffload ? largestHostFfn(layout, gpuStart, s) : 0;
+        // The vision projector: clip puts its weights and its compute buffer on one backend, the first GPU unless
+        // --no-mmproj-offload (Projector); with the projector on a GPU the scheduler's CPU buffer is counted as zero.
+        long[] projW = new long[nGpu + 1];
+        long[] projC = new long[nGpu + 1];
+        projector.ifPresent(p -> {
+            int dev = p.offload() && nGpu > 0 ? 0 : host;
+            projW[dev] += p.weights().value();
+            projC[dev] += p.compute(s.flashAttn()).value();
+        });
         List<DeviceMemory> out = new ArrayList<>();
         for (int d = 0; d < nGpu; d++) {
             boolean runsGraph = holdsLayers[d] || d == outDev || (d == 0 && opOffload);
@@ -142,6 +166,8 @@ public final class MemoryModel {
                     Bytes.of(kv[d]),
                     Bytes.of(rs[d]),
                     Bytes.of(graph),
+                    Bytes.of(projW[d]),
+                    Bytes.of(projC[d]),
                     gpuRuntime,
                     Bytes.ZERO,
                     Bytes.ZERO));
@@ -178,6 +204,8 @@ public final class MemoryModel {
                 Bytes.of(kv[host]),
                 Bytes.of(rs[host]),
                 Bytes.of(hostCompute),
+                Bytes.of(projW[host]),
+                Bytes.of(projC[host]),
                 hostRuntime,
                 Bytes.of(checkpointBytes(s)),
                 s.cacheRam()));

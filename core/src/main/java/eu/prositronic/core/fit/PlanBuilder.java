@@ -19,7 +19,8 @@ final class PlanBuilder {
 
     static MemoryModel memoryModel(Deployment d) {
         return new MemoryModel(
-                d.model().architecture(), WeightModel.of(d.model().architecture(), d.quant()));
+                        d.model().architecture(), WeightModel.of(d.model().architecture(), d.quant()))
+                .withProjector(Projector.of(d));
     }
 
     /** llama-server's settings for a deployment, before the context is chosen. */

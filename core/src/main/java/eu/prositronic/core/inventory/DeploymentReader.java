@@ -40,7 +40,9 @@ final class DeploymentReader {
             "gpuLayers",
             "nCpuMoe",
             "tensorSplit",
-            "kvUnified");
+            "kvUnified",
+            "vision",
+            "visionOffload");
 
     static Optional<Deployment> read(YamlNode item, Catalog catalog, Map<String, Node> nodes) {
         return item.map(KEYS).map(d -> {
@@ -150,6 +152,7 @@ final class DeploymentReader {
                         "use a port from 1024 up, e.g. " + Deployment.DEFAULT_PORT);
             }
             LayoutPins pins = pins(d, model, node);
+            VisionSetting vision = vision(d, model, node);
             if (model.isEmpty() || quantFile.isEmpty() || node.isEmpty()) {
                 return null; // each missing part is already a problem with its position
             }
@@ -169,8 +172,50 @@ final class DeploymentReader {
                     port,
                     d.bool("metrics", false),
                     pins,
-                    d.bool("kvUnified", false));
+                    d.bool("kvUnified", false),
+                    vision);
         });
+    }
+
+    /**
+     * {@code vision} and {@code visionOffload}: the projector only for a model whose catalog entry has an mmproj file
+     * with its measured compute buffer; {@code visionOffload: false} only with vision on a node that has a GPU.
+     */
+    private static VisionSetting vision(YamlMap d, Optional<ModelSpec> model, Optional<Node> node) {
+        Problems problems = d.node().problems();
+        boolean enabled = d.bool("vision", false);
+        boolean offload = d.bool("visionOffload", true);
+        if (enabled && model.isPresent()) {
+            ModelSpec m = model.get();
+            var v = m.capabilities().vision();
+            if (v.isEmpty()) {
+                problems.at(
+                        d.get("vision").get(),
+                        "model " + m.id() + " has no vision projector (no capabilities.vision mmproj file in the"
+                                + " catalog)",
+                        "remove `vision`, or pick a model with vision (e.g. qwen3-5-4b, gemma-3-4b), or add"
+                                + " capabilities.vision to models/" + m.id() + ".yaml in your catalog folder");
+            } else if (v.get().computeFlashAttn().isEmpty()) {
+                problems.at(
+                        d.get("vision").get(),
+                        "the catalog's mmproj of " + m.id() + " has no measured compute buffer, so its memory"
+                                + " cannot be planned",
+                        "add capabilities.vision.computeBytes, computeBytesNoFlashAttn and computeSource to models/"
+                                + m.id() + ".yaml (tools/llama-measure/mmprobe measures them), or remove `vision`");
+            }
+        }
+        if (!offload && !enabled) {
+            problems.at(
+                    d.get("visionOffload").get(),
+                    "visionOffload applies only to a deployment with `vision: true`",
+                    "set `vision: true` or remove `visionOffload`");
+        } else if (!offload && node.isPresent() && node.get().gpus().isEmpty()) {
+            problems.at(
+                    d.get("visionOffload").get(),
+                    "node " + node.get().name() + " has no GPU: the projector is in host memory anyway",
+                    "remove `visionOffload`");
+        }
+        return new VisionSetting(enabled, offload);
     }
 
     /**
