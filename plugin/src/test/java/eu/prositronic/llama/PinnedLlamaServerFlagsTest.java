@@ -145,7 +145,7 @@ class PinnedLlamaServerFlagsTest {
                     "-f",
                     chart.resolve("ci/full.yaml").toString(),
                     "--set",
-                    "model.source.mode=" + mode + ",server.nCpuMoe=2,server.tensorSplit={1}");
+                    "model.source.mode=" + mode + ",server.nCpuMoe=2,server.tensorSplit={1},server.mmprojOffload=false");
             assertThat(r.exitCode()).as(r.output()).isZero();
             for (JsonNode doc : documents(r.output())) {
                 if (doc.path("kind").asText().equals("Deployment")) {
@@ -156,6 +156,7 @@ class PinnedLlamaServerFlagsTest {
             }
         }
         assertThat(used).contains("--model", "--hf-repo", "--load-mode", "--reasoning", "--api-key-file", "--threads");
+        assertThat(used).contains("--mmproj", "--mmproj-url", "--no-mmproj", "--no-mmproj-offload");
         List<String> missing = used.stream().filter(f -> !server.containsKey(f)).toList();
         assertThat(missing)
                 .as("flags that llama-server at llama.cpp " + commit + " does not accept")
