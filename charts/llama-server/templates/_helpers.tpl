@@ -157,10 +157,33 @@ volume (the model's folder when both match, as for every catalog model that pins
 {{- end }}
 
 {{/*
-Bytes the pod reads before it serves: the model and, with vision, the projector.
+The draft model of speculative decoding (model.draft), like the projector: repository, folder, path, download line.
+*/}}
+{{- define "llama-server.draftRepo" -}}
+{{- .Values.model.draft.huggingFaceRepo | default .Values.model.huggingFaceRepo }}
+{{- end }}
+
+{{- define "llama-server.draftFolder" -}}
+{{- printf "models--%s--%s" (include "llama-server.draftRepo" . | replace "/" "--") (.Values.model.draft.revision | default "unpinned") }}
+{{- end }}
+
+{{- define "llama-server.draftPath" -}}
+{{- printf "/models/gguf/%s/%s" (include "llama-server.draftFolder" .) .Values.model.draft.file }}
+{{- end }}
+
+{{- define "llama-server.draftParts" -}}
+{{- with .Values.model.draft }}
+{{- if .file }}
+{{ .file }} {{ int64 .sizeBytes }} {{ .sha256 | default "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Bytes the pod reads before it serves: the model and, with vision, the projector, with a draft model, the draft.
 */}}
 {{- define "llama-server.loadBytes" -}}
-{{- add (int64 .Values.model.sizeBytes) (int64 .Values.model.mmproj.sizeBytes) }}
+{{- add (int64 .Values.model.sizeBytes) (int64 .Values.model.mmproj.sizeBytes) (int64 .Values.model.draft.sizeBytes) }}
 {{- end }}
 
 {{/*
@@ -238,7 +261,11 @@ The llama-server argument list, rendered as a YAML list of quoted strings (the i
   --alias A --ctx-size --n-gpu-layers
   [--n-cpu-moe N when > 0] [--tensor-split a,b when non-empty] --flash-attn --cache-type-k --cache-type-v
   --parallel --batch-size --ubatch-size [--cache-ram N and --ctx-checkpoints N when >= 0] [--kv-unified when kvUnified]
+  [--spec-draft-model /models/gguf/<dir>/<draft> | --spec-draft-hf <repo> --spec-draft-model <draft> in hf mode,
+  when model.draft.file is set]
   (--no-mmproj without model.mmproj.file | --no-mmproj-offload when server.mmprojOffload is false)
+  [--spec-type draft-simple --spec-draft-n-max N --spec-draft-ngl N --spec-draft-type-k K --spec-draft-type-v V
+  with model.draft.file and server.draftNMax > 0]
   [--threads N when > 0]
   [--load-mode M when server.loadMode is set] [--metrics]
   (--jinja | --no-jinja) [--reasoning on|off when server.reasoning is set]
@@ -260,6 +287,13 @@ Numbers go through int64 because Helm reads YAML numbers as float64 (2930000000 
 {{- $args = concat $args (list "--mmproj-url" (printf "%s/%s/resolve/%s/%s" ($.Values.model.source.baseUrl | trimSuffix "/") (include "llama-server.mmprojRepo" $) ($.Values.model.mmproj.revision | default "main") .)) -}}
 {{- else }}
 {{- $args = concat $args (list "--mmproj" (include "llama-server.mmprojPath" $)) -}}
+{{- end }}
+{{- end }}
+{{- with .Values.model.draft.file }}
+{{- if eq $.Values.model.source.mode "hf" }}
+{{- $args = concat $args (list "--spec-draft-hf" (include "llama-server.draftRepo" $) "--spec-draft-model" .) -}}
+{{- else }}
+{{- $args = concat $args (list "--spec-draft-model" (include "llama-server.draftPath" $)) -}}
 {{- end }}
 {{- end }}
 {{- $args = concat $args (list "--alias" $s.alias) -}}
@@ -293,6 +327,11 @@ Numbers go through int64 because Helm reads YAML numbers as float64 (2930000000 
 {{- $args = append $args "--no-mmproj" -}}
 {{- else if not $s.mmprojOffload }}
 {{- $args = append $args "--no-mmproj-offload" -}}
+{{- end }}
+{{- if and .Values.model.draft.file (gt (int64 $s.draftNMax) 0) }}
+{{- $args = concat $args (list "--spec-type" "draft-simple" "--spec-draft-n-max" (toString (int64 $s.draftNMax))) -}}
+{{- $args = concat $args (list "--spec-draft-ngl" (toString (int64 $s.draftGpuLayers))) -}}
+{{- $args = concat $args (list "--spec-draft-type-k" $s.cacheTypeK "--spec-draft-type-v" $s.cacheTypeV) -}}
 {{- end }}
 {{- if gt (int64 $s.threads) 0 }}
 {{- $args = concat $args (list "--threads" (toString (int64 $s.threads))) -}}
@@ -483,10 +522,11 @@ Before a download, other models' folders under /models/gguf are removed so that 
       set -eu
       dir="$MODELS_ROOT/gguf/$MODEL_FOLDER"
       mmdir="$MODELS_ROOT/gguf/${MMPROJ_FOLDER:-$MODEL_FOLDER}"
+      drdir="$MODELS_ROOT/gguf/${DRAFT_FOLDER:-$MODEL_FOLDER}"
       mkdir -p "$MODELS_ROOT/gguf"
       if [ "$MODE" = download ] && [ "${PRUNE:-true}" = true ]; then
         for old in "$MODELS_ROOT"/gguf/*; do
-          if [ -e "$old" ] && [ "$old" != "$dir" ] && [ "$old" != "$mmdir" ]; then echo "removing $old (another model or revision)"; rm -rf "$old"; fi
+          if [ -e "$old" ] && [ "$old" != "$dir" ] && [ "$old" != "$mmdir" ] && [ "$old" != "$drdir" ]; then echo "removing $old (another model or revision)"; rm -rf "$old"; fi
         done
       fi
       # fetch DIR REPO REVISION PARTS: every "path size sha256" line of PARTS from REPO at REVISION into DIR
@@ -531,6 +571,9 @@ Before a download, other models' folders under /models/gguf are removed so that 
       if [ -n "$MMPROJ_PARTS" ]; then
         fetch "$mmdir" "$MMPROJ_REPO" "$MMPROJ_REVISION" "$MMPROJ_PARTS"
       fi
+      if [ -n "$DRAFT_PARTS" ]; then
+        fetch "$drdir" "$DRAFT_REPO" "$DRAFT_REVISION" "$DRAFT_PARTS"
+      fi
   env:
     - name: MODE
       value: {{ $src.mode | quote }}
@@ -556,6 +599,14 @@ Before a download, other models' folders under /models/gguf are removed so that 
       value: {{ .Values.model.mmproj.revision | default "main" | quote }}
     - name: MMPROJ_PARTS
       value: {{ include "llama-server.mmprojParts" . | trim | quote }}
+    - name: DRAFT_FOLDER
+      value: {{ include "llama-server.draftFolder" . | quote }}
+    - name: DRAFT_REPO
+      value: {{ include "llama-server.draftRepo" . | quote }}
+    - name: DRAFT_REVISION
+      value: {{ .Values.model.draft.revision | default "main" | quote }}
+    - name: DRAFT_PARTS
+      value: {{ include "llama-server.draftParts" . | trim | quote }}
     - name: HOME
       value: /tmp
     {{- with $src.tokenSecret.name }}

@@ -59,8 +59,15 @@ public final class GeneratedExample {
                         + q.parts().get(0).path()));
         mmproj(p).ifPresent(f -> expected.addAll(
                 List.of("--mmproj", "/models/" + f.repo() + "/" + f.revision().orElse("main") + "/" + f.file())));
+        draft(p).ifPresent(f -> expected.addAll(List.of(
+                "--spec-draft-model", "/models/" + f.repo() + "/" + f.revision().orElse("main") + "/" + f.file())));
         expected.addAll(ServerArgs.of(p));
         return expected;
+    }
+
+    /** The draft model's file of speculative decoding, if the deployment has one. */
+    static java.util.Optional<eu.prositronic.core.catalog.ModelSpec.QuantFile> draft(DeploymentPlan p) {
+        return p.deployment().draft().map(d -> d.quant());
     }
 
     /** The vision projector file the deployment loads, if it asks for vision. */
@@ -83,6 +90,7 @@ public final class GeneratedExample {
         mmproj(p).ifPresent(f -> expected.addAll(List.of(
                 "--mmproj-url",
                 "https://huggingface.co/" + f.repo() + "/resolve/" + f.revision().orElse("main") + "/" + f.file())));
+        draft(p).ifPresent(f -> expected.addAll(List.of("--spec-draft-hf", f.repo(), "--spec-draft-model", f.file())));
         expected.addAll(ServerArgs.of(p));
         return expected;
     }
@@ -96,6 +104,10 @@ public final class GeneratedExample {
                 "--host", "0.0.0.0", "--port", String.valueOf(p.deployment().port()), "--model", chartModelPath(p)));
         mmproj(p).ifPresent(f -> expected.addAll(List.of(
                 "--mmproj",
+                "/models/gguf/models--" + f.repo().replace("/", "--") + "--" + f.revision().orElse("unpinned") + "/"
+                        + f.file())));
+        draft(p).ifPresent(f -> expected.addAll(List.of(
+                "--spec-draft-model",
                 "/models/gguf/models--" + f.repo().replace("/", "--") + "--" + f.revision().orElse("unpinned") + "/"
                         + f.file())));
         expected.addAll(ServerArgs.of(p));

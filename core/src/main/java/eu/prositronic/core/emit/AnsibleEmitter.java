@@ -72,6 +72,7 @@ public final class AnsibleEmitter implements Emitter {
             String backend,
             Model model,
             Mmproj mmproj,
+            Mmproj draft,
             int port,
             List<String> args,
             List<Long> gpuNeedBytes,
@@ -95,6 +96,20 @@ public final class AnsibleEmitter implements Emitter {
                     f.file(),
                     f.size().value(),
                     f.sha256().orElse(""));
+        }
+
+        /** The draft model's file (speculative decoding), in the same shape; absent without a draft. */
+        static Mmproj draft(DeploymentPlan p) {
+            return p.deployment()
+                    .draft()
+                    .map(d -> d.quant())
+                    .map(f -> new Mmproj(
+                            f.repo(),
+                            f.revision().orElse(""),
+                            f.file(),
+                            f.size().value(),
+                            f.sha256().orElse("")))
+                    .orElse(null);
         }
     }
 
@@ -196,6 +211,7 @@ public final class AnsibleEmitter implements Emitter {
                                             s.sha256().orElse("")))
                                     .toList()),
                     Mmproj.of(p),
+                    Mmproj.draft(p),
                     p.deployment().port(),
                     ServerArgs.of(p),
                     p.memory().gpus().stream().map(g -> g.atLoad().value()).toList(),

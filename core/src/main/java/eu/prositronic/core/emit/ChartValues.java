@@ -47,7 +47,8 @@ public record ChartValues(
             String sha256,
             String revision,
             List<Shard> shards,
-            Mmproj mmproj) {}
+            Mmproj mmproj,
+            Mmproj draft) {}
 
     public record Shard(String path, long sizeBytes, String sha256) {}
 
@@ -57,6 +58,23 @@ public record ChartValues(
      */
     public record Mmproj(String file, String huggingFaceRepo, String revision, long sizeBytes, String sha256) {
         static final Mmproj NONE = new Mmproj("", "", "", 0, "");
+
+        /** The draft model's file (speculative decoding), in the same shape: {@code file} "" without a draft. */
+        static Mmproj draft(DeploymentPlan p) {
+            return p.deployment()
+                    .draft()
+                    .map(d -> {
+                        ModelSpec.QuantFile f = d.quant();
+                        boolean exact = f.verified();
+                        return new Mmproj(
+                                f.file(),
+                                f.repo(),
+                                f.revision().orElse(""),
+                                exact ? f.size().value() : 0,
+                                exact ? f.sha256().orElse("") : "");
+                    })
+                    .orElse(NONE);
+        }
 
         static Mmproj of(DeploymentPlan p) {
             if (!p.deployment().vision().enabled()) {
@@ -91,6 +109,8 @@ public record ChartValues(
             int ctxCheckpoints,
             boolean kvUnified,
             boolean mmprojOffload,
+            int draftNMax,
+            int draftGpuLayers,
             boolean metrics,
             boolean jinja,
             String reasoning,
@@ -172,7 +192,8 @@ public record ChartValues(
                         q.verified() ? q.sha256().orElse("") : "",
                         q.revision().orElse(""),
                         shards(q),
-                        Mmproj.of(p)),
+                        Mmproj.of(p),
+                        Mmproj.draft(p)),
                 server(p),
                 new Gpu(
                         hasGpu,
@@ -254,6 +275,10 @@ public record ChartValues(
                 s.checkpointsPerSlot(),
                 s.kvUnified(),
                 p.deployment().vision().offload(),
+                p.deployment().draft().map(d -> d.nDraft()).orElse(0),
+                eu.prositronic.core.fit.DraftModel.of(p.deployment())
+                        .map(d -> d.gpuLayers())
+                        .orElse(0),
                 p.deployment().metrics(),
                 true,
                 ServerArgs.reasoning(p),
@@ -284,11 +309,12 @@ public record ChartValues(
                 .count();
     }
 
-    /** The vision projector file's bytes the volume holds beside the model (0 without vision). */
+    /** The bytes the volume holds beside the model: the vision projector's file and the draft model's (0 without). */
     static Bytes mmprojBytes(DeploymentPlan p) {
-        return p.deployment().vision().enabled()
+        Bytes mm = p.deployment().vision().enabled()
                 ? p.model().capabilities().vision().orElseThrow().file().size()
                 : Bytes.ZERO;
+        return mm.plus(p.deployment().draft().map(d -> d.quant().size()).orElse(Bytes.ZERO));
     }
 
     /** The model cache volume: the file plus a fifth for a download beside it, rounded up, plus 1 GiB. */

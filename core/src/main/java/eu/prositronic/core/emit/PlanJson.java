@@ -52,6 +52,7 @@ public final class PlanJson {
             long cacheRamBytes,
             ModelFile modelFile,
             Vision vision,
+            Draft draft,
             String valuesFile,
             List<String> args,
             Memory memory,
@@ -80,6 +81,13 @@ public final class PlanJson {
      * vision), its weights and its compute buffer at the deployment's flash-attention setting, and where the compute
      * figure comes from. The same bytes are the devices' {@code projectorWeightsBytes} and {@code projectorComputeBytes}.
      */
+    /**
+     * Speculative decoding with a draft model: whether it is on, the draft's catalog model and file, the tokens it
+     * drafts a step, its {@code -ngl} units on the GPUs and of all; its memory is the devices' {@code draftBytes}.
+     */
+    public record Draft(
+            boolean enabled, String model, String quant, ModelFile modelFile, int nDraft, int gpuLayers, int layers) {}
+
     public record Vision(
             boolean enabled,
             ModelFile mmproj,
@@ -101,6 +109,7 @@ public final class PlanJson {
             long computeBytes,
             long projectorWeightsBytes,
             long projectorComputeBytes,
+            long draftBytes,
             long overheadBytes,
             long checkpointsBytes,
             long promptCacheBytes,
@@ -177,6 +186,7 @@ public final class PlanJson {
                 s.cacheRam().value(),
                 modelFile(q),
                 vision(p),
+                draft(p),
                 p.valuesFile(),
                 ServerArgs.of(p),
                 new Memory(
@@ -202,6 +212,19 @@ public final class PlanJson {
                                 p.speed().promptRange().low(),
                                 p.speed().promptRange().high())),
                 p.notes());
+    }
+
+    static Draft draft(DeploymentPlan p) {
+        return eu.prositronic.core.fit.DraftModel.of(p.deployment())
+                .map(d -> new Draft(
+                        true,
+                        d.setting().model().id(),
+                        d.setting().quant().quant(),
+                        modelFile(d.setting().quant()),
+                        d.setting().nDraft(),
+                        d.gpuLayers(),
+                        d.model().allUnits()))
+                .orElse(new Draft(false, "", "", null, 0, 0, 0));
     }
 
     static Vision vision(DeploymentPlan p) {
@@ -249,6 +272,7 @@ public final class PlanJson {
                 m.compute().value(),
                 m.projectorWeights().value(),
                 m.projectorCompute().value(),
+                m.draft().value(),
                 m.overhead().value(),
                 m.checkpoints().value(),
                 m.promptCache().value(),

@@ -58,6 +58,15 @@ public final class ServerArgs {
         if (!projector.isEmpty()) {
             a.add(projector);
         }
+        // speculative decoding with a draft model: the type explicitly (a plain GGUF infers none), its draft length,
+        // its layers on the GPU and its cache types (the target's); the draft file is part of the model source
+        eu.prositronic.core.fit.DraftModel.of(p.deployment()).ifPresent(d -> {
+            add(a, "--spec-type", "draft-simple");
+            add(a, "--spec-draft-n-max", d.setting().nDraft());
+            add(a, "--spec-draft-ngl", d.gpuLayers());
+            add(a, "--spec-draft-type-k", s.cacheTypeK().flag());
+            add(a, "--spec-draft-type-v", s.cacheTypeV().flag());
+        });
         if (p.deployment().metrics()) {
             a.add("--metrics");
         }

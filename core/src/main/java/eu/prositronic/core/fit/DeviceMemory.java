@@ -12,6 +12,8 @@ import eu.prositronic.core.units.Bytes;
  * @param projectorWeights the vision projector's (mmproj) tensors, on the device clip runs on (the first GPU, or the
  *     host); zero without vision
  * @param projectorCompute the vision projector's compute buffer (its warmup graph), on that device
+ * @param draft the draft model of speculative decoding on this device: its weights, its own context's KV cache and
+ *     recurrent state, and its compute buffers; zero without a draft
  * @param checkpoints llama-server's context checkpoints of every slot (host only)
  * @param promptCache llama-server's prompt cache at its limit, {@code --cache-ram} (host only)
  */
@@ -25,6 +27,7 @@ public record DeviceMemory(
         Bytes compute,
         Bytes projectorWeights,
         Bytes projectorCompute,
+        Bytes draft,
         Bytes overhead,
         Bytes checkpoints,
         Bytes promptCache) {
@@ -41,6 +44,7 @@ public record DeviceMemory(
                 new Part("compute", "compute", compute),
                 new Part("projectorWeights", "projector weights", projectorWeights),
                 new Part("projectorCompute", "projector compute", projectorCompute),
+                new Part("draft", "draft model", draft),
                 new Part("overhead", "runtime", overhead),
                 new Part("checkpoints", "checkpoints", checkpoints),
                 new Part("promptCache", "prompt cache", promptCache));
@@ -72,6 +76,7 @@ public record DeviceMemory(
                 .plus(compute)
                 .plus(projectorWeights)
                 .plus(projectorCompute)
+                .plus(draft)
                 .plus(overhead);
     }
 }

@@ -16,21 +16,36 @@ public final class MemoryModel {
     private final WeightModel weights;
     private final ComputeModel compute;
     private final java.util.Optional<Projector> projector;
+    private final java.util.Optional<DraftModel> draft;
 
     public MemoryModel(Architecture arch, WeightModel weights) {
-        this(arch, weights, java.util.Optional.empty());
+        this(arch, weights, java.util.Optional.empty(), java.util.Optional.empty());
     }
 
-    private MemoryModel(Architecture arch, WeightModel weights, java.util.Optional<Projector> projector) {
+    private MemoryModel(
+            Architecture arch,
+            WeightModel weights,
+            java.util.Optional<Projector> projector,
+            java.util.Optional<DraftModel> draft) {
         this.arch = arch;
         this.weights = weights;
         this.compute = new ComputeModel(arch);
         this.projector = projector;
+        this.draft = draft;
     }
 
     /** The same model with llama-server also loading a vision projector ({@code --mmproj}), or without one. */
     public MemoryModel withProjector(java.util.Optional<Projector> p) {
-        return new MemoryModel(arch, weights, p);
+        return new MemoryModel(arch, weights, p, draft);
+    }
+
+    /** The same model with a draft model for speculative decoding ({@code --spec-draft-model}), or without one. */
+    public MemoryModel withDraft(java.util.Optional<DraftModel> d) {
+        return new MemoryModel(arch, weights, projector, d);
+    }
+
+    public java.util.Optional<DraftModel> draft() {
+        return draft;
     }
 
     public java.util.Optional<Projector> projector() {
@@ -151,6 +166,24 @@ public final class MemoryModel {
             projW[dev] += p.weights().value();
             projC[dev] += p.compute(s.flashAttn()).value();
         });
+        // The draft model: a second model and context in the same process, computed by the same engine on the same
+        // devices (DraftModel), without a second runtime.
+        long[] dr = new long[nGpu + 1];
+        draft.ifPresent(dm -> {
+            List<DeviceMemory> dd = dm.model()
+                    .devices(
+                            dm.settings(s),
+                            new Layout(dm.gpuLayers(), 0, layout.split()),
+                            gpuIds,
+                            gpuCapacity,
+                            hostCapacity,
+                            Bytes.ZERO,
+                            Bytes.ZERO,
+                            cpuIsa);
+            for (int d = 0; d <= nGpu; d++) {
+                dr[d] = dd.get(d).atLoad().value();
+            }
+        });
         List<DeviceMemory> out = new ArrayList<>();
         for (int d = 0; d < nGpu; d++) {
             boolean runsGraph = holdsLayers[d] || d == outDev || (d == 0 && opOffload);
@@ -168,6 +201,7 @@ public final class MemoryModel {
                     Bytes.of(graph),
                     Bytes.of(projW[d]),
                     Bytes.of(projC[d]),
+                    Bytes.of(dr[d]),
                     gpuRuntime,
                     Bytes.ZERO,
                     Bytes.ZERO));
@@ -206,6 +240,7 @@ public final class MemoryModel {
                 Bytes.of(hostCompute),
                 Bytes.of(projW[host]),
                 Bytes.of(projC[host]),
+                Bytes.of(dr[host]),
                 hostRuntime,
                 Bytes.of(checkpointBytes(s)),
                 s.cacheRam()));

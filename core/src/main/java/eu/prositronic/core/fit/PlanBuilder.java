@@ -20,7 +20,8 @@ final class PlanBuilder {
     static MemoryModel memoryModel(Deployment d) {
         return new MemoryModel(
                         d.model().architecture(), WeightModel.of(d.model().architecture(), d.quant()))
-                .withProjector(Projector.of(d));
+                .withProjector(Projector.of(d))
+                .withDraft(DraftModel.of(d));
     }
 
     /** llama-server's settings for a deployment, before the context is chosen. */
@@ -39,7 +40,8 @@ final class PlanBuilder {
                         d.flashAttn() != FlashAttn.OFF, // auto: every backend we ship supports flash attention
                         LlamaCpp.SERVER_DEFAULT_CTX_CHECKPOINTS,
                         Bytes.of(cacheRam))
-                .withKvUnified(d.kvUnified());
+                .withKvUnified(d.kvUnified())
+                .withDraft(d.draft().map(x -> x.nDraft()).orElse(0));
     }
 
     static DeploymentPlan build(Deployment d, Fitter.Fitted f, Catalog catalog) {

@@ -9,7 +9,7 @@ import java.util.OptionalLong;
  * Resolved once by the inventory loader; an empty {@code context} is {@code context: max}. {@code pins} are the parts
  * of the layout the inventory fixes ({@code gpuLayers}, {@code nCpuMoe}, {@code tensorSplit}); {@code kvUnified} asks
  * for one KV stream shared by all slots ({@code --kv-unified}) instead of one per slot; {@code vision} whether the
- * model's vision projector (mmproj) is loaded, and where.
+ * model's vision projector (mmproj) is loaded, and where; {@code draft} a draft model for speculative decoding.
  */
 public record Deployment(
         String name,
@@ -28,7 +28,8 @@ public record Deployment(
         boolean metrics,
         LayoutPins pins,
         boolean kvUnified,
-        VisionSetting vision) {
+        VisionSetting vision,
+        java.util.Optional<DraftSetting> draft) {
 
     /** llama-server's listening port when the inventory names none. */
     public static final int DEFAULT_PORT = 8080;
@@ -64,7 +65,8 @@ public record Deployment(
                 false,
                 LayoutPins.NONE,
                 false,
-                VisionSetting.NONE);
+                VisionSetting.NONE,
+                java.util.Optional.empty());
     }
 
     /** {@code context: max}: the largest context that fits, up to the trained maximum. */
@@ -112,6 +114,7 @@ public record Deployment(
                 metrics,
                 n.hardwareSlug().equals(node.hardwareSlug()) ? pins : LayoutPins.NONE,
                 kvUnified,
-                vision);
+                vision,
+                draft);
     }
 }
