@@ -187,7 +187,7 @@ final class DeploymentReader {
      * vocabulary must match the target's as llama.cpp checks it ({@code common_speculative_are_compatible}: at most
      * 128 tokens apart in size and the same token texts, which the catalog knows as the same family).
      *
-     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/common/speculative.cpp#L101-L124">common/speculative.cpp L101-L124</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/common/speculative.cpp#L101-L127">common/speculative.cpp L101-L127</a>
      */
     private static Optional<DraftSetting> draft(
             YamlMap d, Catalog catalog, Optional<ModelSpec> target, Optional<Node> node) {
