@@ -37,6 +37,8 @@ GPU_BUFFER = re.compile(r"^[A-Za-z]+([0-9]+)$")
 # tools/mtmd/clip.cpp: the vision projector's backend, its weights ("model size") and its warmup compute buffer
 CLIP_BACKEND = re.compile(r"clip_ctx: CLIP using (\S+) backend")
 CLIP_MODEL = re.compile(r"load_hparams: model size:\s+([0-9]+(?:\.[0-9]+)?) MiB")
+# common/speculative.cpp: the buffer lines after "loading draft model" are the draft model's and its context's
+DRAFT = re.compile(r"loading draft model '")
 CLIP_COMPUTE = re.compile(r"(?:reserve|alloc)_compute_meta:\s+(\S+) compute buffer size" + _NUM)
 
 
@@ -53,6 +55,7 @@ class Log(object):
         self.n_seq = None
         self.clip_backend = "CPU"
         self.projector_weights, self.projector_compute = {}, {}
+        self.draft, self.in_draft = {}, False
         self._reset()
 
     def _reset(self):
@@ -64,8 +67,19 @@ class Log(object):
         part[name] = part.get(name, 0) + value if accumulate else value
 
     def line(self, line):
+        if DRAFT.search(line):
+            self.in_draft, self.draft = True, {}
+            return
+        if self.in_draft and not CLIP_BACKEND.search(line):
+            for pattern in (MODEL, KV, RS, COMPUTE, OUTPUT):
+                m = pattern.search(line)
+                if m:
+                    self._add(self.draft, m.group(1), mib_to_bytes(m.group(2)), True)
+                    break
+            return
         m = CLIP_BACKEND.search(line)
         if m:
+            self.in_draft = False
             self.clip_backend = m.group(1)
             self.projector_weights, self.projector_compute = {}, {}
             return
@@ -238,16 +252,20 @@ def verify(dep, log, before, after):
             # the vision projector (clip): its weights on the backend it logs, and its warmup buffer
             parts.append(part("projectorWeights", d.get("projectorWeightsBytes", 0), pw))
             parts.append(part("projectorCompute", d.get("projectorComputeBytes", 0), pc))
+        dr = total(log.draft, index)
+        if d.get("draftBytes", 0) > 0 or dr > 0:
+            # the draft model of speculative decoding: its model, KV, RS, compute and output buffers together
+            parts.append(part("draft", d.get("draftBytes", 0), dr))
         used_before = used_after = delta = None
         if gpu and before is not None and after is not None and index in before and index in after:
             used_before, used_after = before[index], after[index]
             delta = used_after - used_before
-        logged = weights + kv + rs + compute + pw + pc
+        logged = weights + kv + rs + compute + pw + pc + dr
         plan_overhead = d.get("overheadBytes", 0)
         plan_at_load = d["atLoadBytes"] if "atLoadBytes" in d else (
             d.get("weightsBytes", 0) + d.get("kvCacheBytes", 0) + d.get("recurrentStateBytes", 0)
             + d.get("computeBytes", 0) + d.get("projectorWeightsBytes", 0) + d.get("projectorComputeBytes", 0)
-            + plan_overhead)
+            + d.get("draftBytes", 0) + plan_overhead)
         parts.append(part("overhead", plan_overhead, delta - logged) if delta is not None
                      else not_measured("overhead", plan_overhead))
         parts.append(part("atLoad", plan_at_load, delta) if delta is not None else not_measured("atLoad", plan_at_load))

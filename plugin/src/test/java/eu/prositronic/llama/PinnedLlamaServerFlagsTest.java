@@ -156,7 +156,8 @@ class PinnedLlamaServerFlagsTest {
                     "-f",
                     chart.resolve("ci/full.yaml").toString(),
                     "--set",
-                    "model.source.mode=" + mode + ",server.nCpuMoe=2,server.tensorSplit={1},server.mmprojOffload=false");
+                    "model.source.mode=" + mode
+                            + ",server.nCpuMoe=2,server.tensorSplit={1},server.mmprojOffload=false");
             assertThat(r.exitCode()).as(r.output()).isZero();
             for (JsonNode doc : documents(r.output())) {
                 if (doc.path("kind").asText().equals("Deployment")) {

@@ -57,8 +57,9 @@ public final class GeneratedExample {
                 "-m",
                 "/models/" + q.repo() + "/" + q.revision().orElse("main") + "/"
                         + q.parts().get(0).path()));
-        mmproj(p).ifPresent(f -> expected.addAll(
-                List.of("--mmproj", "/models/" + f.repo() + "/" + f.revision().orElse("main") + "/" + f.file())));
+        mmproj(p)
+                .ifPresent(f -> expected.addAll(List.of(
+                        "--mmproj", "/models/" + f.repo() + "/" + f.revision().orElse("main") + "/" + f.file())));
         draft(p).ifPresent(f -> expected.addAll(List.of(
                 "--spec-draft-model", "/models/" + f.repo() + "/" + f.revision().orElse("main") + "/" + f.file())));
         expected.addAll(ServerArgs.of(p));
@@ -87,9 +88,11 @@ public final class GeneratedExample {
                 p.quant().repo(),
                 "--hf-file",
                 p.quant().file()));
-        mmproj(p).ifPresent(f -> expected.addAll(List.of(
-                "--mmproj-url",
-                "https://huggingface.co/" + f.repo() + "/resolve/" + f.revision().orElse("main") + "/" + f.file())));
+        mmproj(p)
+                .ifPresent(f -> expected.addAll(List.of(
+                        "--mmproj-url",
+                        "https://huggingface.co/" + f.repo() + "/resolve/"
+                                + f.revision().orElse("main") + "/" + f.file())));
         draft(p).ifPresent(f -> expected.addAll(List.of("--spec-draft-hf", f.repo(), "--spec-draft-model", f.file())));
         expected.addAll(ServerArgs.of(p));
         return expected;
@@ -102,14 +105,15 @@ public final class GeneratedExample {
     public static List<String> chartCommandLine(DeploymentPlan p) {
         List<String> expected = new ArrayList<>(List.of(
                 "--host", "0.0.0.0", "--port", String.valueOf(p.deployment().port()), "--model", chartModelPath(p)));
-        mmproj(p).ifPresent(f -> expected.addAll(List.of(
-                "--mmproj",
-                "/models/gguf/models--" + f.repo().replace("/", "--") + "--" + f.revision().orElse("unpinned") + "/"
-                        + f.file())));
+        mmproj(p)
+                .ifPresent(f -> expected.addAll(List.of(
+                        "--mmproj",
+                        "/models/gguf/models--" + f.repo().replace("/", "--") + "--"
+                                + f.revision().orElse("unpinned") + "/" + f.file())));
         draft(p).ifPresent(f -> expected.addAll(List.of(
                 "--spec-draft-model",
-                "/models/gguf/models--" + f.repo().replace("/", "--") + "--" + f.revision().orElse("unpinned") + "/"
-                        + f.file())));
+                "/models/gguf/models--" + f.repo().replace("/", "--") + "--"
+                        + f.revision().orElse("unpinned") + "/" + f.file())));
         expected.addAll(ServerArgs.of(p));
         return expected;
     }

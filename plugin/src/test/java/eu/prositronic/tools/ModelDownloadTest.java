@@ -263,7 +263,8 @@ class ModelDownloadTest {
 
         assertThat(r.exitCode()).as(r.output()).isZero();
         assertThat(visionFolder(root).resolve("mmproj-F16.gguf"))
-                .hasBinaryContent(files.get("/hub/" + VISION_REPO + "/resolve/" + VISION_REVISION + "/mmproj-F16.gguf"));
+                .hasBinaryContent(
+                        files.get("/hub/" + VISION_REPO + "/resolve/" + VISION_REVISION + "/mmproj-F16.gguf"));
         assertThat(folder(root).resolve("Tiny-00001-of-00002.gguf")).exists();
         assertThat(root.resolve("gguf/models--acme--Old-GGUF--main")).doesNotExist();
         assertThat(requests)
@@ -295,7 +296,13 @@ class ModelDownloadTest {
     void theChartPassesTheVerifiedProjectorToLlamaServer() throws Exception {
         Path chart = TestSupport.repoRoot().resolve("charts/llama-server");
         ExternalTool.Run r = ExternalTool.run(
-                dir, "helm", "template", "r", chart.toString(), "-f", valuesWithMmproj("download", null).toString());
+                dir,
+                "helm",
+                "template",
+                "r",
+                chart.toString(),
+                "-f",
+                valuesWithMmproj("download", null).toString());
         assertThat(r.exitCode()).as(r.output()).isZero();
         JsonNode deployment = HelmChartTest.documents(r.output()).stream()
                 .filter(d -> d.path("kind").asText().equals("Deployment"))

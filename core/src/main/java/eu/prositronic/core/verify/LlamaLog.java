@@ -30,7 +30,8 @@ public record LlamaLog(
         Optional<Long> nSeqMax,
         int loads,
         Map<String, Long> projectorWeights,
-        Map<String, Long> projectorCompute) {
+        Map<String, Long> projectorCompute,
+        Map<String, Long> draft) {
 
     /** One row of common_memory_breakdown_print (MiB as printed; total, free, unaccounted only for devices). */
     public record BreakdownRow(
@@ -76,6 +77,11 @@ public record LlamaLog(
     private static final Pattern CLIP_COMPUTE =
             Pattern.compile("(?:reserve|alloc)_compute_meta:\\s+(\\S+) compute buffer size" + MIB);
 
+    // common/speculative.cpp common_speculative_init_result: "%s: loading draft model '%s'\n": the model, KV,
+    // recurrent, compute and output buffer lines that follow are the draft model's and its context's (summed per
+    // buffer into `draft`), until the vision projector's lines or the end
+    private static final Pattern DRAFT = Pattern.compile("loading draft model '");
+
     public static LlamaLog parse(List<String> lines) {
         Acc acc = new Acc();
         for (String line : lines) {
@@ -119,10 +125,24 @@ public record LlamaLog(
         String clipBackend = "CPU";
         Map<String, Long> projectorWeights = new LinkedHashMap<>();
         Map<String, Long> projectorCompute = new LinkedHashMap<>();
+        Map<String, Long> draft = new LinkedHashMap<>();
+        boolean inDraft;
 
         void line(String line) {
             Matcher m;
-            if ((m = CLIP_BACKEND.matcher(line)).find()) {
+            if (DRAFT.matcher(line).find()) {
+                inDraft = true;
+                draft = new LinkedHashMap<>();
+            } else if (inDraft && !CLIP_BACKEND.matcher(line).find()) {
+                for (Pattern p : List.of(MODEL, KV, RS, COMPUTE, OUTPUT)) {
+                    Matcher dm = p.matcher(line);
+                    if (dm.find()) {
+                        draft.merge(dm.group(1), mibToBytes(dm.group(2)), Long::sum);
+                        break;
+                    }
+                }
+            } else if ((m = CLIP_BACKEND.matcher(line)).find()) {
+                inDraft = false;
                 clipBackend = m.group(1);
                 projectorWeights = new LinkedHashMap<>();
                 projectorCompute = new LinkedHashMap<>();
@@ -200,7 +220,8 @@ public record LlamaLog(
                     Optional.ofNullable(nSeq),
                     loads,
                     new LinkedHashMap<>(projectorWeights),
-                    new LinkedHashMap<>(projectorCompute));
+                    new LinkedHashMap<>(projectorCompute),
+                    new LinkedHashMap<>(draft));
         }
     }
 }

@@ -81,6 +81,7 @@ public final class Verifier {
             long compute = sum(log.compute(), index) + sum(log.output(), index);
             long projectorWeights = sum(log.projectorWeights(), index);
             long projectorCompute = sum(log.projectorCompute(), index);
+            long draft = sum(log.draft(), index);
             List<Part> parts = new ArrayList<>();
             parts.add(part("weights", d.path("weightsBytes").asLong(), weights, tolerance));
             parts.add(part("kvCache", d.path("kvCacheBytes").asLong(), kv, tolerance));
@@ -95,6 +96,10 @@ public final class Verifier {
                 parts.add(part(
                         "projectorCompute", d.path("projectorComputeBytes").asLong(), projectorCompute, tolerance));
             }
+            if (d.path("draftBytes").asLong() > 0 || draft > 0) {
+                // the draft model of speculative decoding: its model, KV, RS, compute and output buffers together
+                parts.add(part("draft", d.path("draftBytes").asLong(), draft, tolerance));
+            }
             Long usedBefore = null;
             Long usedAfter = null;
             Long delta = null;
@@ -103,7 +108,7 @@ public final class Verifier {
                 usedAfter = after.gpu(index).usedBytes();
                 delta = usedAfter - usedBefore;
             }
-            long logged = weights + kv + rs + compute + projectorWeights + projectorCompute;
+            long logged = weights + kv + rs + compute + projectorWeights + projectorCompute + draft;
             long planOverhead = d.path("overheadBytes").asLong();
             long planAtLoad = d.has("atLoadBytes")
                     ? d.path("atLoadBytes").asLong()
@@ -113,6 +118,7 @@ public final class Verifier {
                             + d.path("computeBytes").asLong()
                             + d.path("projectorWeightsBytes").asLong()
                             + d.path("projectorComputeBytes").asLong()
+                            + d.path("draftBytes").asLong()
                             + planOverhead;
             parts.add(
                     delta != null

@@ -38,6 +38,7 @@ class PythonCheckerAgreementTest {
         "cpu-small, node-llama-cpp-qwen35-0.8B-q8_0-cpu.log, 100, false",
         "chat, composed-cuda-qwen35-4b-rtx3090-vision.log, 100, false",
         "chat-with-vision, composed-cuda-qwen35-4b-rtx3090-vision.log, 100, false",
+        "chat, composed-cuda-qwen35-4b-rtx3090-draft.log, 100, false",
     })
     void bothCheckersWriteTheSameVerifyFile(
             String deployment, String log, int kvPercent, boolean smi, @TempDir Path dir) throws Exception {

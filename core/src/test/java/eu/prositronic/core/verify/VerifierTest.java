@@ -299,4 +299,25 @@ class VerifierTest {
         assertThat(part(r, "nvidia-rtx3090:0", "projectorWeights").result()).isEqualTo(VerifyReport.FAIL);
         assertThat(r.pass()).isFalse();
     }
+
+    @Test
+    void aDraftModelsBuffersAreTheDraftPartNotASecondLoadOfTheModel() throws Exception {
+        LlamaLog l = log(FIXTURES.resolve("composed-cuda-qwen35-4b-rtx3090-draft.log"));
+        assertThat(l.loads()).isEqualTo(1);
+        assertThat(l.model()).containsEntry("CUDA0", LlamaLog.mibToBytes("2987.60"));
+        assertThat(l.nCtx()).contains(262144L);
+        long gpuDraft = LlamaLog.mibToBytes("300.00") + 3072 * MIB + LlamaLog.mibToBytes("19.27") + 275 * MIB;
+        assertThat(l.draft()).containsEntry("CUDA0", gpuDraft);
+        ObjectNode d = chat();
+        ObjectNode gpu = (ObjectNode) d.path("memory").path("devices").get(0);
+        gpu.put("draftBytes", gpuDraft);
+        ObjectNode host = (ObjectNode) d.path("memory").path("devices").get(1);
+        long hostDraft = LlamaLog.mibToBytes("203.50") + LlamaLog.mibToBytes("0.95") + LlamaLog.mibToBytes("260.01");
+        host.put("draftBytes", hostDraft);
+        VerifyReport r = Verifier.verify(d, l, null, null, Verifier.DEFAULT_TOLERANCE);
+        assertThat(r.pass()).as(r.toString()).isTrue();
+        assertThat(part(r, "nvidia-rtx3090:0", "draft").measuredBytes()).isEqualTo(gpuDraft);
+        assertThat(part(r, "host", "draft").measuredBytes()).isEqualTo(hostDraft);
+        assertThat(part(r, "nvidia-rtx3090:0", "weights").result()).isEqualTo(VerifyReport.PASS);
+    }
 }
