@@ -155,9 +155,11 @@ public record ChartValues(
             String fullnameOverride,
             Image image,
             ReleaseGpu gpu,
+            ReleaseModel model,
             Server server,
             Map<String, String> nodeSelector,
             Resources resources,
+            ReleasePersistence persistence,
             Fit fit) {
 
         public static Release of(DeploymentPlan p, Images images, List<DeploymentPlan> all) {
@@ -165,12 +167,23 @@ public record ChartValues(
                     p.name(),
                     ChartValues.image(p),
                     new ReleaseGpu(minDriverMajor(p, images)),
+                    new ReleaseModel(Mmproj.of(p), Mmproj.draft(p)),
                     ChartValues.server(p),
                     Map.of("kubernetes.io/hostname", p.node().name()),
                     ChartValues.resources(p, cpuTenants(p, all)),
+                    new ReleasePersistence(cacheGiB(p.quant().size().plus(mmprojBytes(p))) + "Gi"),
                     ChartValues.fit(p));
         }
     }
+
+    /**
+     * What a deployment adds to its catalog page's model: the files it loads besides it (the vision projector, the
+     * draft model), which helmfile merges into the page's {@code model} map.
+     */
+    public record ReleaseModel(Mmproj mmproj, Mmproj draft) {}
+
+    /** The model cache volume of the deployment: the model and the files it loads besides it. */
+    public record ReleasePersistence(String size) {}
 
     public static ChartValues of(DeploymentPlan p, Images images) {
         var q = p.quant();
