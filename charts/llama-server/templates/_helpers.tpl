@@ -132,6 +132,61 @@ Every file of the model as "path size sha256" lines (size 0 and sha256 "-" when 
 {{- end }}
 
 {{/*
+The vision projector (model.mmproj): its repository (the model's when "") and revision, its folder in the cache
+volume (the model's folder when both match, as for every catalog model that pins one revision), the path passed to
+--mmproj, and its one "path size sha256" line for the download init container.
+*/}}
+{{- define "llama-server.mmprojRepo" -}}
+{{- .Values.model.mmproj.huggingFaceRepo | default .Values.model.huggingFaceRepo }}
+{{- end }}
+
+{{- define "llama-server.mmprojFolder" -}}
+{{- printf "models--%s--%s" (include "llama-server.mmprojRepo" . | replace "/" "--") (.Values.model.mmproj.revision | default "unpinned") }}
+{{- end }}
+
+{{- define "llama-server.mmprojPath" -}}
+{{- printf "/models/gguf/%s/%s" (include "llama-server.mmprojFolder" .) .Values.model.mmproj.file }}
+{{- end }}
+
+{{- define "llama-server.mmprojParts" -}}
+{{- with .Values.model.mmproj }}
+{{- if .file }}
+{{ .file }} {{ int64 .sizeBytes }} {{ .sha256 | default "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+The draft model of speculative decoding (model.draft), like the projector: repository, folder, path, download line.
+*/}}
+{{- define "llama-server.draftRepo" -}}
+{{- .Values.model.draft.huggingFaceRepo | default .Values.model.huggingFaceRepo }}
+{{- end }}
+
+{{- define "llama-server.draftFolder" -}}
+{{- printf "models--%s--%s" (include "llama-server.draftRepo" . | replace "/" "--") (.Values.model.draft.revision | default "unpinned") }}
+{{- end }}
+
+{{- define "llama-server.draftPath" -}}
+{{- printf "/models/gguf/%s/%s" (include "llama-server.draftFolder" .) .Values.model.draft.file }}
+{{- end }}
+
+{{- define "llama-server.draftParts" -}}
+{{- with .Values.model.draft }}
+{{- if .file }}
+{{ .file }} {{ int64 .sizeBytes }} {{ .sha256 | default "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Bytes the pod reads before it serves: the model and, with vision, the projector, with a draft model, the draft.
+*/}}
+{{- define "llama-server.loadBytes" -}}
+{{- add (int64 .Values.model.sizeBytes) (int64 .Values.model.mmproj.sizeBytes) (int64 .Values.model.draft.sizeBytes) }}
+{{- end }}
+
+{{/*
 Name of the Secret holding the API key ("" = no key): an existing Secret, or the one the chart generates.
 */}}
 {{- define "llama-server.apiKeySecret" -}}
@@ -151,7 +206,7 @@ the rest. An explicit progressDeadlineSeconds wins.
 {{- if .Values.progressDeadlineSeconds }}
 {{- int64 .Values.progressDeadlineSeconds }}
 {{- else }}
-{{- $bytes := int64 .Values.model.sizeBytes }}
+{{- $bytes := int64 (include "llama-server.loadBytes" .) }}
 {{- $download := 0 }}
 {{- if ne .Values.model.source.mode "prestaged" }}
 {{- $download = div $bytes (mul (int64 .Values.model.source.bandwidthMBps) 1000000) }}
@@ -169,7 +224,7 @@ failureThreshold of the startup probe: an explicit value, else enough periods fo
 {{- if .Values.startupProbe.failureThreshold }}
 {{- int64 .Values.startupProbe.failureThreshold }}
 {{- else }}
-{{- $bytes := int64 .Values.model.sizeBytes }}
+{{- $bytes := int64 (include "llama-server.loadBytes" .) }}
 {{- $seconds := add (div $bytes (mul (int64 .Values.model.source.loadMBps) 1000000)) 300 }}
 {{- if eq .Values.model.source.mode "hf" }}
 {{- $seconds = add $seconds (div $bytes (mul (int64 .Values.model.source.bandwidthMBps) 1000000)) }}
@@ -201,9 +256,16 @@ Usage: include "llama-server.isQuantizedCacheType" "q8_0"
 The llama-server argument list, rendered as a YAML list of quoted strings (the image entrypoint is
 /app/llama-server, so these are the container args). Order:
   --host 0.0.0.0 --port P (--model /models/gguf/<dir>/<file> | --hf-repo R --hf-file F when model.source.mode is hf)
+  [--mmproj /models/gguf/<dir>/<mmproj> | --mmproj-url <baseUrl>/<repo>/resolve/<revision>/<mmproj> in hf mode, when
+  model.mmproj.file is set]
   --alias A --ctx-size --n-gpu-layers
   [--n-cpu-moe N when > 0] [--tensor-split a,b when non-empty] --flash-attn --cache-type-k --cache-type-v
   --parallel --batch-size --ubatch-size [--cache-ram N and --ctx-checkpoints N when >= 0] [--kv-unified when kvUnified]
+  [--spec-draft-model /models/gguf/<dir>/<draft> | --spec-draft-hf <repo> --spec-draft-model <draft> in hf mode,
+  when model.draft.file is set]
+  (--no-mmproj without model.mmproj.file | --no-mmproj-offload when server.mmprojOffload is false)
+  [--spec-type draft-simple --spec-draft-n-max N --spec-draft-ngl N --spec-draft-type-k K --spec-draft-type-v V
+  with model.draft.file and server.draftNMax > 0]
   [--threads N when > 0]
   [--load-mode M when server.loadMode is set] [--metrics]
   (--jinja | --no-jinja) [--reasoning on|off when server.reasoning is set]
@@ -219,6 +281,20 @@ Numbers go through int64 because Helm reads YAML numbers as float64 (2930000000 
 {{- $args = concat $args (list "--hf-repo" .Values.model.huggingFaceRepo "--hf-file" .Values.model.file) -}}
 {{- else }}
 {{- $args = concat $args (list "--model" (include "llama-server.modelPath" .)) -}}
+{{- end }}
+{{- with .Values.model.mmproj.file }}
+{{- if eq $.Values.model.source.mode "hf" }}
+{{- $args = concat $args (list "--mmproj-url" (printf "%s/%s/resolve/%s/%s" ($.Values.model.source.baseUrl | trimSuffix "/") (include "llama-server.mmprojRepo" $) ($.Values.model.mmproj.revision | default "main") .)) -}}
+{{- else }}
+{{- $args = concat $args (list "--mmproj" (include "llama-server.mmprojPath" $)) -}}
+{{- end }}
+{{- end }}
+{{- with .Values.model.draft.file }}
+{{- if eq $.Values.model.source.mode "hf" }}
+{{- $args = concat $args (list "--spec-draft-hf" (include "llama-server.draftRepo" $) "--spec-draft-model" .) -}}
+{{- else }}
+{{- $args = concat $args (list "--spec-draft-model" (include "llama-server.draftPath" $)) -}}
+{{- end }}
 {{- end }}
 {{- $args = concat $args (list "--alias" $s.alias) -}}
 {{- $args = concat $args (list "--ctx-size" (toString (int64 $s.ctxSize))) -}}
@@ -246,6 +322,16 @@ Numbers go through int64 because Helm reads YAML numbers as float64 (2930000000 
 {{- end }}
 {{- if $s.kvUnified }}
 {{- $args = append $args "--kv-unified" -}}
+{{- end }}
+{{- if not .Values.model.mmproj.file }}
+{{- $args = append $args "--no-mmproj" -}}
+{{- else if not $s.mmprojOffload }}
+{{- $args = append $args "--no-mmproj-offload" -}}
+{{- end }}
+{{- if and .Values.model.draft.file (gt (int64 $s.draftNMax) 0) }}
+{{- $args = concat $args (list "--spec-type" "draft-simple" "--spec-draft-n-max" (toString (int64 $s.draftNMax))) -}}
+{{- $args = concat $args (list "--spec-draft-ngl" (toString (int64 $s.draftGpuLayers))) -}}
+{{- $args = concat $args (list "--spec-draft-type-k" $s.cacheTypeK "--spec-draft-type-v" $s.cacheTypeV) -}}
 {{- end }}
 {{- if gt (int64 $s.threads) 0 }}
 {{- $args = concat $args (list "--threads" (toString (int64 $s.threads))) -}}
@@ -435,14 +521,19 @@ Before a download, other models' folders under /models/gguf are removed so that 
     - |
       set -eu
       dir="$MODELS_ROOT/gguf/$MODEL_FOLDER"
+      mmdir="$MODELS_ROOT/gguf/${MMPROJ_FOLDER:-$MODEL_FOLDER}"
+      drdir="$MODELS_ROOT/gguf/${DRAFT_FOLDER:-$MODEL_FOLDER}"
       mkdir -p "$MODELS_ROOT/gguf"
       if [ "$MODE" = download ] && [ "${PRUNE:-true}" = true ]; then
         for old in "$MODELS_ROOT"/gguf/*; do
-          if [ -e "$old" ] && [ "$old" != "$dir" ]; then echo "removing $old (another model or revision)"; rm -rf "$old"; fi
+          if [ -e "$old" ] && [ "$old" != "$dir" ] && [ "$old" != "$mmdir" ] && [ "$old" != "$drdir" ]; then echo "removing $old (another model or revision)"; rm -rf "$old"; fi
         done
       fi
+      # fetch DIR REPO REVISION PARTS: every "path size sha256" line of PARTS from REPO at REVISION into DIR
+      fetch() {
+      dir="$1"; REPO="$2"; REVISION="$3"; MODEL_FOLDER="$(basename "$1")"
       mkdir -p "$dir"
-      echo "$PARTS" | while read -r path size sha; do
+      echo "$4" | while read -r path size sha; do
         [ -n "$path" ] || continue
         dest="$dir/$path"
         if [ -f "$dest" ] && { [ "$size" = 0 ] || [ "$(stat -c %s "$dest")" = "$size" ]; }; then
@@ -475,6 +566,14 @@ Before a download, other models' folders under /models/gguf are removed so that 
         fi
         mv "$dest.part" "$dest"
       done
+      }
+      fetch "$dir" "$REPO" "$REVISION" "$PARTS"
+      if [ -n "$MMPROJ_PARTS" ]; then
+        fetch "$mmdir" "$MMPROJ_REPO" "$MMPROJ_REVISION" "$MMPROJ_PARTS"
+      fi
+      if [ -n "$DRAFT_PARTS" ]; then
+        fetch "$drdir" "$DRAFT_REPO" "$DRAFT_REVISION" "$DRAFT_PARTS"
+      fi
   env:
     - name: MODE
       value: {{ $src.mode | quote }}
@@ -492,6 +591,22 @@ Before a download, other models' folders under /models/gguf are removed so that 
       value: {{ include "llama-server.modelFolder" . | quote }}
     - name: PARTS
       value: {{ include "llama-server.modelParts" . | trim | quote }}
+    - name: MMPROJ_FOLDER
+      value: {{ include "llama-server.mmprojFolder" . | quote }}
+    - name: MMPROJ_REPO
+      value: {{ include "llama-server.mmprojRepo" . | quote }}
+    - name: MMPROJ_REVISION
+      value: {{ .Values.model.mmproj.revision | default "main" | quote }}
+    - name: MMPROJ_PARTS
+      value: {{ include "llama-server.mmprojParts" . | trim | quote }}
+    - name: DRAFT_FOLDER
+      value: {{ include "llama-server.draftFolder" . | quote }}
+    - name: DRAFT_REPO
+      value: {{ include "llama-server.draftRepo" . | quote }}
+    - name: DRAFT_REVISION
+      value: {{ .Values.model.draft.revision | default "main" | quote }}
+    - name: DRAFT_PARTS
+      value: {{ include "llama-server.draftParts" . | trim | quote }}
     - name: HOME
       value: /tmp
     {{- with $src.tokenSecret.name }}

@@ -34,6 +34,12 @@ N_SEQ = re.compile(r"llama_context: n_seq_max\s+=\s+([0-9]+)")
 BREAKDOWN_DEVICE = re.compile(r"memory_breakdown_print: \|\s+- (.+?)\s+\|\s*([0-9]+)\s*=\s*([0-9]+)\s*\+\s*\(\s*([0-9]+)"
                               r"\s*=\s*([0-9]+)\s*\+\s*([0-9]+)\s*\+\s*([0-9]+)\s*\)\s*\+\s*(-?[0-9]+)\s*\|")
 GPU_BUFFER = re.compile(r"^[A-Za-z]+([0-9]+)$")
+# tools/mtmd/clip.cpp: the vision projector's backend, its weights ("model size") and its warmup compute buffer
+CLIP_BACKEND = re.compile(r"clip_ctx: CLIP using (\S+) backend")
+CLIP_MODEL = re.compile(r"load_hparams: model size:\s+([0-9]+(?:\.[0-9]+)?) MiB")
+# common/speculative.cpp: the buffer lines after "loading draft model" are the draft model's and its context's
+DRAFT = re.compile(r"loading draft model '")
+CLIP_COMPUTE = re.compile(r"(?:reserve|alloc)_compute_meta:\s+(\S+) compute buffer size" + _NUM)
 
 
 def mib_to_bytes(text):
@@ -47,6 +53,9 @@ class Log(object):
         self.build = None
         self.n_ctx = None
         self.n_seq = None
+        self.clip_backend = "CPU"
+        self.projector_weights, self.projector_compute = {}, {}
+        self.draft, self.in_draft = {}, False
         self._reset()
 
     def _reset(self):
@@ -58,6 +67,30 @@ class Log(object):
         part[name] = part.get(name, 0) + value if accumulate else value
 
     def line(self, line):
+        if DRAFT.search(line):
+            self.in_draft, self.draft = True, {}
+            return
+        if self.in_draft and not CLIP_BACKEND.search(line):
+            for pattern in (MODEL, KV, RS, COMPUTE, OUTPUT):
+                m = pattern.search(line)
+                if m:
+                    self._add(self.draft, m.group(1), mib_to_bytes(m.group(2)), True)
+                    break
+            return
+        m = CLIP_BACKEND.search(line)
+        if m:
+            self.in_draft = False
+            self.clip_backend = m.group(1)
+            self.projector_weights, self.projector_compute = {}, {}
+            return
+        m = CLIP_MODEL.search(line)
+        if m:
+            self.projector_weights[self.clip_backend] = mib_to_bytes(m.group(1))
+            return
+        m = CLIP_COMPUTE.search(line)
+        if m:
+            self.projector_compute[m.group(1)] = mib_to_bytes(m.group(2))
+            return
         for pattern, kind in ((MODEL, "model"), (KV, "kv"), (RS, "rs"), (COMPUTE, "compute"), (OUTPUT, "output")):
             m = pattern.search(line)
             if m:
@@ -213,15 +246,26 @@ def verify(dep, log, before, after):
                  part("kvCache", d.get("kvCacheBytes", 0), kv),
                  part("recurrentState", d.get("recurrentStateBytes", 0), rs),
                  part("compute", d.get("computeBytes", 0), compute)]
+        pw, pc = total(log.projector_weights, index), total(log.projector_compute, index)
+        plan_projector = d.get("projectorWeightsBytes", 0) + d.get("projectorComputeBytes", 0)
+        if plan_projector > 0 or pw + pc > 0:
+            # the vision projector (clip): its weights on the backend it logs, and its warmup buffer
+            parts.append(part("projectorWeights", d.get("projectorWeightsBytes", 0), pw))
+            parts.append(part("projectorCompute", d.get("projectorComputeBytes", 0), pc))
+        dr = total(log.draft, index)
+        if d.get("draftBytes", 0) > 0 or dr > 0:
+            # the draft model of speculative decoding: its model, KV, RS, compute and output buffers together
+            parts.append(part("draft", d.get("draftBytes", 0), dr))
         used_before = used_after = delta = None
         if gpu and before is not None and after is not None and index in before and index in after:
             used_before, used_after = before[index], after[index]
             delta = used_after - used_before
-        logged = weights + kv + rs + compute
+        logged = weights + kv + rs + compute + pw + pc + dr
         plan_overhead = d.get("overheadBytes", 0)
         plan_at_load = d["atLoadBytes"] if "atLoadBytes" in d else (
             d.get("weightsBytes", 0) + d.get("kvCacheBytes", 0) + d.get("recurrentStateBytes", 0)
-            + d.get("computeBytes", 0) + plan_overhead)
+            + d.get("computeBytes", 0) + d.get("projectorWeightsBytes", 0) + d.get("projectorComputeBytes", 0)
+            + d.get("draftBytes", 0) + plan_overhead)
         parts.append(part("overhead", plan_overhead, delta - logged) if delta is not None
                      else not_measured("overhead", plan_overhead))
         parts.append(part("atLoad", plan_at_load, delta) if delta is not None else not_measured("atLoad", plan_at_load))

@@ -125,6 +125,17 @@ class PinnedLlamaServerFlagsTest {
     }
 
     @Test
+    void theSpeculativeTypeThePlanPassesIsOneThePinKnows() throws Exception {
+        Path repo = out.resolve("llama.cpp.git");
+        ExternalTool.Run show =
+                ExternalTool.run(out, "git", "--git-dir", repo.toString(), "show", "HEAD:common/speculative.cpp");
+        assertThat(show.exitCode()).as(show.output()).isZero();
+        // common_speculative_type_from_name's table: {"draft-simple", COMMON_SPECULATIVE_TYPE_DRAFT_SIMPLE}
+        assertThat(show.output()).containsPattern("\\{\"draft-simple\",\\s+COMMON_SPECULATIVE_TYPE_DRAFT_SIMPLE\\}");
+        assertThat(server.get("--spec-type").block()).contains("common_speculative_types_from_names");
+    }
+
+    @Test
     void everyFlagOfEveryGeneratedCommandLineExistsAtThePin() throws Exception {
         GeneratedExample.Output example = GeneratedExample.writeTo(out.resolve("prositronic"));
         Set<String> used = new LinkedHashSet<>();
@@ -145,7 +156,8 @@ class PinnedLlamaServerFlagsTest {
                     "-f",
                     chart.resolve("ci/full.yaml").toString(),
                     "--set",
-                    "model.source.mode=" + mode + ",server.nCpuMoe=2,server.tensorSplit={1}");
+                    "model.source.mode=" + mode
+                            + ",server.nCpuMoe=2,server.tensorSplit={1},server.mmprojOffload=false");
             assertThat(r.exitCode()).as(r.output()).isZero();
             for (JsonNode doc : documents(r.output())) {
                 if (doc.path("kind").asText().equals("Deployment")) {
@@ -156,6 +168,16 @@ class PinnedLlamaServerFlagsTest {
             }
         }
         assertThat(used).contains("--model", "--hf-repo", "--load-mode", "--reasoning", "--api-key-file", "--threads");
+        assertThat(used).contains("--mmproj", "--mmproj-url", "--no-mmproj", "--no-mmproj-offload");
+        assertThat(used)
+                .contains(
+                        "--spec-type",
+                        "--spec-draft-model",
+                        "--spec-draft-hf",
+                        "--spec-draft-n-max",
+                        "--spec-draft-ngl",
+                        "--spec-draft-type-k",
+                        "--spec-draft-type-v");
         List<String> missing = used.stream().filter(f -> !server.containsKey(f)).toList();
         assertThat(missing)
                 .as("flags that llama-server at llama.cpp " + commit + " does not accept")

@@ -57,8 +57,25 @@ public final class GeneratedExample {
                 "-m",
                 "/models/" + q.repo() + "/" + q.revision().orElse("main") + "/"
                         + q.parts().get(0).path()));
+        mmproj(p)
+                .ifPresent(f -> expected.addAll(List.of(
+                        "--mmproj", "/models/" + f.repo() + "/" + f.revision().orElse("main") + "/" + f.file())));
+        draft(p).ifPresent(f -> expected.addAll(List.of(
+                "--spec-draft-model", "/models/" + f.repo() + "/" + f.revision().orElse("main") + "/" + f.file())));
         expected.addAll(ServerArgs.of(p));
         return expected;
+    }
+
+    /** The draft model's file of speculative decoding, if the deployment has one. */
+    static java.util.Optional<eu.prositronic.core.catalog.ModelSpec.QuantFile> draft(DeploymentPlan p) {
+        return p.deployment().draft().map(d -> d.quant());
+    }
+
+    /** The vision projector file the deployment loads, if it asks for vision. */
+    static java.util.Optional<eu.prositronic.core.catalog.ModelSpec.QuantFile> mmproj(DeploymentPlan p) {
+        return p.deployment().vision().enabled()
+                ? p.model().capabilities().vision().map(v -> v.file())
+                : java.util.Optional.empty();
     }
 
     public static List<String> commandLine(DeploymentPlan p) {
@@ -71,6 +88,12 @@ public final class GeneratedExample {
                 p.quant().repo(),
                 "--hf-file",
                 p.quant().file()));
+        mmproj(p)
+                .ifPresent(f -> expected.addAll(List.of(
+                        "--mmproj-url",
+                        "https://huggingface.co/" + f.repo() + "/resolve/"
+                                + f.revision().orElse("main") + "/" + f.file())));
+        draft(p).ifPresent(f -> expected.addAll(List.of("--spec-draft-hf", f.repo(), "--spec-draft-model", f.file())));
         expected.addAll(ServerArgs.of(p));
         return expected;
     }
@@ -82,6 +105,15 @@ public final class GeneratedExample {
     public static List<String> chartCommandLine(DeploymentPlan p) {
         List<String> expected = new ArrayList<>(List.of(
                 "--host", "0.0.0.0", "--port", String.valueOf(p.deployment().port()), "--model", chartModelPath(p)));
+        mmproj(p)
+                .ifPresent(f -> expected.addAll(List.of(
+                        "--mmproj",
+                        "/models/gguf/models--" + f.repo().replace("/", "--") + "--"
+                                + f.revision().orElse("unpinned") + "/" + f.file())));
+        draft(p).ifPresent(f -> expected.addAll(List.of(
+                "--spec-draft-model",
+                "/models/gguf/models--" + f.repo().replace("/", "--") + "--"
+                        + f.revision().orElse("unpinned") + "/" + f.file())));
         expected.addAll(ServerArgs.of(p));
         return expected;
     }

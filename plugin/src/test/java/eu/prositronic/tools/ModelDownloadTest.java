@@ -231,4 +231,89 @@ class ModelDownloadTest {
         assertThat(corrupt.output()).contains("does not have sha256");
         assertThat(requests).isEmpty();
     }
+
+    static final String VISION_REPO = "acme/Tiny-Vision-GGUF";
+    static final String VISION_REVISION = "fedcba9876543210fedcba9876543210fedcba98";
+
+    /** The two-shard model plus a vision projector from another repository and revision. */
+    Path valuesWithMmproj(String mode, String sha) throws Exception {
+        byte[] mm = "projector ".repeat(900).getBytes(StandardCharsets.UTF_8);
+        files.put("/hub/" + VISION_REPO + "/resolve/" + VISION_REVISION + "/mmproj-F16.gguf", mm);
+        Path file = values(mode, "", 0);
+        String v = Files.readString(file)
+                .replace(
+                        "  source:\n",
+                        "  mmproj:\n    file: mmproj-F16.gguf\n    huggingFaceRepo: " + VISION_REPO
+                                + "\n    revision: \"" + VISION_REVISION + "\"\n    sizeBytes: " + mm.length
+                                + "\n    sha256: \"" + (sha == null ? sha256(mm) : sha) + "\"\n  source:\n");
+        Files.writeString(file, v);
+        return file;
+    }
+
+    Path visionFolder(Path root) {
+        return root.resolve("gguf/models--acme--Tiny-Vision-GGUF--" + VISION_REVISION);
+    }
+
+    @Test
+    void downloadsTheVisionProjectorBesideTheModelVerifiesItAndKeepsBothFolders() throws Exception {
+        Path root = dir.resolve("volume");
+        Files.createDirectories(root.resolve("gguf/models--acme--Old-GGUF--main"));
+
+        Result r = runInitContainer(valuesWithMmproj("download", null), root);
+
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(visionFolder(root).resolve("mmproj-F16.gguf"))
+                .hasBinaryContent(
+                        files.get("/hub/" + VISION_REPO + "/resolve/" + VISION_REVISION + "/mmproj-F16.gguf"));
+        assertThat(folder(root).resolve("Tiny-00001-of-00002.gguf")).exists();
+        assertThat(root.resolve("gguf/models--acme--Old-GGUF--main")).doesNotExist();
+        assertThat(requests)
+                .containsExactly(
+                        "/hub/" + REPO + "/resolve/" + REVISION + "/Tiny-00001-of-00002.gguf",
+                        "/hub/" + REPO + "/resolve/" + REVISION + "/Tiny-00002-of-00002.gguf",
+                        "/hub/" + VISION_REPO + "/resolve/" + VISION_REVISION + "/mmproj-F16.gguf");
+
+        requests.clear();
+        Result again = runInitContainer(valuesWithMmproj("download", null), root);
+        assertThat(again.exitCode()).as(again.output()).isZero();
+        assertThat(requests)
+                .as("a restart keeps the projector's folder and downloads nothing")
+                .isEmpty();
+        assertThat(visionFolder(root).resolve("mmproj-F16.gguf")).exists();
+    }
+
+    @Test
+    void aVisionProjectorWithAWrongHashLeavesNoFileAndFailsThePod() throws Exception {
+        Path root = dir.resolve("volume");
+        Result r = runInitContainer(valuesWithMmproj("download", "1".repeat(64)), root);
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.output()).contains("mmproj-F16.gguf does not have sha256 " + "1".repeat(64));
+        assertThat(visionFolder(root).resolve("mmproj-F16.gguf")).doesNotExist();
+        assertThat(visionFolder(root).resolve("mmproj-F16.gguf.part")).doesNotExist();
+    }
+
+    @Test
+    void theChartPassesTheVerifiedProjectorToLlamaServer() throws Exception {
+        Path chart = TestSupport.repoRoot().resolve("charts/llama-server");
+        ExternalTool.Run r = ExternalTool.run(
+                dir,
+                "helm",
+                "template",
+                "r",
+                chart.toString(),
+                "-f",
+                valuesWithMmproj("download", null).toString());
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        JsonNode deployment = HelmChartTest.documents(r.output()).stream()
+                .filter(d -> d.path("kind").asText().equals("Deployment"))
+                .findFirst()
+                .orElseThrow();
+        List<String> args = new ArrayList<>();
+        deployment.at("/spec/template/spec/containers/0/args").forEach(a -> args.add(a.asText()));
+        int at = args.indexOf("--mmproj");
+        assertThat(at).as(String.join(" ", args)).isPositive();
+        assertThat(args.get(at + 1))
+                .isEqualTo("/models/gguf/models--acme--Tiny-Vision-GGUF--" + VISION_REVISION + "/mmproj-F16.gguf");
+        assertThat(args).doesNotContain("--no-mmproj");
+    }
 }

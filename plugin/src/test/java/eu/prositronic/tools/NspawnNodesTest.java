@@ -133,7 +133,9 @@ class NspawnNodesTest {
                     .append(node.equals("gpu-docker") ? ", serving: systemd}\n" : "}\n");
         }
         y.append("deployments:\n");
-        y.append("  - {name: chat, model: qwen3-5-0-8b, quant: Q4_0, node: gpu-docker, context: 4096, port: ")
+        // the systemd deployment loads its vision projector: the role downloads, checks and passes it too
+        y.append("  - {name: chat, model: qwen3-5-0-8b, quant: Q4_0, node: gpu-docker, context: 4096, vision: true,"
+                        + " port: ")
                 .append(port)
                 .append("}\n");
         y.append("  - {name: helm-chat, model: qwen3-5-0-8b, quant: Q4_0, node: gpu-containerd, context: 4096}\n");
@@ -193,6 +195,21 @@ class NspawnNodesTest {
                 staged.put(
                         Path.of("srv/models", model.path("hugging_face_repo").asText(), "resolve", revision)
                                 .resolve(part.path("path").asText()),
+                        bytes);
+            }
+            if (instance.has("mmproj")) {
+                var mmproj = (com.fasterxml.jackson.databind.node.ObjectNode) instance.get("mmproj");
+                byte[] bytes = ("stand-in mmproj " + mmproj.path("file").asText() + "\n")
+                        .repeat(500)
+                        .getBytes(StandardCharsets.UTF_8);
+                mmproj.put("size_bytes", bytes.length);
+                mmproj.put("sha256", sha256(bytes));
+                String mmRevision = mmproj.path("revision").asText().isEmpty()
+                        ? "main"
+                        : mmproj.path("revision").asText();
+                staged.put(
+                        Path.of("srv/models", mmproj.path("hugging_face_repo").asText(), "resolve", mmRevision)
+                                .resolve(mmproj.path("file").asText()),
                         bytes);
             }
         }
@@ -257,6 +274,14 @@ class NspawnNodesTest {
         Path mirrored = stagedModels.keySet().iterator().next();
         assertThat(inNode("gpu-docker", "sha256sum", "/var/lib/llama-server/models" + m.substring("/models".length())))
                 .startsWith(sha256(stagedModels.get(mirrored)));
+        // and so was the vision projector that --mmproj names
+        String mm = server.get(server.indexOf("--mmproj") + 1);
+        Path mmMirrored = stagedModels.keySet().stream()
+                .filter(k -> k.getFileName().toString().startsWith("mmproj"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(inNode("gpu-docker", "sha256sum", "/var/lib/llama-server/models" + mm.substring("/models".length())))
+                .startsWith(sha256(stagedModels.get(mmMirrored)));
         // published on the node's address, not on every interface
         assertThat(run.path("argv").toString()).contains("\"127.0.0.1:" + port + ":" + port + "\"");
     }

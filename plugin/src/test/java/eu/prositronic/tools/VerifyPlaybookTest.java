@@ -41,10 +41,12 @@ class VerifyPlaybookTest {
     }
 
     static ExternalTool.Run verify(Path node, String... extra) {
+        // the example's chat loads its vision projector: the composed log with the projector's lines of a public
+        // log, and the reading after the load with it
         String recorded = "{\"verify_recorded\": {\"chat\": {\"log\": \""
-                + FIXTURES.resolve("composed-cuda-qwen35-4b-rtx3090.log") + "\", \"gpu_before\": \""
+                + FIXTURES.resolve("composed-cuda-qwen35-4b-rtx3090-vision.log") + "\", \"gpu_before\": \""
                 + FIXTURES.resolve("smi-rtx3090-before.csv") + "\", \"gpu_after\": \""
-                + FIXTURES.resolve("smi-rtx3090-after.csv")
+                + FIXTURES.resolve("smi-rtx3090-after-vision.csv")
                 + "\"}}}";
         List<String> cmd = new ArrayList<>(List.of(
                 "ansible-playbook",
@@ -93,7 +95,7 @@ class VerifyPlaybookTest {
         assertThat(written.path("pass").asBoolean()).isTrue();
         assertThat(written.path("devices").get(0).path("id").asText()).isEqualTo("nvidia-rtx3090:0");
         assertThat(written.path("devices").get(0).path("gpuUsedAfterBytes").asLong())
-                .isEqualTo(12500L << 20);
+                .isEqualTo(13365L << 20);
     }
 
     @Test

@@ -105,7 +105,15 @@ public final class CatalogKeys {
         public static final String FILE = "file";
         public static final String SIZE_BYTES = "sizeBytes";
         public static final String SHA256 = "sha256";
-        public static final List<String> KEYS = withSources(REPO, REVISION, FILE, SIZE_BYTES, SHA256);
+        /** The projector's compute buffer with flash attention on, as measured (bytes). */
+        public static final String COMPUTE_BYTES = "computeBytes";
+        /** The same with flash attention off. */
+        public static final String COMPUTE_BYTES_NO_FLASH_ATTN = "computeBytesNoFlashAttn";
+        /** Where the compute figures come from. */
+        public static final String COMPUTE_SOURCE = "computeSource";
+
+        public static final List<String> KEYS = withSources(
+                REPO, REVISION, FILE, SIZE_BYTES, SHA256, COMPUTE_BYTES, COMPUTE_BYTES_NO_FLASH_ATTN, COMPUTE_SOURCE);
     }
 
     /** {@code architecture}. */

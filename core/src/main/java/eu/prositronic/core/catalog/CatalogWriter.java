@@ -62,8 +62,14 @@ public final class CatalogWriter {
         out.put(CatalogKeys.Capabilities.LANGUAGES, c.languages());
         out.put(CatalogKeys.Capabilities.TAGS, c.tags());
         c.vision().ifPresent(v -> {
-            Map<String, Object> vision = new LinkedHashMap<>();
-            out.put(CatalogKeys.Capabilities.VISION, file(v));
+            Map<String, Object> vision = new LinkedHashMap<>(file(v.file()));
+            v.computeFlashAttn().ifPresent(b -> vision.put(CatalogKeys.Vision.COMPUTE_BYTES, b.value()));
+            v.computeNoFlashAttn()
+                    .ifPresent(b -> vision.put(CatalogKeys.Vision.COMPUTE_BYTES_NO_FLASH_ATTN, b.value()));
+            if (!v.computeSource().isEmpty()) {
+                vision.put(CatalogKeys.Vision.COMPUTE_SOURCE, v.computeSource());
+            }
+            out.put(CatalogKeys.Capabilities.VISION, vision);
         });
         return out;
     }

@@ -98,17 +98,19 @@ final class ModelReader {
                 defaultOn = t.get().bool(CatalogKeys.Thinking.DEFAULT_ON, thinking);
                 kwarg = t.get().string(CatalogKeys.Thinking.TEMPLATE_KWARG, kwarg);
             }
-            Optional<QuantFile> vision = c.get(CatalogKeys.Capabilities.VISION)
+            Optional<ModelSpec.Vision> vision = c.get(CatalogKeys.Capabilities.VISION)
                     .flatMap(v -> v.map(CatalogKeys.Vision.KEYS))
-                    .map(vm -> file(
+                    .map(vm -> vision(
                             vm,
-                            "mmproj",
-                            vm.requireString(CatalogKeys.Vision.REPO, "unsloth/…")
-                                    .orElse(""),
-                            vm.requireString(CatalogKeys.Vision.FILE, "mmproj-F16.gguf")
-                                    .orElse(""),
-                            Bytes.of(vm.integer(CatalogKeys.Vision.SIZE_BYTES, 0, 1, MAX_BYTES)),
-                            Optional.empty()));
+                            file(
+                                    vm,
+                                    "mmproj",
+                                    vm.requireString(CatalogKeys.Vision.REPO, "unsloth/…")
+                                            .orElse(""),
+                                    vm.requireString(CatalogKeys.Vision.FILE, "mmproj-F16.gguf")
+                                            .orElse(""),
+                                    Bytes.of(vm.integer(CatalogKeys.Vision.SIZE_BYTES, 0, 1, MAX_BYTES)),
+                                    Optional.empty())));
             return new Capabilities(
                     thinking,
                     defaultOn,
@@ -118,6 +120,33 @@ final class ModelReader {
                     c.strings(CatalogKeys.Capabilities.TAGS),
                     vision);
         });
+    }
+
+    /**
+     * The projector's measured compute buffers: both figures and their source together, or none of them (a
+     * deployment then cannot ask for vision, and says why).
+     */
+    private static ModelSpec.Vision vision(YamlMap vm, QuantFile file) {
+        Optional<YamlNode> fa = vm.get(CatalogKeys.Vision.COMPUTE_BYTES);
+        Optional<YamlNode> noFa = vm.get(CatalogKeys.Vision.COMPUTE_BYTES_NO_FLASH_ATTN);
+        Optional<YamlNode> src = vm.get(CatalogKeys.Vision.COMPUTE_SOURCE);
+        if (fa.isEmpty() && noFa.isEmpty() && src.isEmpty()) {
+            return ModelSpec.Vision.fileOnly(file);
+        }
+        Optional<Bytes> on = Optional.of(Bytes.of(vm.integer(CatalogKeys.Vision.COMPUTE_BYTES, 0, 1, MAX_BYTES)));
+        Optional<Bytes> off =
+                Optional.of(Bytes.of(vm.integer(CatalogKeys.Vision.COMPUTE_BYTES_NO_FLASH_ATTN, 0, 1, MAX_BYTES)));
+        String source = vm.requireString(CatalogKeys.Vision.COMPUTE_SOURCE, "measured: tools/llama-measure mmprobe …")
+                .orElse("");
+        if (fa.isEmpty() || noFa.isEmpty()) {
+            vm.node()
+                    .problems()
+                    .at(
+                            vm.node(),
+                            "a projector's compute needs both `computeBytes` and `computeBytesNoFlashAttn`",
+                            "give both figures (tools/llama-measure/mmprobe measures them) or neither");
+        }
+        return new ModelSpec.Vision(file, on, off, source);
     }
 
     private static Optional<Architecture> architecture(YamlNode n) {

@@ -35,7 +35,7 @@ public record ModelSpec(
             boolean toolCalls,
             int languages,
             List<String> tags,
-            Optional<QuantFile> vision) {
+            Optional<Vision> vision) {
         /** The chat-template kwarg of the thinking switch when a file names none. */
         public static final String DEFAULT_THINKING_KWARG = "enable_thinking";
 
@@ -117,6 +117,35 @@ public record ModelSpec(
         /** The files to download: every shard, or the one file. */
         public List<Shard> parts() {
             return shards.isEmpty() ? List.of(new Shard(file, size, sha256)) : shards;
+        }
+    }
+
+    /**
+     * The vision projector of a multimodal model: the mmproj GGUF that llama-server loads with {@code --mmproj}, and
+     * the compute buffer its warmup graph reserves, as measured (clip.cpp sizes it by running its graph builder on a
+     * dummy image of {@code warmup_image_size}; the figure depends on the tower's shapes and on flash attention, so the
+     * catalog records it per model, with its source).
+     *
+     * @param computeFlashAttn the compute buffer with flash attention on (clip's default where the backend supports it)
+     * @param computeNoFlashAttn the compute buffer with flash attention off (one layer's attention scores are live)
+     * @param computeSource where the two figures come from ({@code measured: …} or a public log)
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/tools/mtmd/clip.cpp#L3669-L3691">tools/mtmd/clip.cpp L3669-L3691 (get_dummy_batch)</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/tools/mtmd/clip.cpp#L3774-L3789">tools/mtmd/clip.cpp L3774-L3789 (reserve_compute_meta)</a>
+     */
+    public record Vision(
+            QuantFile file,
+            Optional<Bytes> computeFlashAttn,
+            Optional<Bytes> computeNoFlashAttn,
+            String computeSource) {
+
+        /** A projector file without a measured compute buffer (a deployment cannot ask for it then). */
+        public static Vision fileOnly(QuantFile file) {
+            return new Vision(file, Optional.empty(), Optional.empty(), "");
+        }
+
+        /** The compute buffer at the deployment's flash-attention setting, when the catalog has it. */
+        public Optional<Bytes> compute(boolean flashAttn) {
+            return flashAttn ? computeFlashAttn : computeNoFlashAttn;
         }
     }
 

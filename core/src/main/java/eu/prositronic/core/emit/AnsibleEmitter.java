@@ -7,6 +7,7 @@ import eu.prositronic.core.catalog.Backend;
 import eu.prositronic.core.catalog.DriverVersion;
 import eu.prositronic.core.catalog.Hardware;
 import eu.prositronic.core.catalog.Images;
+import eu.prositronic.core.catalog.ModelSpec;
 import eu.prositronic.core.fit.DeploymentPlan;
 import eu.prositronic.core.fit.Plan;
 import eu.prositronic.core.inventory.Node;
@@ -64,15 +65,53 @@ public final class AnsibleEmitter implements Emitter {
      * @param gpuReserveBytes the margin the fit kept free on every GPU (plan.json {@code memory.reserveBytes})
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     record Instance(
             String name,
             String image,
             String backend,
             Model model,
+            Mmproj mmproj,
+            Mmproj draft,
             int port,
             List<String> args,
             List<Long> gpuNeedBytes,
             long gpuReserveBytes) {}
+
+    /**
+     * The vision projector the role downloads beside the model and passes as {@code --mmproj} (absent without vision);
+     * size and sha256 are checked where the catalog has them.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Mmproj(String huggingFaceRepo, String revision, String file, long sizeBytes, String sha256) {
+        static Mmproj of(DeploymentPlan p) {
+            if (!p.deployment().vision().enabled()) {
+                return null;
+            }
+            ModelSpec.QuantFile f =
+                    p.model().capabilities().vision().orElseThrow().file();
+            return new Mmproj(
+                    f.repo(),
+                    f.revision().orElse(""),
+                    f.file(),
+                    f.size().value(),
+                    f.sha256().orElse(""));
+        }
+
+        /** The draft model's file (speculative decoding), in the same shape; absent without a draft. */
+        static Mmproj draft(DeploymentPlan p) {
+            return p.deployment()
+                    .draft()
+                    .map(d -> d.quant())
+                    .map(f -> new Mmproj(
+                            f.repo(),
+                            f.revision().orElse(""),
+                            f.file(),
+                            f.size().value(),
+                            f.sha256().orElse("")))
+                    .orElse(null);
+        }
+    }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Model(
@@ -171,6 +210,8 @@ public final class AnsibleEmitter implements Emitter {
                                             s.size().value(),
                                             s.sha256().orElse("")))
                                     .toList()),
+                    Mmproj.of(p),
+                    Mmproj.draft(p),
                     p.deployment().port(),
                     ServerArgs.of(p),
                     p.memory().gpuNeedAtLoadBytes(),

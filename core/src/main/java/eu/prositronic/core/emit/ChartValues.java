@@ -47,9 +47,51 @@ public record ChartValues(
             long sizeBytes,
             String sha256,
             String revision,
-            List<Shard> shards) {}
+            List<Shard> shards,
+            Mmproj mmproj,
+            Mmproj draft) {}
 
     public record Shard(String path, long sizeBytes, String sha256) {}
+
+    /**
+     * The vision projector the init container downloads beside the model and llama-server loads with {@code --mmproj};
+     * {@code file} "" without vision. Size and sha256 only where the catalog has them exactly.
+     */
+    public record Mmproj(String file, String huggingFaceRepo, String revision, long sizeBytes, String sha256) {
+        static final Mmproj NONE = new Mmproj("", "", "", 0, "");
+
+        /** The draft model's file (speculative decoding), in the same shape: {@code file} "" without a draft. */
+        static Mmproj draft(DeploymentPlan p) {
+            return p.deployment()
+                    .draft()
+                    .map(d -> {
+                        ModelSpec.QuantFile f = d.quant();
+                        boolean exact = f.verified();
+                        return new Mmproj(
+                                f.file(),
+                                f.repo(),
+                                f.revision().orElse(""),
+                                exact ? f.size().value() : 0,
+                                exact ? f.sha256().orElse("") : "");
+                    })
+                    .orElse(NONE);
+        }
+
+        static Mmproj of(DeploymentPlan p) {
+            if (!p.deployment().vision().enabled()) {
+                return NONE;
+            }
+            ModelSpec.QuantFile f =
+                    p.model().capabilities().vision().orElseThrow().file();
+            boolean exact = f.verified();
+            return new Mmproj(
+                    f.file(),
+                    f.repo(),
+                    f.revision().orElse(""),
+                    exact ? f.size().value() : 0,
+                    exact ? f.sha256().orElse("") : "");
+        }
+    }
 
     public record Server(
             int port,
@@ -68,6 +110,9 @@ public record ChartValues(
             int ctxCheckpoints,
             boolean kvUnified,
             int threads,
+            boolean mmprojOffload,
+            int draftNMax,
+            int draftGpuLayers,
             boolean metrics,
             boolean jinja,
             String reasoning,
@@ -113,6 +158,7 @@ public record ChartValues(
             String fullnameOverride,
             Image image,
             ReleaseGpu gpu,
+            ReleaseModel model,
             Server server,
             Map<String, String> nodeSelector,
 
@@ -120,6 +166,7 @@ public record ChartValues(
             GpuGuard.Affinity affinity,
 
             Resources resources,
+            ReleasePersistence persistence,
             Fit fit,
             ReleaseVerify verify) {
 
@@ -128,10 +175,12 @@ public record ChartValues(
                     p.name(),
                     ChartValues.image(p),
                     new ReleaseGpu(minDriver(p, images)),
+                    new ReleaseModel(Mmproj.of(p), Mmproj.draft(p)),
                     ChartValues.server(p),
                     Map.of("kubernetes.io/hostname", p.node().name()),
                     GpuGuard.fleetAffinity(p),
                     ChartValues.resources(p),
+                    new ReleasePersistence(cacheGiB(p.quant().size().plus(mmprojBytes(p))) + "Gi"),
                     ChartValues.fit(p),
                     new ReleaseVerify(
                             p.memory().gpuNeedAtLoadBytes(), p.memory().gpuReserveIfAny()));
@@ -143,6 +192,15 @@ public record ChartValues(
      * at load and the margin, as the systemd unit's preflight reads them from host vars.
      */
     public record ReleaseVerify(List<Long> gpuNeedBytes, long gpuReserveBytes) {}
+
+    /**
+     * What a deployment adds to its catalog page's model: the files it loads besides it (the vision projector, the
+     * draft model), which helmfile merges into the page's {@code model} map.
+     */
+    public record ReleaseModel(Mmproj mmproj, Mmproj draft) {}
+
+    /** The model cache volume of the deployment: the model and the files it loads besides it. */
+    public record ReleasePersistence(String size) {}
 
     public static ChartValues of(DeploymentPlan p, Images images) {
         var q = p.quant();
@@ -163,7 +221,9 @@ public record ChartValues(
                         q.size().value(),
                         q.verified() ? q.sha256().orElse("") : "",
                         q.revision().orElse(""),
-                        shards(q)),
+                        shards(q),
+                        Mmproj.of(p),
+                        Mmproj.draft(p)),
                 server(p),
                 new Gpu(
                         hasGpu,
@@ -174,7 +234,12 @@ public record ChartValues(
                         minDriver(p, images)),
                 hasGpu && nvidia ? "nvidia" : "",
                 resources(p),
-                new Persistence(true, "", "", List.of("ReadWriteOnce"), cacheGiB(q.size()) + "Gi"),
+                new Persistence(
+                        true,
+                        "",
+                        "",
+                        List.of("ReadWriteOnce"),
+                        cacheGiB(q.size().plus(mmprojBytes(p))) + "Gi"),
                 fit(p));
     }
 
@@ -240,6 +305,11 @@ public record ChartValues(
                 s.checkpointsPerSlot(),
                 s.kvUnified(),
                 p.threads(),
+                p.deployment().vision().offload(),
+                p.deployment().draft().map(d -> d.nDraft()).orElse(0),
+                eu.prositronic.core.fit.DraftModel.of(p.deployment())
+                        .map(d -> d.gpuLayers())
+                        .orElse(0),
                 p.deployment().metrics(),
                 true,
                 ServerArgs.reasoning(p),
@@ -257,6 +327,14 @@ public record ChartValues(
         return new Resources(
                 new Requests(cpu, host.kubernetesQuantity()),
                 new Limits(host.plus(Bytes.ofGiB(1)).kubernetesQuantity()));
+    }
+
+    /** The bytes the volume holds beside the model: the vision projector's file and the draft model's (0 without). */
+    static Bytes mmprojBytes(DeploymentPlan p) {
+        Bytes mm = p.deployment().vision().enabled()
+                ? p.model().capabilities().vision().orElseThrow().file().size()
+                : Bytes.ZERO;
+        return mm.plus(p.deployment().draft().map(d -> d.quant().size()).orElse(Bytes.ZERO));
     }
 
     /** The model cache volume: the file plus a fifth for a download beside it, rounded up, plus 1 GiB. */

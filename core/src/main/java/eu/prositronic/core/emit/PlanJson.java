@@ -85,6 +85,8 @@ public final class PlanJson {
             int ctxCheckpoints,
             long cacheRamBytes,
             ModelFile modelFile,
+            Vision vision,
+            Draft draft,
             String valuesFile,
             List<String> args,
             Memory memory,
@@ -112,6 +114,26 @@ public final class PlanJson {
 
     public record Shard(String path, long sizeBytes, String sha256) {}
 
+    /**
+     * The vision projector: whether llama-server loads it ({@code --mmproj}), its file, the device it is on ("" without
+     * vision), its weights and its compute buffer at the deployment's flash-attention setting, and where the compute
+     * figure comes from. The same bytes are the devices' {@code projectorWeightsBytes} and {@code projectorComputeBytes}.
+     */
+    /**
+     * Speculative decoding with a draft model: whether it is on, the draft's catalog model and file, the tokens it
+     * drafts a step, its {@code -ngl} units on the GPUs and of all; its memory is the devices' {@code draftBytes}.
+     */
+    public record Draft(
+            boolean enabled, String model, String quant, ModelFile modelFile, int nDraft, int gpuLayers, int layers) {}
+
+    public record Vision(
+            boolean enabled,
+            ModelFile mmproj,
+            String device,
+            long weightsBytes,
+            long computeBytes,
+            String computeSource) {}
+
     public record Memory(List<Device> devices, long reserveBytes, long hostReserveBytes, String method) {}
 
     public record Device(
@@ -123,6 +145,9 @@ public final class PlanJson {
             long kvCacheBytes,
             long recurrentStateBytes,
             long computeBytes,
+            long projectorWeightsBytes,
+            long projectorComputeBytes,
+            long draftBytes,
             long overheadBytes,
             long checkpointsBytes,
             long promptCacheBytes,
@@ -296,6 +321,8 @@ public final class PlanJson {
                 s.checkpointsPerSlot(),
                 s.cacheRam().value(),
                 modelFile(q),
+                vision(p),
+                draft(p),
                 p.valuesFile(),
                 ServerArgs.of(p),
                 new Memory(
@@ -343,6 +370,37 @@ public final class PlanJson {
                         .orElse(null));
     }
 
+    static Draft draft(DeploymentPlan p) {
+        return eu.prositronic.core.fit.DraftModel.of(p.deployment())
+                .map(d -> new Draft(
+                        true,
+                        d.setting().model().id(),
+                        d.setting().quant().quant(),
+                        modelFile(d.setting().quant()),
+                        d.setting().nDraft(),
+                        d.gpuLayers(),
+                        d.model().allUnits()))
+                .orElse(new Draft(false, "", "", null, 0, 0, 0));
+    }
+
+    static Vision vision(DeploymentPlan p) {
+        if (!p.deployment().vision().enabled()) {
+            return new Vision(false, null, "", 0, 0, "");
+        }
+        var v = p.model().capabilities().vision().orElseThrow();
+        var on = p.memory().devices().stream()
+                .filter(m -> m.projector().value() > 0)
+                .findFirst()
+                .orElseThrow();
+        return new Vision(
+                true,
+                modelFile(v.file()),
+                on.id(),
+                on.projectorWeights().value(),
+                on.projectorCompute().value(),
+                v.computeSource());
+    }
+
     static ModelFile modelFile(eu.prositronic.core.catalog.ModelSpec.QuantFile q) {
         return new ModelFile(
                 q.repo(),
@@ -368,6 +426,9 @@ public final class PlanJson {
                 m.kvCache().value(),
                 m.recurrentState().value(),
                 m.compute().value(),
+                m.projectorWeights().value(),
+                m.projectorCompute().value(),
+                m.draft().value(),
                 m.overhead().value(),
                 m.checkpoints().value(),
                 m.promptCache().value(),

@@ -57,6 +57,19 @@ public final class ServerArgs {
         if (p.threads() > 0) {
             add(a, "--threads", p.threads());
         }
+        String projector = projectorFlag(p);
+        if (!projector.isEmpty()) {
+            a.add(projector);
+        }
+        // speculative decoding with a draft model: the type explicitly (a plain GGUF infers none), its draft length,
+        // its layers on the GPU and its cache types (the target's); the draft file is part of the model source
+        eu.prositronic.core.fit.DraftModel.of(p.deployment()).ifPresent(d -> {
+            add(a, "--spec-type", "draft-simple");
+            add(a, "--spec-draft-n-max", d.setting().nDraft());
+            add(a, "--spec-draft-ngl", d.gpuLayers());
+            add(a, "--spec-draft-type-k", s.cacheTypeK().flag());
+            add(a, "--spec-draft-type-v", s.cacheTypeV().flag());
+        });
         if (p.deployment().metrics()) {
             a.add("--metrics");
         }
@@ -90,6 +103,24 @@ public final class ServerArgs {
             rest.remove(THINKING_KWARG);
         }
         return rest;
+    }
+
+    /**
+     * {@code --no-mmproj} without vision: the target passes no {@code --mmproj}, and with {@code --hf-repo} this keeps
+     * llama-server from downloading and loading the repository's projector on its own (common/arg.cpp and
+     * common/download.cpp: {@code download_mmproj} unless {@code --no-mmproj}); {@code --no-mmproj-offload} when the
+     * deployment keeps the projector on the host; "" when it goes to the first GPU (llama-server's default). The
+     * {@code --mmproj} path itself is part of the model source, which each target adds.
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/common/arg.cpp#L397-L398">common/arg.cpp L397-L398</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/common/download.cpp#L781-L783">common/download.cpp L781-L783</a>
+     */
+    public static String projectorFlag(DeploymentPlan p) {
+        var v = p.deployment().vision();
+        if (!v.enabled()) {
+            return "--no-mmproj";
+        }
+        return v.offload() ? "" : "--no-mmproj-offload";
     }
 
     /** {@code on} or {@code off}: the plan resolves {@code auto}, so a server's own guess never decides. */

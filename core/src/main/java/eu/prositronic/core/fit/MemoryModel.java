@@ -15,11 +15,41 @@ public final class MemoryModel {
     private final Architecture arch;
     private final WeightModel weights;
     private final ComputeModel compute;
+    private final java.util.Optional<Projector> projector;
+    private final java.util.Optional<DraftModel> draft;
 
     public MemoryModel(Architecture arch, WeightModel weights) {
+        this(arch, weights, java.util.Optional.empty(), java.util.Optional.empty());
+    }
+
+    private MemoryModel(
+            Architecture arch,
+            WeightModel weights,
+            java.util.Optional<Projector> projector,
+            java.util.Optional<DraftModel> draft) {
         this.arch = arch;
         this.weights = weights;
         this.compute = new ComputeModel(arch);
+        this.projector = projector;
+        this.draft = draft;
+    }
+
+    /** The same model with llama-server also loading a vision projector ({@code --mmproj}), or without one. */
+    public MemoryModel withProjector(java.util.Optional<Projector> p) {
+        return new MemoryModel(arch, weights, p, draft);
+    }
+
+    /** The same model with a draft model for speculative decoding ({@code --spec-draft-model}), or without one. */
+    public MemoryModel withDraft(java.util.Optional<DraftModel> d) {
+        return new MemoryModel(arch, weights, projector, d);
+    }
+
+    public java.util.Optional<DraftModel> draft() {
+        return draft;
+    }
+
+    public java.util.Optional<Projector> projector() {
+        return projector;
     }
 
     public Architecture architecture() {
@@ -127,6 +157,33 @@ public final class MemoryModel {
         // and GPU 0 holds the whole graph plus the largest FFN copy in flight, however many layers stay on the host.
         boolean opOffload = nGpu > 0 && tokens >= LlamaCpp.OP_OFFLOAD_MIN_BATCH;
         long offloadCopy = opOffload ? largestHostFfn(layout, gpuStart, s) : 0;
+        // The vision projector: clip puts its weights and its compute buffer on one backend, the first GPU unless
+        // --no-mmproj-offload (Projector); with the projector on a GPU the scheduler's CPU buffer is counted as zero.
+        long[] projW = new long[nGpu + 1];
+        long[] projC = new long[nGpu + 1];
+        projector.ifPresent(p -> {
+            int dev = p.offload() && nGpu > 0 ? 0 : host;
+            projW[dev] += p.weights().value();
+            projC[dev] += p.compute(s.flashAttn()).value();
+        });
+        // The draft model: a second model and context in the same process, computed by the same engine on the same
+        // devices (DraftModel), without a second runtime.
+        long[] dr = new long[nGpu + 1];
+        draft.ifPresent(dm -> {
+            List<DeviceMemory> dd = dm.model()
+                    .devices(
+                            dm.settings(s),
+                            new Layout(dm.gpuLayers(), 0, layout.split()),
+                            gpuIds,
+                            gpuCapacity,
+                            hostCapacity,
+                            Bytes.ZERO,
+                            Bytes.ZERO,
+                            cpuIsa);
+            for (int d = 0; d <= nGpu; d++) {
+                dr[d] = dd.get(d).atLoad().value();
+            }
+        });
         List<DeviceMemory> out = new ArrayList<>();
         for (int d = 0; d < nGpu; d++) {
             boolean runsGraph = holdsLayers[d] || d == outDev || (d == 0 && opOffload);
@@ -142,6 +199,9 @@ public final class MemoryModel {
                     Bytes.of(kv[d]),
                     Bytes.of(rs[d]),
                     Bytes.of(graph),
+                    Bytes.of(projW[d]),
+                    Bytes.of(projC[d]),
+                    Bytes.of(dr[d]),
                     gpuRuntime,
                     Bytes.ZERO,
                     Bytes.ZERO));
@@ -178,6 +238,9 @@ public final class MemoryModel {
                 Bytes.of(kv[host]),
                 Bytes.of(rs[host]),
                 Bytes.of(hostCompute),
+                Bytes.of(projW[host]),
+                Bytes.of(projC[host]),
+                Bytes.of(dr[host]),
                 hostRuntime,
                 Bytes.of(checkpointBytes(s)),
                 s.cacheRam()));

@@ -19,7 +19,9 @@ final class PlanBuilder {
 
     static MemoryModel memoryModel(Deployment d) {
         return new MemoryModel(
-                d.model().architecture(), WeightModel.of(d.model().architecture(), d.quant()));
+                        d.model().architecture(), WeightModel.of(d.model().architecture(), d.quant()))
+                .withProjector(Projector.of(d))
+                .withDraft(DraftModel.of(d));
     }
 
     /** llama-server's settings for a deployment, before the context is chosen. */
@@ -38,7 +40,8 @@ final class PlanBuilder {
                         d.flashAttn() != FlashAttn.OFF, // auto: every backend we ship supports flash attention
                         LlamaCpp.SERVER_DEFAULT_CTX_CHECKPOINTS,
                         Bytes.of(cacheRam))
-                .withKvUnified(d.kvUnified());
+                .withKvUnified(d.kvUnified())
+                .withDraft(d.draft().map(x -> x.nDraft()).orElse(0));
     }
 
     /**

@@ -121,6 +121,33 @@ public record RunSettings(
                 mtp);
     }
 
+    /**
+     * Speculative decoding with a draft model drafting {@code n} tokens a step ({@code --spec-type draft-simple}): the
+     * target's graph is reserved for {@code min(n_batch, n_parallel × (1 + n))} outputs ({@code server_output_limits},
+     * {@code common_speculative_get_output_limits}); a draft model keeps no recurrent snapshots ({@code
+     * need_n_rs_seq()} is 0 for draft-simple). 0 = none.
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/tools/server/server-context.cpp#L41-L53">tools/server/server-context.cpp L41-L53</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/common/common.h#L394-L400">common/common.h L394-L400 (need_n_rs_seq)</a>
+     */
+    public RunSettings withDraft(int n) {
+        return new RunSettings(
+                nCtx,
+                nUbatch,
+                nBatch,
+                nSeq,
+                cacheTypeK,
+                cacheTypeV,
+                flashAttn,
+                kvUnified,
+                nRsSeq,
+                ctxCheckpoints,
+                cacheRam,
+                (int) Math.min(nBatch, (long) nSeq * (1 + n)),
+                n,
+                mtp);
+    }
+
     /** The prompt cache's limit ({@code --cache-ram}) and the checkpoints a slot may keep. */
     public RunSettings withServerCaches(Bytes ram, int checkpoints) {
         return new RunSettings(

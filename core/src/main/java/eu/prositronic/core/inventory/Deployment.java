@@ -8,7 +8,8 @@ import java.util.OptionalLong;
  * What to run: a catalog model and one of its quantized files on a node, with the llama-server settings asked for.
  * Resolved once by the inventory loader; an empty {@code context} is {@code context: max}. {@code pins} are the parts
  * of the layout the inventory fixes ({@code gpuLayers}, {@code nCpuMoe}, {@code tensorSplit}); {@code kvUnified} asks
- * for one KV stream shared by all slots ({@code --kv-unified}) instead of one per slot.
+ * for one KV stream shared by all slots ({@code --kv-unified}) instead of one per slot; {@code vision} whether the
+ * model's vision projector (mmproj) is loaded, and where; {@code draft} a draft model for speculative decoding.
  */
 public record Deployment(
         String name,
@@ -26,7 +27,9 @@ public record Deployment(
         int port,
         boolean metrics,
         LayoutPins pins,
-        boolean kvUnified) {
+        boolean kvUnified,
+        VisionSetting vision,
+        java.util.Optional<DraftSetting> draft) {
 
     /** llama-server's listening port when the inventory names none. */
     public static final int DEFAULT_PORT = 8080;
@@ -61,7 +64,9 @@ public record Deployment(
                 DEFAULT_PORT,
                 false,
                 LayoutPins.NONE,
-                false);
+                false,
+                VisionSetting.NONE,
+                java.util.Optional.empty());
     }
 
     /** {@code context: max}: the largest context that fits, up to the trained maximum. */
@@ -108,6 +113,8 @@ public record Deployment(
                 port,
                 metrics,
                 n.hardwareSlug().equals(node.hardwareSlug()) ? pins : LayoutPins.NONE,
-                kvUnified);
+                kvUnified,
+                vision,
+                draft);
     }
 }

@@ -48,7 +48,12 @@ final class DeploymentReader {
             "nCpuMoe",
             "tensorSplit",
             "kvUnified",
-            "objective");
+            "objective",
+            "vision",
+            "visionOffload",
+            "draft");
+
+    static final List<String> DRAFT_KEYS = List.of("model", "quant", "nDraft", "gpuLayers");
 
     /** {@code quant: auto}, {@code node: auto}: the solver chooses. */
     static final String AUTO = "auto";
@@ -144,6 +149,8 @@ final class DeploymentReader {
             } else {
                 pins = pins(d, model, fixedNode);
             }
+            VisionSetting vision = vision(d, model, fixedNode);
+            Optional<DraftSetting> draft = draft(d, catalog, model, fixedNode);
             if (model.isEmpty() || quant.isEmpty() || node.isEmpty()) {
                 return null; // each missing part is already a problem with its position
             }
@@ -165,6 +172,8 @@ final class DeploymentReader {
                     d.bool("metrics", false),
                     pins,
                     d.bool("kvUnified", false),
+                    vision,
+                    draft,
                     where);
         });
     }
@@ -386,6 +395,143 @@ final class DeploymentReader {
                     "use at most " + trained + " or `max`");
         }
         return new ContextAsk.Exact(tokens.get());
+    }
+
+    /**
+     * {@code draft: {model, quant, nDraft, gpuLayers}}: a catalog model and quantization for speculative decoding. Its
+     * vocabulary must match the target's as llama.cpp checks it ({@code common_speculative_are_compatible}: at most
+     * 128 tokens apart in size and the same token texts, which the catalog knows as the same family).
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/common/speculative.cpp#L101-L127">common/speculative.cpp L101-L127</a>
+     */
+    private static Optional<DraftSetting> draft(
+            YamlMap d, Catalog catalog, Optional<ModelSpec> target, Optional<Node> node) {
+        Optional<YamlNode> dn = d.get("draft");
+        if (dn.isEmpty()) {
+            return Optional.empty();
+        }
+        return dn.get().map(DRAFT_KEYS).flatMap(m -> {
+            Problems problems = m.node().problems();
+            Optional<YamlNode> modelNode = m.require("model", "qwen3-5-0-8b");
+            Optional<ModelSpec> model = modelNode.flatMap(YamlNode::string).flatMap(id -> {
+                Optional<ModelSpec> found = catalog.model(id);
+                if (found.isEmpty()) {
+                    problems.at(
+                            modelNode.get(),
+                            "unknown draft model `" + id + "`",
+                            Suggestions.fix(id, catalog.modelNames()));
+                }
+                return found;
+            });
+            Optional<YamlNode> quantNode = m.require("quant", "Q4_0");
+            String quant = quantNode.flatMap(YamlNode::string).orElse("");
+            if (model.isPresent()
+                    && quantNode.isPresent()
+                    && model.get().quant(quant).isEmpty()) {
+                problems.at(
+                        quantNode.get(),
+                        "draft model " + model.get().id() + " has no quantization `" + quant + "`",
+                        Suggestions.fix(quant, model.get().quantNames()));
+            }
+            int nDraft = (int) m.integer("nDraft", DraftSetting.DEFAULT_N_DRAFT, 1, 256);
+            java.util.OptionalInt gpuLayers = m.get("gpuLayers").isPresent()
+                    ? java.util.OptionalInt.of((int) m.integer("gpuLayers", 0, 0, 100_000))
+                    : java.util.OptionalInt.empty();
+            if (model.isPresent() && target.isPresent()) {
+                ModelSpec t = target.get();
+                ModelSpec dm = model.get();
+                long diff = Math.abs(
+                        (long) t.architecture().vocabSize() - dm.architecture().vocabSize());
+                if (dm.id().equals(t.id())) {
+                    problems.at(
+                            modelNode.get(),
+                            "the draft model is the model itself",
+                            "name a smaller model of the same family as `draft.model`, e.g. "
+                                    + smallestOfFamily(catalog, t));
+                } else if (!dm.family().equals(t.family()) || diff > 128) {
+                    problems.at(
+                            modelNode.get(),
+                            "draft model " + dm.id() + " does not share the vocabulary of " + t.id() + " ("
+                                    + dm.architecture().vocabSize() + " and "
+                                    + t.architecture().vocabSize()
+                                    + " tokens, families " + dm.family() + " and " + t.family()
+                                    + "): llama.cpp refuses to draft with it",
+                            "use a model of the " + t.family() + " family, e.g. " + smallestOfFamily(catalog, t));
+                }
+                if (gpuLayers.isPresent()
+                        && gpuLayers.getAsInt() > dm.architecture().allLayers() + 1) {
+                    problems.at(
+                            m.get("gpuLayers").get(),
+                            "draft model " + dm.id() + " has "
+                                    + (dm.architecture().allLayers() + 1) + " layers to offload",
+                            "use at most " + (dm.architecture().allLayers() + 1) + ", or remove `draft.gpuLayers`");
+                }
+            }
+            if (gpuLayers.isPresent()
+                    && gpuLayers.getAsInt() > 0
+                    && node.isPresent()
+                    && !node.get().hasGpu()) {
+                problems.at(
+                        m.get("gpuLayers").get(),
+                        "node " + node.get().name() + " has no GPU",
+                        "remove `draft.gpuLayers`");
+            }
+            if (model.isEmpty() || model.get().quant(quant).isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(
+                    new DraftSetting(model.get(), model.get().quant(quant).get(), nDraft, gpuLayers));
+        });
+    }
+
+    /** The smallest catalog model of a family but the model itself (by file size of its smallest quantization). */
+    private static String smallestOfFamily(Catalog catalog, ModelSpec target) {
+        return catalog.models().values().stream()
+                .filter(m -> m.family().equals(target.family()) && !m.id().equals(target.id()))
+                .min(java.util.Comparator.comparingLong(m -> m.parametersTotal()))
+                .map(ModelSpec::id)
+                .orElse("a smaller model of the " + target.family() + " family");
+    }
+
+    /**
+     * {@code vision} and {@code visionOffload}: the projector only for a model whose catalog entry has an mmproj file
+     * with its measured compute buffer; {@code visionOffload: false} only with vision on a node that has a GPU.
+     */
+    private static VisionSetting vision(YamlMap d, Optional<ModelSpec> model, Optional<Node> node) {
+        Problems problems = d.node().problems();
+        boolean enabled = d.bool("vision", false);
+        boolean offload = d.bool("visionOffload", true);
+        if (enabled && model.isPresent()) {
+            ModelSpec m = model.get();
+            var v = m.capabilities().vision();
+            if (v.isEmpty()) {
+                problems.at(
+                        d.get("vision").get(),
+                        "model " + m.id() + " has no vision projector (no capabilities.vision mmproj file in the"
+                                + " catalog)",
+                        "remove `vision`, or pick a model with vision (e.g. qwen3-5-4b, gemma-3-4b), or add"
+                                + " capabilities.vision to models/" + m.id() + ".yaml in your catalog folder");
+            } else if (v.get().computeFlashAttn().isEmpty()) {
+                problems.at(
+                        d.get("vision").get(),
+                        "the catalog's mmproj of " + m.id() + " has no measured compute buffer, so its memory"
+                                + " cannot be planned",
+                        "add capabilities.vision.computeBytes, computeBytesNoFlashAttn and computeSource to models/"
+                                + m.id() + ".yaml (tools/llama-measure/mmprobe measures them), or remove `vision`");
+            }
+        }
+        if (!offload && !enabled) {
+            problems.at(
+                    d.get("visionOffload").get(),
+                    "visionOffload applies only to a deployment with `vision: true`",
+                    "set `vision: true` or remove `visionOffload`");
+        } else if (!offload && node.isPresent() && node.get().gpus().isEmpty()) {
+            problems.at(
+                    d.get("visionOffload").get(),
+                    "node " + node.get().name() + " has no GPU: the projector is in host memory anyway",
+                    "remove `visionOffload`");
+        }
+        return new VisionSetting(enabled, offload);
     }
 
     /**

@@ -32,6 +32,8 @@ public record DeploymentRequest(
         boolean metrics,
         LayoutPins pins,
         boolean kvUnified,
+        VisionSetting vision,
+        Optional<DraftSetting> draft,
         Map<String, Position> where) {
 
     public DeploymentRequest {
@@ -73,7 +75,9 @@ public record DeploymentRequest(
                 chosenPort,
                 metrics,
                 pins,
-                kvUnified);
+                kvUnified,
+                vision,
+                draft);
     }
 
     /** The deployment as written, when {@link #explicit()}. */
@@ -118,6 +122,8 @@ public record DeploymentRequest(
                 metrics,
                 LayoutPins.NONE,
                 kvUnified,
+                vision,
+                draft,
                 where);
     }
 
@@ -141,6 +147,8 @@ public record DeploymentRequest(
                 metrics,
                 pins,
                 kvUnified,
+                vision,
+                draft,
                 where);
     }
 }

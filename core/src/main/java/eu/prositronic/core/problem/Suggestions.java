@@ -13,8 +13,8 @@ import java.util.Optional;
  * gpu-01} is {@code gpu-01}; when two names are equally close none is suggested.
  */
 public final class Suggestions {
-    /** At most this many valid values are listed. */
-    static final int MAX_LISTED = 20;
+    /** At most this many valid values are listed (every key of a deployment, 21, fits). */
+    static final int MAX_LISTED = 25;
 
     private static final Map<Integer, Character> CONFUSABLES = Map.ofEntries(
             Map.entry(0x0430, 'a'),

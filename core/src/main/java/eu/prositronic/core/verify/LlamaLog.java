@@ -28,7 +28,10 @@ public record LlamaLog(
         Optional<String> build,
         Optional<Long> nCtx,
         Optional<Long> nSeqMax,
-        int loads) {
+        int loads,
+        Map<String, Long> projectorWeights,
+        Map<String, Long> projectorCompute,
+        Map<String, Long> draft) {
 
     /** One row of common_memory_breakdown_print (MiB as printed; total, free, unaccounted only for devices). */
     public record BreakdownRow(
@@ -64,6 +67,20 @@ public record LlamaLog(
     // and "%s: | %s | %s   %s    %s = %s + %s + %s    %s |" (the host and other buffer types)
     private static final Pattern BREAKDOWN_OTHER = Pattern.compile("memory_breakdown_print: \\|\\s+- (.+?)\\s+\\|"
             + "\\s*([0-9]+)\\s*=\\s*([0-9]+)\\s*\\+\\s*([0-9]+)\\s*\\+\\s*([0-9]+)\\s*\\|");
+
+    // tools/mtmd/clip.cpp clip_ctx: "%s: CLIP using %s backend\n"; load_hparams: "%s: model size:         %.2f MiB\n"
+    // (the projector's weights, all in that backend's buffer); reserve_compute_meta (alloc_compute_meta in older
+    // builds): "%s: %10s compute buffer size = %8.2f MiB\n"
+    private static final Pattern CLIP_BACKEND = Pattern.compile("clip_ctx: CLIP using (\\S+) backend");
+    private static final Pattern CLIP_MODEL =
+            Pattern.compile("load_hparams: model size:\\s+([0-9]+(?:\\.[0-9]+)?) MiB");
+    private static final Pattern CLIP_COMPUTE =
+            Pattern.compile("(?:reserve|alloc)_compute_meta:\\s+(\\S+) compute buffer size" + MIB);
+
+    // common/speculative.cpp common_speculative_init_result: "%s: loading draft model '%s'\n": the model, KV,
+    // recurrent, compute and output buffer lines that follow are the draft model's and its context's (summed per
+    // buffer into `draft`), until the vision projector's lines or the end
+    private static final Pattern DRAFT = Pattern.compile("loading draft model '");
 
     public static LlamaLog parse(List<String> lines) {
         Acc acc = new Acc();
@@ -105,10 +122,35 @@ public record LlamaLog(
         Long nSeq;
         int loads;
         boolean contextSeen;
+        String clipBackend = "CPU";
+        Map<String, Long> projectorWeights = new LinkedHashMap<>();
+        Map<String, Long> projectorCompute = new LinkedHashMap<>();
+        Map<String, Long> draft = new LinkedHashMap<>();
+        boolean inDraft;
 
         void line(String line) {
             Matcher m;
-            if ((m = MODEL.matcher(line)).find()) {
+            if (DRAFT.matcher(line).find()) {
+                inDraft = true;
+                draft = new LinkedHashMap<>();
+            } else if (inDraft && !CLIP_BACKEND.matcher(line).find()) {
+                for (Pattern p : List.of(MODEL, KV, RS, COMPUTE, OUTPUT)) {
+                    Matcher dm = p.matcher(line);
+                    if (dm.find()) {
+                        draft.merge(dm.group(1), mibToBytes(dm.group(2)), Long::sum);
+                        break;
+                    }
+                }
+            } else if ((m = CLIP_BACKEND.matcher(line)).find()) {
+                inDraft = false;
+                clipBackend = m.group(1);
+                projectorWeights = new LinkedHashMap<>();
+                projectorCompute = new LinkedHashMap<>();
+            } else if ((m = CLIP_MODEL.matcher(line)).find()) {
+                projectorWeights.put(clipBackend, mibToBytes(m.group(1)));
+            } else if ((m = CLIP_COMPUTE.matcher(line)).find()) {
+                projectorCompute.put(m.group(1), mibToBytes(m.group(2)));
+            } else if ((m = MODEL.matcher(line)).find()) {
                 if (contextSeen || loads == 0) {
                     newLoad();
                 }
@@ -176,7 +218,10 @@ public record LlamaLog(
                     Optional.ofNullable(build),
                     Optional.ofNullable(nCtx),
                     Optional.ofNullable(nSeq),
-                    loads);
+                    loads,
+                    new LinkedHashMap<>(projectorWeights),
+                    new LinkedHashMap<>(projectorCompute),
+                    new LinkedHashMap<>(draft));
         }
     }
 }

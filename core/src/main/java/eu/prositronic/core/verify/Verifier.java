@@ -79,11 +79,27 @@ public final class Verifier {
             long kv = sum(log.kv(), index);
             long rs = sum(log.recurrent(), index);
             long compute = sum(log.compute(), index) + sum(log.output(), index);
+            long projectorWeights = sum(log.projectorWeights(), index);
+            long projectorCompute = sum(log.projectorCompute(), index);
+            long draft = sum(log.draft(), index);
             List<Part> parts = new ArrayList<>();
             parts.add(part("weights", d.path("weightsBytes").asLong(), weights, tolerance));
             parts.add(part("kvCache", d.path("kvCacheBytes").asLong(), kv, tolerance));
             parts.add(part("recurrentState", d.path("recurrentStateBytes").asLong(), rs, tolerance));
             parts.add(part("compute", d.path("computeBytes").asLong(), compute, tolerance));
+            long planProjector = d.path("projectorWeightsBytes").asLong()
+                    + d.path("projectorComputeBytes").asLong();
+            if (planProjector > 0 || projectorWeights + projectorCompute > 0) {
+                // the vision projector (clip): its weights ("model size") on the backend it logs, its warmup buffer
+                parts.add(part(
+                        "projectorWeights", d.path("projectorWeightsBytes").asLong(), projectorWeights, tolerance));
+                parts.add(part(
+                        "projectorCompute", d.path("projectorComputeBytes").asLong(), projectorCompute, tolerance));
+            }
+            if (d.path("draftBytes").asLong() > 0 || draft > 0) {
+                // the draft model of speculative decoding: its model, KV, RS, compute and output buffers together
+                parts.add(part("draft", d.path("draftBytes").asLong(), draft, tolerance));
+            }
             Long usedBefore = null;
             Long usedAfter = null;
             Long delta = null;
@@ -92,7 +108,7 @@ public final class Verifier {
                 usedAfter = after.gpu(index).usedBytes();
                 delta = usedAfter - usedBefore;
             }
-            long logged = weights + kv + rs + compute;
+            long logged = weights + kv + rs + compute + projectorWeights + projectorCompute + draft;
             long planOverhead = d.path("overheadBytes").asLong();
             long planAtLoad = d.has("atLoadBytes")
                     ? d.path("atLoadBytes").asLong()
@@ -100,6 +116,9 @@ public final class Verifier {
                             + d.path("kvCacheBytes").asLong()
                             + d.path("recurrentStateBytes").asLong()
                             + d.path("computeBytes").asLong()
+                            + d.path("projectorWeightsBytes").asLong()
+                            + d.path("projectorComputeBytes").asLong()
+                            + d.path("draftBytes").asLong()
                             + planOverhead;
             parts.add(
                     delta != null

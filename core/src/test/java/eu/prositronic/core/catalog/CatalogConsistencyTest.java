@@ -24,7 +24,7 @@ class CatalogConsistencyTest {
 
     static List<QuantFile> files(ModelSpec m) {
         List<QuantFile> all = new ArrayList<>(m.quantizations());
-        m.capabilities().vision().ifPresent(all::add);
+        m.capabilities().vision().ifPresent(v -> all.add(v.file()));
         return all;
     }
 

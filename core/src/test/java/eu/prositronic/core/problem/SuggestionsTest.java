@@ -35,6 +35,6 @@ class SuggestionsTest {
         List<String> many = java.util.stream.IntStream.range(0, 1000)
                 .mapToObj(i -> "node-" + i)
                 .toList();
-        assertThat(Suggestions.fix("zzzzzzzzzzzz", many)).contains("(980 more)");
+        assertThat(Suggestions.fix("zzzzzzzzzzzz", many)).contains("(975 more)");
     }
 }

@@ -36,11 +36,26 @@ class PythonCheckerAgreementTest {
         "chat, composed-cuda-qwen35-4b-rtx3090.log, 99, false",
         "cpu-chat, composed-cuda-qwen35-4b-rtx3090.log, 100, false",
         "cpu-small, node-llama-cpp-qwen35-0.8B-q8_0-cpu.log, 100, false",
+        "chat, composed-cuda-qwen35-4b-rtx3090-vision.log, 100, false",
+        "chat-with-vision, composed-cuda-qwen35-4b-rtx3090-vision.log, 100, false",
+        "chat, composed-cuda-qwen35-4b-rtx3090-draft.log, 100, false",
     })
     void bothCheckersWriteTheSameVerifyFile(
             String deployment, String log, int kvPercent, boolean smi, @TempDir Path dir) throws Exception {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode plan = (ObjectNode) mapper.readTree(VerifierTest.PLAN.toFile());
+        if (deployment.equals("chat-with-vision")) {
+            // the chat deployment with its vision projector on GPU 0, as VerifierTest#chatWithVision
+            deployment = "chat";
+            for (JsonNode d : plan.path("deployments")) {
+                if (d.path("name").asText().equals("chat")) {
+                    ObjectNode gpu =
+                            (ObjectNode) d.path("memory").path("devices").get(0);
+                    gpu.put("projectorWeightsBytes", 672_423_616L);
+                    gpu.put("projectorComputeBytes", 234_148_096L);
+                }
+            }
+        }
         for (JsonNode d : plan.path("deployments")) {
             for (JsonNode dev : d.path("memory").path("devices")) {
                 ((ObjectNode) dev).put("kvCacheBytes", dev.path("kvCacheBytes").asLong() * kvPercent / 100);

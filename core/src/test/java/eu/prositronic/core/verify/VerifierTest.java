@@ -22,6 +22,18 @@ class VerifierTest {
     static final Path FIXTURES = TestSupport.repoRoot().resolve("core/src/test/resources/verify");
     static final Path CPU_LOG = FIXTURES.resolve("node-llama-cpp-qwen35-0.8B-q8_0-cpu.log");
     static final Path CUDA_LOG = FIXTURES.resolve("composed-cuda-qwen35-4b-rtx3090.log");
+    static final Path CUDA_VISION_LOG = FIXTURES.resolve("composed-cuda-qwen35-4b-rtx3090-vision.log");
+
+    /** The chat deployment with its vision projector on GPU 0: the catalog's mmproj and its measured compute. */
+    static ObjectNode chatWithVision() throws Exception {
+        ObjectNode d = chat();
+        ObjectNode gpu = (ObjectNode) d.path("memory").path("devices").get(0);
+        gpu.put("projectorWeightsBytes", 672_423_616L);
+        gpu.put("projectorComputeBytes", 234_148_096L);
+        gpu.put("atLoadBytes", gpu.path("atLoadBytes").asLong() + 672_423_616L + 234_148_096L);
+        return d;
+    }
+
     static final Path PLAN = FIXTURES.resolve("example-homelab-plan.json");
     static final Path SMI_BEFORE = FIXTURES.resolve("smi-rtx3090-before.csv");
     static final Path SMI_AFTER = FIXTURES.resolve("smi-rtx3090-after.csv");
@@ -258,5 +270,54 @@ class VerifierTest {
                         "| chat | qwen3-5-4b Q5_K_M | nvidia-rtx3090:0 | kvCache | 8192.00 | 8192.00 | +0.00 % | pass |");
         assertThat(md).doesNotContain("| host | overhead");
         assertThat(Accuracy.markdown(dir)).isEqualTo(md);
+    }
+
+    @Test
+    void theVisionProjectorsLinesAreItsOwnPartsOnTheBackendClipLogs() throws Exception {
+        LlamaLog l = log(CUDA_VISION_LOG);
+        assertThat(l.projectorWeights())
+                .containsExactlyEntriesOf(java.util.Map.of("CUDA0", LlamaLog.mibToBytes("644.26")));
+        assertThat(l.projectorCompute())
+                .containsExactlyEntriesOf(java.util.Map.of("CUDA0", LlamaLog.mibToBytes("223.30")));
+        // clip's compute line is not the text model's compute buffer
+        assertThat(l.compute()).containsEntry("CUDA0", 325 * MIB);
+
+        VerifyReport r = Verifier.verify(chatWithVision(), l, null, null, Verifier.DEFAULT_TOLERANCE);
+        assertThat(r.pass()).as(r.toString()).isTrue();
+        Part weights = part(r, "nvidia-rtx3090:0", "projectorWeights");
+        assertThat(weights.result()).isEqualTo(VerifyReport.PASS);
+        assertThat(weights.measuredBytes()).isEqualTo(LlamaLog.mibToBytes("644.26"));
+        Part compute = part(r, "nvidia-rtx3090:0", "projectorCompute");
+        assertThat(compute.measuredBytes()).isEqualTo(LlamaLog.mibToBytes("223.30"));
+        assertThat(compute.differencePercent()).isEqualTo(0.0);
+        assertThat(r.devices().get(1).parts()).extracting(Part::part).doesNotContain("projectorWeights");
+    }
+
+    @Test
+    void aProjectorThePlanDoesNotHaveFailsTheVerify() throws Exception {
+        VerifyReport r = Verifier.verify(chat(), log(CUDA_VISION_LOG), null, null, Verifier.DEFAULT_TOLERANCE);
+        assertThat(part(r, "nvidia-rtx3090:0", "projectorWeights").result()).isEqualTo(VerifyReport.FAIL);
+        assertThat(r.pass()).isFalse();
+    }
+
+    @Test
+    void aDraftModelsBuffersAreTheDraftPartNotASecondLoadOfTheModel() throws Exception {
+        LlamaLog l = log(FIXTURES.resolve("composed-cuda-qwen35-4b-rtx3090-draft.log"));
+        assertThat(l.loads()).isEqualTo(1);
+        assertThat(l.model()).containsEntry("CUDA0", LlamaLog.mibToBytes("2987.60"));
+        assertThat(l.nCtx()).contains(262144L);
+        long gpuDraft = LlamaLog.mibToBytes("300.00") + 3072 * MIB + LlamaLog.mibToBytes("19.27") + 275 * MIB;
+        assertThat(l.draft()).containsEntry("CUDA0", gpuDraft);
+        ObjectNode d = chat();
+        ObjectNode gpu = (ObjectNode) d.path("memory").path("devices").get(0);
+        gpu.put("draftBytes", gpuDraft);
+        ObjectNode host = (ObjectNode) d.path("memory").path("devices").get(1);
+        long hostDraft = LlamaLog.mibToBytes("203.50") + LlamaLog.mibToBytes("0.95") + LlamaLog.mibToBytes("260.01");
+        host.put("draftBytes", hostDraft);
+        VerifyReport r = Verifier.verify(d, l, null, null, Verifier.DEFAULT_TOLERANCE);
+        assertThat(r.pass()).as(r.toString()).isTrue();
+        assertThat(part(r, "nvidia-rtx3090:0", "draft").measuredBytes()).isEqualTo(gpuDraft);
+        assertThat(part(r, "host", "draft").measuredBytes()).isEqualTo(hostDraft);
+        assertThat(part(r, "nvidia-rtx3090:0", "weights").result()).isEqualTo(VerifyReport.PASS);
     }
 }

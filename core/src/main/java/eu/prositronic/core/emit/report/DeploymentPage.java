@@ -208,8 +208,17 @@ record DeploymentPage(
             capabilities.add("tool calls");
         }
         if (caps.vision().isPresent()) {
+            String file = caps.vision().get().file().file();
             capabilities.add(
-                    "vision (separate mmproj file " + caps.vision().get().file() + ", not loaded by this deployment)");
+                    d.deployment().vision().enabled()
+                            ? "vision (mmproj file " + file + ", loaded by this deployment on "
+                                    + (d.memory().gpus().stream()
+                                                    .anyMatch(g -> g.projector().value() > 0)
+                                            ? "the first GPU"
+                                            : "the CPU")
+                                    + ")"
+                            : "vision (separate mmproj file " + file
+                                    + ", not loaded by this deployment; `vision: true` loads" + " it)");
         }
         if (caps.languages() > 0) {
             capabilities.add(caps.languages() + " languages");
