@@ -116,13 +116,18 @@ public record ChartValues(
             Fit fit) {
 
         public static Release of(DeploymentPlan p, Images images, List<DeploymentPlan> all) {
+            return of(p, images, cpuTenants(p, all));
+        }
+
+        /** @param cpuTenants the CPU-only deployments on the deployment's node ({@link #cpuTenantsByNode}) */
+        public static Release of(DeploymentPlan p, Images images, long cpuTenants) {
             return new Release(
                     p.name(),
                     ChartValues.image(p),
                     new ReleaseGpu(minDriverMajor(p, images)),
                     ChartValues.server(p),
                     Map.of("kubernetes.io/hostname", p.node().name()),
-                    ChartValues.resources(p, cpuTenants(p, all)),
+                    ChartValues.resources(p, cpuTenants),
                     ChartValues.fit(p));
         }
     }
@@ -250,6 +255,20 @@ public record ChartValues(
                 .filter(o ->
                         !o.node().hasGpu() && o.node().name().equals(p.node().name()))
                 .count();
+    }
+
+    /**
+     * {@link #cpuTenants} of every node at once, by node name (one pass: a fleet's deployments are not scanned per
+     * deployment); a node without CPU-only deployments is absent.
+     */
+    public static Map<String, Long> cpuTenantsByNode(List<DeploymentPlan> all) {
+        Map<String, Long> byNode = new java.util.HashMap<>();
+        for (DeploymentPlan o : all) {
+            if (!o.node().hasGpu()) {
+                byNode.merge(o.node().name(), 1L, Long::sum);
+            }
+        }
+        return byNode;
     }
 
     /** The model cache volume: the file plus a fifth for a download beside it, rounded up, plus 1 GiB. */

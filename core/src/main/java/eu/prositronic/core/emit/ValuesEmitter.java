@@ -20,12 +20,16 @@ public final class ValuesEmitter implements Emitter {
         for (Map.Entry<String, DeploymentPlan> page : c.plan().catalogPages().entrySet()) {
             out.put(page.getKey(), Serializers.yaml(ChartValues.of(page.getValue(), c.images())));
         }
+        Map<String, Long> cpuTenants = ChartValues.cpuTenantsByNode(c.plan().deployments());
         for (DeploymentPlan p : c.plan().deployments()) {
-            out.put(
-                    releaseFile(p),
-                    Serializers.yaml(
-                            ChartValues.Release.of(p, c.images(), c.plan().deployments())));
+            out.put(releaseFile(p), release(p, c, cpuTenants));
         }
+    }
+
+    /** The text of {@code releases/<deployment>.yaml}; {@code cpuTenants} from {@link ChartValues#cpuTenantsByNode}. */
+    public static String release(DeploymentPlan p, EmitContext c, Map<String, Long> cpuTenants) {
+        return Serializers.yaml(ChartValues.Release.of(
+                p, c.images(), cpuTenants.getOrDefault(p.node().name(), 0L)));
     }
 
     /** {@code releases/<deployment>.yaml}. */

@@ -33,12 +33,14 @@ public final class ReportEmitter implements Emitter {
         Templates templates = new Templates(overrides);
         ThreadLocal<Templates> perThread = ThreadLocal.withInitial(() -> new Templates(overrides));
         Neighbours neighbours = new Neighbours(c.plan(), c.catalog());
+        java.util.Map<String, Long> cpuTenants =
+                ChartValues.cpuTenantsByNode(c.plan().deployments());
         // the pages are independent: rendered in parallel, added in the plan's order (the same bytes either way)
         List<Pages> pages;
         try {
             pages = Parallel.map(c.plan().deployments(), d -> {
                 try {
-                    return pages(c, out, d, perThread.get(), neighbours);
+                    return pages(c, out, d, perThread.get(), neighbours, cpuTenants);
                 } catch (ProsiException e) {
                     throw new Failed(e);
                 }
@@ -56,13 +58,17 @@ public final class ReportEmitter implements Emitter {
         }
         FleetPage fleet = FleetPage.of(c.plan());
         out.put("report/index.md", templates.render("index.md.jinja", fleet));
-        out.put(
-                "report/index.html",
-                templates.render("index.html.jinja", fleetHtml(c.plan(), fleet, warnings, templates)));
+        out.put("report/index.html", templates.render("index.html.jinja", fleetHtml(c.plan(), fleet, warnings, pages)));
     }
 
     /** One deployment's pages, rendered. */
-    private record Pages(DeploymentPlan d, String markdown, String svg, String html, List<String> warnings) {}
+    private record Pages(
+            DeploymentPlan d,
+            PlanJson.Memory memory,
+            String markdown,
+            String svg,
+            String html,
+            List<String> warnings) {}
 
     /** A template's failure inside the parallel render, unwrapped by {@link #emit}. */
     private static final class Failed extends RuntimeException {
@@ -71,7 +77,13 @@ public final class ReportEmitter implements Emitter {
         }
     }
 
-    private static Pages pages(EmitContext c, OutputTree out, DeploymentPlan d, Templates templates, Neighbours n)
+    private static Pages pages(
+            EmitContext c,
+            OutputTree out,
+            DeploymentPlan d,
+            Templates templates,
+            Neighbours n,
+            java.util.Map<String, Long> cpuTenants)
             throws ProsiException {
         DeploymentPage page = DeploymentPage.of(d);
         MemoryBars bars = MemoryBars.of(
@@ -90,14 +102,11 @@ public final class ReportEmitter implements Emitter {
                         () -> Serializers.yaml(
                                 ChartValues.of(c.plan().catalogPages().getOrDefault(d.valuesFile(), d), c.images()))),
                 release,
-                text(
-                        out,
-                        release,
-                        () -> Serializers.yaml(
-                                ChartValues.Release.of(d, c.images(), c.plan().deployments()))),
+                text(out, release, () -> ValuesEmitter.release(d, c, cpuTenants)),
                 n);
         return new Pages(
                 d,
+                page.d().memory(),
                 templates.render("deployment.md.jinja", page),
                 bars.svg(false),
                 templates.render("deployment.html.jinja", html),
@@ -105,27 +114,26 @@ public final class ReportEmitter implements Emitter {
     }
 
     private static FleetHtml fleetHtml(
-            Plan plan, FleetPage fleet, List<FleetHtml.Warning> warnings, Templates templates) throws ProsiException {
-        List<FleetHtml.NodeCard> cards = new ArrayList<>();
-        java.util.Map<String, List<DeploymentPlan>> byNode = new java.util.HashMap<>();
-        for (DeploymentPlan d : plan.deployments()) {
-            byNode.computeIfAbsent(d.node().name(), k -> new ArrayList<>()).add(d);
+            Plan plan, FleetPage fleet, List<FleetHtml.Warning> warnings, List<Pages> pages) {
+        java.util.Map<String, List<Pages>> byNode = new java.util.HashMap<>();
+        for (Pages p : pages) {
+            byNode.computeIfAbsent(p.d().node().name(), k -> new ArrayList<>()).add(p);
         }
-        for (Plan.NodePlan n : plan.nodes()) {
-            List<DeploymentPlan> here = byNode.getOrDefault(n.name(), List.of());
+        // the nodes' pictures are independent too: drawn in parallel, in the plan's order
+        List<FleetHtml.NodeCard> cards = Parallel.map(plan.nodes(), n -> {
+            List<Pages> here = byNode.getOrDefault(n.name(), List.of());
             String svg = "";
             if (!here.isEmpty()) {
                 MemoryBars bars = MemoryBars.of(
                         "Memory of node " + n.name() + " per device",
                         here.stream()
-                                .map(d -> new MemoryBars.Tenant(
-                                        d.name(), PlanJson.of(d).memory()))
+                                .map(p -> new MemoryBars.Tenant(p.d().name(), p.memory()))
                                 .toList(),
                         true);
                 svg = bars.svg(true);
             }
-            cards.add(FleetHtml.card(n, here, svg));
-        }
+            return FleetHtml.card(n, here.stream().map(Pages::d).toList(), svg);
+        });
         int gpus = plan.nodes().stream().mapToInt(n -> n.gpus().size()).sum();
         return new FleetHtml(
                 fleet, plan.nodes().size(), gpus, plan.deployments().size(), cards, warnings);
