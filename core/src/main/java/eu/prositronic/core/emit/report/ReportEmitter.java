@@ -35,31 +35,45 @@ public final class ReportEmitter implements Emitter {
         Neighbours neighbours = new Neighbours(c.plan(), c.catalog());
         java.util.Map<String, Long> cpuTenants =
                 ChartValues.cpuTenantsByNode(c.plan().deployments());
-        // the pages are independent: rendered in parallel, added in the plan's order (the same bytes either way)
-        List<Pages> pages;
-        try {
-            pages = Parallel.map(c.plan().deployments(), d -> {
-                try {
-                    return pages(c, out, d, perThread.get(), neighbours, cpuTenants);
-                } catch (ProsiException e) {
-                    throw new Failed(e);
-                }
-            });
-        } catch (Failed f) {
-            throw (ProsiException) f.getCause();
-        }
+        // the pages are independent: rendered in parallel, a batch at a time (a large fleet's pages are not held in
+        // memory all at once), added in the plan's order (the same bytes either way)
+        List<DeploymentPlan> all = c.plan().deployments();
         List<FleetHtml.Warning> warnings = new ArrayList<>();
-        for (Pages p : pages) {
-            String name = p.d().name();
-            out.put("report/" + name + ".md", p.markdown());
-            out.put("report/" + name + "-memory.svg", p.svg());
-            out.put("report/" + name + ".html", p.html());
-            p.warnings().forEach(w -> warnings.add(new FleetHtml.Warning(name, w)));
+        List<Placed> placed = new ArrayList<>(all.size());
+        for (int from = 0; from < all.size(); from += BATCH) {
+            List<Pages> pages;
+            try {
+                pages = Parallel.map(all.subList(from, Math.min(all.size(), from + BATCH)), d -> {
+                    try {
+                        return pages(c, out, d, perThread.get(), neighbours, cpuTenants);
+                    } catch (ProsiException e) {
+                        throw new Failed(e);
+                    }
+                });
+            } catch (Failed f) {
+                throw (ProsiException) f.getCause();
+            }
+            for (Pages p : pages) {
+                String name = p.d().name();
+                out.put("report/" + name + ".md", p.markdown());
+                out.put("report/" + name + "-memory.svg", p.svg());
+                out.put("report/" + name + ".html", p.html());
+                p.warnings().forEach(w -> warnings.add(new FleetHtml.Warning(name, w)));
+                placed.add(new Placed(p.d(), p.memory()));
+            }
         }
         FleetPage fleet = FleetPage.of(c.plan());
         out.put("report/index.md", templates.render("index.md.jinja", fleet));
-        out.put("report/index.html", templates.render("index.html.jinja", fleetHtml(c.plan(), fleet, warnings, pages)));
+        out.put(
+                "report/index.html",
+                templates.render("index.html.jinja", fleetHtml(c.plan(), fleet, warnings, placed)));
     }
+
+    /** Deployments rendered per batch. */
+    private static final int BATCH = 512;
+
+    /** What the fleet page needs of a deployment once its pages are written: where it runs and its memory. */
+    private record Placed(DeploymentPlan d, PlanJson.Memory memory) {}
 
     /** One deployment's pages, rendered. */
     private record Pages(
@@ -114,14 +128,14 @@ public final class ReportEmitter implements Emitter {
     }
 
     private static FleetHtml fleetHtml(
-            Plan plan, FleetPage fleet, List<FleetHtml.Warning> warnings, List<Pages> pages) {
-        java.util.Map<String, List<Pages>> byNode = new java.util.HashMap<>();
-        for (Pages p : pages) {
+            Plan plan, FleetPage fleet, List<FleetHtml.Warning> warnings, List<Placed> pages) {
+        java.util.Map<String, List<Placed>> byNode = new java.util.HashMap<>();
+        for (Placed p : pages) {
             byNode.computeIfAbsent(p.d().node().name(), k -> new ArrayList<>()).add(p);
         }
         // the nodes' pictures are independent too: drawn in parallel, in the plan's order
         List<FleetHtml.NodeCard> cards = Parallel.map(plan.nodes(), n -> {
-            List<Pages> here = byNode.getOrDefault(n.name(), List.of());
+            List<Placed> here = byNode.getOrDefault(n.name(), List.of());
             String svg = "";
             if (!here.isEmpty()) {
                 MemoryBars bars = MemoryBars.of(
@@ -132,7 +146,7 @@ public final class ReportEmitter implements Emitter {
                         true);
                 svg = bars.svg(true);
             }
-            return FleetHtml.card(n, here.stream().map(Pages::d).toList(), svg);
+            return FleetHtml.card(n, here.stream().map(Placed::d).toList(), svg);
         });
         int gpus = plan.nodes().stream().mapToInt(n -> n.gpus().size()).sum();
         return new FleetHtml(

@@ -33,10 +33,19 @@ public final class RenderExperiment {
             DeploymentPage page = DeploymentPage.of(d);
             MemoryBars bars = MemoryBars.of("Memory of " + d.name(), page.d().memory(), true);
             md.add(page);
-            html.add(HtmlPage.fleet(d, page, bars.svg(true), bars, out.text(d.valuesFile()),
-                    ValuesEmitter.releaseFile(d), out.text(ValuesEmitter.releaseFile(d)), n));
+            html.add(HtmlPage.fleet(
+                    d,
+                    page,
+                    bars.svg(true),
+                    bars,
+                    out.text(d.valuesFile()),
+                    ValuesEmitter.releaseFile(d),
+                    out.text(ValuesEmitter.releaseFile(d)),
+                    n));
         }
-        System.out.printf(Locale.ROOT, "models: %.0f us/deployment%n",
+        System.out.printf(
+                Locale.ROOT,
+                "models: %.0f us/deployment%n",
                 (threads.getCurrentThreadCpuTime() - m0) / 1e3 / html.size());
         Templates t = new Templates(Optional.empty());
         double minHtml = Double.MAX_VALUE;
@@ -54,8 +63,13 @@ public final class RenderExperiment {
             long e = threads.getCurrentThreadCpuTime();
             minHtml = Math.min(minHtml, (b - a) / 1e3 / html.size());
             minMd = Math.min(minMd, (e - b) / 1e3 / md.size());
-            System.out.printf(Locale.ROOT, "round %d: html %.0f us/page, md %.0f us/page (%d chars)%n", r,
-                    (b - a) / 1e3 / html.size(), (e - b) / 1e3 / md.size(), bytes);
+            System.out.printf(
+                    Locale.ROOT,
+                    "round %d: html %.0f us/page, md %.0f us/page (%d chars)%n",
+                    r,
+                    (b - a) / 1e3 / html.size(),
+                    (e - b) / 1e3 / md.size(),
+                    bytes);
         }
         System.out.printf(Locale.ROOT, "min: html %.0f us/page, md %.0f us/page%n", minHtml, minMd);
     }
