@@ -22,6 +22,17 @@ import java.util.List;
  * inventory.
  */
 public final class ReportEmitter implements Emitter {
+    private final int nodesPerPage;
+
+    public ReportEmitter() {
+        this(NODES_PER_PAGE);
+    }
+
+    /** @param nodesPerPage node cards on the index, and on each further page */
+    ReportEmitter(int nodesPerPage) {
+        this.nodesPerPage = nodesPerPage;
+    }
+
     @Override
     public String name() {
         return "report";
@@ -66,7 +77,9 @@ public final class ReportEmitter implements Emitter {
         out.put("report/index.md", templates.render("index.md.jinja", fleet));
         out.put(
                 "report/index.html",
-                templates.render("index.html.jinja", fleetHtml(c.plan(), fleet, warnings, placed)));
+                templates.render(
+                        "index.html.jinja",
+                        fleetHtml(c.plan(), fleet, warnings, placed, templates, out, nodesPerPage)));
     }
 
     /** Deployments rendered per batch. */
@@ -127,14 +140,64 @@ public final class ReportEmitter implements Emitter {
                 html.warnings());
     }
 
+    /** Node cards on one page of the fleet report; more nodes go to further pages. */
+    static final int NODES_PER_PAGE = 1000;
+
+    /**
+     * The fleet page, and a large fleet's further pages of node cards (rendered and added here, one at a time: their
+     * pictures are not held all at once).
+     */
     private static FleetHtml fleetHtml(
-            Plan plan, FleetPage fleet, List<FleetHtml.Warning> warnings, List<Placed> pages) {
+            Plan plan,
+            FleetPage fleet,
+            List<FleetHtml.Warning> warnings,
+            List<Placed> pages,
+            Templates templates,
+            OutputTree out,
+            int perPage)
+            throws ProsiException {
         java.util.Map<String, List<Placed>> byNode = new java.util.HashMap<>();
         for (Placed p : pages) {
             byNode.computeIfAbsent(p.d().node().name(), k -> new ArrayList<>()).add(p);
         }
-        // the nodes' pictures are independent too: drawn in parallel, in the plan's order
-        List<FleetHtml.NodeCard> cards = Parallel.map(plan.nodes(), n -> {
+        List<Plan.NodePlan> nodes = plan.nodes();
+        List<FleetHtml.PageLink> nodePages = new ArrayList<>();
+        if (nodes.size() > perPage) {
+            for (int from = 0; from < nodes.size(); from += perPage) {
+                int page = from / perPage + 1;
+                nodePages.add(new FleetHtml.PageLink(
+                        page == 1 ? "index.html" : "nodes-" + page + ".html",
+                        "nodes " + (from + 1) + "–" + Math.min(nodes.size(), from + perPage)));
+            }
+            for (int from = perPage; from < nodes.size(); from += perPage) {
+                FleetHtml.PageLink link = nodePages.get(from / perPage);
+                out.put(
+                        "report/" + link.href(),
+                        templates.render(
+                                "nodes.html.jinja",
+                                new FleetHtml.NodesPage(
+                                        plan.cluster().name(),
+                                        link.label(),
+                                        nodes.size(),
+                                        cards(nodes.subList(from, Math.min(nodes.size(), from + perPage)), byNode),
+                                        nodePages)));
+            }
+        }
+        int gpus = nodes.stream().mapToInt(n -> n.gpus().size()).sum();
+        return new FleetHtml(
+                fleet,
+                nodes.size(),
+                gpus,
+                plan.deployments().size(),
+                cards(nodes.subList(0, Math.min(nodes.size(), perPage)), byNode),
+                warnings,
+                nodePages);
+    }
+
+    /** The nodes' cards, each with its picture: independent, drawn in parallel, in the plan's order. */
+    private static List<FleetHtml.NodeCard> cards(
+            List<Plan.NodePlan> nodes, java.util.Map<String, List<Placed>> byNode) {
+        return Parallel.map(nodes, n -> {
             List<Placed> here = byNode.getOrDefault(n.name(), List.of());
             String svg = "";
             if (!here.isEmpty()) {
@@ -148,9 +211,6 @@ public final class ReportEmitter implements Emitter {
             }
             return FleetHtml.card(n, here.stream().map(Placed::d).toList(), svg);
         });
-        int gpus = plan.nodes().stream().mapToInt(n -> n.gpus().size()).sum();
-        return new FleetHtml(
-                fleet, plan.nodes().size(), gpus, plan.deployments().size(), cards, warnings);
     }
 
     private static String text(OutputTree out, String path, java.util.function.Supplier<String> otherwise) {
