@@ -86,6 +86,67 @@ public final class OutputTree {
         lengths.put(path, bytes.length);
     }
 
+    /** What writes a file's bytes to a stream. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(java.io.OutputStream out) throws IOException;
+    }
+
+    /**
+     * Adds a file written by {@code content}: a staged tree streams it into the staging folder, so a large file (a
+     * fleet's plan.json) is never a string and a byte array in memory first.
+     */
+    public void put(String path, Content content) {
+        try {
+            if (staging == null || contains(path)) {
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                content.writeTo(bytes);
+                put(path, bytes.toByteArray());
+                return;
+            }
+            synchronized (this) {
+                Path file = staging.resolve(path);
+                Path folder = file.getParent();
+                if (folders.add(folder)) {
+                    Files.createDirectories(folder);
+                }
+                long n;
+                try (java.io.OutputStream raw = Files.newOutputStream(file);
+                        CountingStream counted = new CountingStream(new java.io.BufferedOutputStream(raw, 1 << 16))) {
+                    content.writeTo(counted);
+                    counted.flush();
+                    n = counted.count;
+                }
+                if (n > Integer.MAX_VALUE) {
+                    throw new IOException(path + " has " + n + " bytes, more than a file of the output may have");
+                }
+                lengths.put(path, (int) n);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stage " + path + " in " + staging + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static final class CountingStream extends java.io.FilterOutputStream {
+        long count;
+
+        CountingStream(java.io.OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+    }
+
     private static IllegalStateException twice(String path) {
         return new IllegalStateException("two generation steps wrote different " + path);
     }
