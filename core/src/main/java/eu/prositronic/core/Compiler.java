@@ -107,9 +107,12 @@ public final class Compiler {
         plan.solver()
                 .ifPresent(s -> debug.accept("solver: " + s.method().key() + ", " + s.evaluations() + " fits, "
                         + s.cacheHits() + " from the cache"));
-        OutputTree tree = emit(new EmitContext(plan, catalog, inventory.file(), request.version()), debug);
-        OutputWriter.Summary summary = OutputWriter.write(tree, request.outputDirectory(), request.writer());
-        return new Result(plan, summary, whatIf);
+        // the files are staged beside the output as they are generated (a large fleet's pages are never held in
+        // memory whole), then switched in at once; a failed step leaves the output as it was
+        try (OutputWriter.Session session = OutputWriter.open(request.outputDirectory(), request.writer())) {
+            emit(new EmitContext(plan, catalog, inventory.file(), request.version()), session.tree(), debug);
+            return new Result(plan, session.commit(), whatIf);
+        }
     }
 
     /**
@@ -180,14 +183,26 @@ public final class Compiler {
         return allPhases(partial, inventory, text, readProblems);
     }
 
+    /** Every step into a tree in memory. */
     public static OutputTree emit(EmitContext context, Consumer<String> debug) throws ProsiException {
         OutputTree tree = new OutputTree();
-        for (Emitter step : steps()) {
-            int before = tree.files().size();
-            step.emit(context, tree);
-            debug.accept("step " + step.name() + ": " + (tree.files().size() - before) + " files");
-        }
+        emit(context, tree, debug);
         return tree;
+    }
+
+    /** Every step into {@code tree} (in memory, or staged by the writer). */
+    public static void emit(EmitContext context, OutputTree tree, Consumer<String> debug) throws ProsiException {
+        for (Emitter step : steps()) {
+            int before = tree.size();
+            try {
+                step.emit(context, tree);
+            } catch (java.io.UncheckedIOException e) {
+                throw new ProsiException(
+                        e.getMessage() + "; check that the output's parent folder is writable and the disk has room",
+                        e);
+            }
+            debug.accept("step " + step.name() + ": " + (tree.size() - before) + " files");
+        }
     }
 
     static String read(Path inventory) throws ProsiException {

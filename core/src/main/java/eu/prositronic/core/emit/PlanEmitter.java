@@ -16,7 +16,8 @@ public final class PlanEmitter implements Emitter {
 
     @Override
     public void emit(EmitContext c, OutputTree out) throws ProsiException {
-        out.put("plan.json", Serializers.json(PlanJson.of(c.plan(), c.generatorVersion())));
+        PlanJson.Document plan = PlanJson.of(c.plan(), c.generatorVersion());
+        out.put("plan.json", (OutputTree.Content) stream -> Serializers.json(plan, stream));
         try {
             for (ClasspathTree.Entry e :
                     ClasspathTree.read(getClass().getClassLoader(), SCHEMA_FOLDER, "plan.schema.json")) {

@@ -1,6 +1,5 @@
 package eu.prositronic.core.units;
 
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -110,13 +109,13 @@ public record Bytes(long value) implements Comparable<Bytes> {
     /** Human form in binary units, e.g. {@code 2.73 GiB}. */
     public String human() {
         if (value >= GIB) {
-            return String.format(Locale.ROOT, "%.2f GiB", gib());
+            return Decimals.fixed(gib(), 2) + " GiB";
         }
         if (value >= MIB) {
-            return String.format(Locale.ROOT, "%.1f MiB", mib());
+            return Decimals.fixed(mib(), 1) + " MiB";
         }
         if (value >= KIB) {
-            return String.format(Locale.ROOT, "%.1f KiB", value / (double) KIB);
+            return Decimals.fixed(value / (double) KIB, 1) + " KiB";
         }
         return value + " B";
     }

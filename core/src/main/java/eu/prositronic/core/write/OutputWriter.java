@@ -20,7 +20,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -42,6 +41,10 @@ import java.util.stream.Stream;
  *       {@value #JOURNAL}, then carried out, the manifest last. A build killed half-way leaves the journal, and the
  *       next build completes it before anything else, so the tree is the old one or the new one. Stale staging folders
  *       are removed; builds writing the same folder take turns (a lock file beside it).
+ *   <li>When there is no output folder yet, the staged tree is renamed into its place: one directory entry, no
+ *       journal.
+ *   <li>A large build stages its files as it generates them ({@link #open}, {@link Session}), under the lock, so its
+ *       output is never held in memory whole; the switch is the same.
  *   <li>A file whose bytes did not change is not touched: its timestamp stays.
  * </ul>
  */
@@ -81,25 +84,124 @@ public final class OutputWriter {
      * @throws ProsiException when the folder may not or cannot be written
      */
     public static Summary write(OutputTree tree, Path outDir, Writer writer) throws ProsiException {
-        Path out = outDir.toAbsolutePath().normalize();
-        refuseFoldersOfOthers(out, writer.projectDirectory());
-        try {
-            Files.createDirectories(out.getParent());
-            Path lockFile = out.getParent().resolve(".prositronic-" + out.getFileName() + ".lock");
-            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                    FileLock lock = channel.lock()) {
-                recover(out);
-                return writeLocked(tree, out, writer);
-            }
-        } catch (IOException e) {
-            throw new ProsiException(
-                    "cannot write " + out + ": " + e.getMessage()
-                            + "; check that the folder is writable and the disk has room",
-                    e);
+        if (tree.stagedIn().isPresent()) {
+            throw new IllegalArgumentException("a staged tree is written by the session that staged it");
+        }
+        try (Session session = open(outDir, writer, false)) {
+            return session.commit(tree);
         }
     }
 
-    private static Summary writeLocked(OutputTree tree, Path out, Writer writer) throws ProsiException, IOException {
+    /**
+     * Opens the output folder for a build that stages its files as it generates them ({@link Session#tree}): the
+     * folder is checked and locked now, and the staging folder made beside it; {@link Session#commit} then switches
+     * the output to the staged tree as {@link #write} does. Closing the session without a commit leaves the output as
+     * it was and removes the staging folder.
+     */
+    public static Session open(Path outDir, Writer writer) throws ProsiException {
+        return open(outDir, writer, true);
+    }
+
+    private static Session open(Path outDir, Writer writer, boolean staged) throws ProsiException {
+        Path out = outDir.toAbsolutePath().normalize();
+        refuseFoldersOfOthers(out, writer.projectDirectory());
+        FileChannel channel = null;
+        try {
+            Files.createDirectories(out.getParent());
+            Path lockFile = out.getParent().resolve(".prositronic-" + out.getFileName() + ".lock");
+            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.lock();
+            recover(out);
+            Path staging = out.getParent().resolve(STAGING + out.getFileName() + "-" + UUID.randomUUID());
+            if (staged) {
+                Files.createDirectories(staging);
+            }
+            return new Session(out, writer, channel, lock, staging, staged);
+        } catch (IOException e) {
+            try {
+                if (channel != null) {
+                    channel.close();
+                }
+            } catch (IOException ignored) {
+                // the lock goes with the channel
+            }
+            throw cannotWrite(out, e);
+        }
+    }
+
+    private static ProsiException cannotWrite(Path out, IOException e) {
+        return new ProsiException(
+                "cannot write " + out + ": " + e.getMessage()
+                        + "; check that the folder is writable and the disk has room",
+                e);
+    }
+
+    /**
+     * One build's hold on its output folder: the lock (other builds of the same folder wait), the staging folder
+     * beside it, and the tree staged there.
+     */
+    public static final class Session implements AutoCloseable {
+        private final Path out;
+        private final Writer writer;
+        private final FileChannel channel;
+        private final FileLock lock;
+        private final Path staging;
+        private final OutputTree tree;
+        /** Once the journal names the staging folder, only the switch (or the next build) may remove it. */
+        private boolean journalled;
+
+        private Session(Path out, Writer writer, FileChannel channel, FileLock lock, Path staging, boolean staged) {
+            this.out = out;
+            this.writer = writer;
+            this.channel = channel;
+            this.lock = lock;
+            this.staging = staging;
+            this.tree = staged ? OutputTree.staged(staging) : null;
+        }
+
+        /** The tree to generate into: each file goes to the staging folder as it is put. */
+        public OutputTree tree() {
+            if (tree == null) {
+                throw new IllegalStateException("a session of write() stages no tree");
+            }
+            return tree;
+        }
+
+        /** Switches the output folder to the staged tree. */
+        public Summary commit() throws ProsiException {
+            return commit(tree());
+        }
+
+        private Summary commit(OutputTree t) throws ProsiException {
+            try {
+                return writeLocked(t, out, writer, this);
+            } catch (IOException | java.io.UncheckedIOException e) {
+                throw cannotWrite(
+                        out, e instanceof IOException io ? io : ((java.io.UncheckedIOException) e).getCause());
+            }
+        }
+
+        @Override
+        public void close() throws ProsiException {
+            try {
+                if (!journalled) {
+                    deleteTree(staging);
+                }
+            } catch (IOException e) {
+                throw cannotWrite(out, e);
+            } finally {
+                try {
+                    lock.release();
+                    channel.close();
+                } catch (IOException e) {
+                    // closing the channel releases the lock in any case
+                }
+            }
+        }
+    }
+
+    private static Summary writeLocked(OutputTree tree, Path out, Writer writer, Session session)
+            throws ProsiException, IOException {
         Manifest previous = Manifest.read(out);
         if (!previous.owner().isEmpty()
                 && !writer.owner().isEmpty()
@@ -108,21 +210,20 @@ public final class OutputWriter {
                     + previous.owner() + "); two executions would replace each other's files: give each its own "
                     + s.of(Setting.OUTPUT_DIRECTORY));
         }
-        refuseLinks(out, tree.files().keySet());
+        Set<String> paths = tree.paths();
+        refuseLinks(out, paths);
         refuseForeignFiles(tree, out, previous.paths());
 
-        Map<String, byte[]> files = tree.files();
+        boolean fresh = !Files.exists(out, LinkOption.NOFOLLOW_LINKS);
         List<String> changed = new ArrayList<>();
-        for (Map.Entry<String, byte[]> e : files.entrySet()) {
-            Path target = out.resolve(e.getKey());
-            if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
-                    || !Arrays.equals(Files.readAllBytes(target), e.getValue())) {
-                changed.add(e.getKey());
+        for (String path : paths) {
+            if (fresh || !same(out.resolve(path), tree, path)) {
+                changed.add(path);
             }
         }
         List<String> stale = new ArrayList<>();
         for (String old : previous.paths()) {
-            if (!files.containsKey(old)
+            if (!tree.contains(old)
                     && !throughLink(out, old)
                     && Files.isRegularFile(out.resolve(old), LinkOption.NOFOLLOW_LINKS)) {
                 stale.add(old);
@@ -132,22 +233,45 @@ public final class OutputWriter {
         boolean manifestChanged = !Files.isRegularFile(out.resolve(MANIFEST), LinkOption.NOFOLLOW_LINKS)
                 || !Arrays.equals(Files.readAllBytes(out.resolve(MANIFEST)), manifest);
         if (changed.isEmpty() && stale.isEmpty() && !manifestChanged) {
-            return new Summary(0, files.size(), 0);
+            return new Summary(0, paths.size(), 0);
         }
 
-        Path staging = out.getParent().resolve(STAGING + out.getFileName() + "-" + UUID.randomUUID());
+        Path staging = session.staging;
         Files.createDirectories(staging);
-        for (String path : changed) {
-            Path p = staging.resolve(path);
-            Files.createDirectories(p.getParent());
-            Files.write(p, files.get(path));
+        if (tree.stagedIn().isEmpty()) {
+            Set<Path> folders = new java.util.HashSet<>();
+            for (String path : changed) {
+                Path p = staging.resolve(path);
+                if (folders.add(p.getParent())) {
+                    Files.createDirectories(p.getParent());
+                }
+                Files.write(p, tree.bytes(path));
+            }
         }
         Files.write(staging.resolve(MANIFEST), manifest);
+        if (fresh) {
+            // no output folder yet: the staged tree becomes it, one directory entry, all at once
+            try {
+                Files.move(staging, out, StandardCopyOption.ATOMIC_MOVE);
+                return new Summary(changed.size(), 0, 0);
+            } catch (java.nio.file.FileSystemException e) {
+                // a folder appeared after all, or a file system without rename: the journalled switch below
+            }
+        }
         Files.createDirectories(out);
         Journal journal = new Journal(staging, changed, stale);
+        session.journalled = true;
         journal.save(out);
         journal.apply(out);
-        return new Summary(changed.size(), files.size() - changed.size(), stale.size());
+        return new Summary(changed.size(), paths.size() - changed.size(), stale.size());
+    }
+
+    /** Whether the output's file already has the tree's bytes (by length first, read only when that matches). */
+    private static boolean same(Path target, OutputTree tree, String path) throws IOException {
+        if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) || Files.size(target) != tree.length(path)) {
+            return false;
+        }
+        return Arrays.equals(Files.readAllBytes(target), tree.bytes(path));
     }
 
     /** Completes a switch a killed build left half-way, and removes staging folders nobody will finish. */
@@ -232,12 +356,11 @@ public final class OutputWriter {
     private static void refuseForeignFiles(OutputTree tree, Path outDir, Set<String> previous)
             throws ForeignFilesException, IOException {
         List<String> foreign = new ArrayList<>();
-        for (String path : tree.files().keySet()) {
+        for (String path : tree.paths()) {
             Path p = outDir.resolve(path);
             if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)
                     && !previous.contains(path)
-                    && !(Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
-                            && Arrays.equals(Files.readAllBytes(p), tree.files().get(path)))) {
+                    && !(Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && same(p, tree, path))) {
                 foreign.add(path);
             }
         }
@@ -270,7 +393,7 @@ public final class OutputWriter {
             if (!owner.isEmpty()) {
                 sb.append(OWNER).append(owner).append('\n');
             }
-            tree.files().keySet().forEach(p -> sb.append(p).append('\n'));
+            tree.paths().forEach(p -> sb.append(p).append('\n'));
             return sb.toString();
         }
     }

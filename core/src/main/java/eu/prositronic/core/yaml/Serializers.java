@@ -33,6 +33,15 @@ public final class Serializers {
         }
     }
 
+    /** {@link #json(Object)}'s bytes (UTF-8), written to {@code out} as they are made (a large plan is not a string first). */
+    public static void json(Object value, java.io.OutputStream out) throws java.io.IOException {
+        DefaultPrettyPrinter printer = new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n"));
+        JSON.writer(printer)
+                .without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                .writeValue(out, value);
+        out.write('\n');
+    }
+
     public static String json(Object value) {
         try {
             DefaultPrettyPrinter printer =

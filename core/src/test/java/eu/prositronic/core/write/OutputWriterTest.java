@@ -190,4 +190,67 @@ class OutputWriterTest {
             }
         }
     }
+
+    @Test
+    void aStagedBuildWritesWhatAnInMemoryBuildWritesAndLeavesNoStagingBehind() throws Exception {
+        Path staged = dir.resolve("staged");
+        Path memory = dir.resolve("memory");
+        for (String[] build : List.of(
+                new String[] {"a.yaml", "a", "sub/b.yaml", "b", "old/c.yaml", "c"},
+                new String[] {"a.yaml", "a", "sub/b.yaml", "B", "new/d.yaml", "d"})) {
+            OutputWriter.Summary viaMemory = OutputWriter.write(tree(build), memory);
+            OutputWriter.Summary viaStaging;
+            try (OutputWriter.Session session = OutputWriter.open(staged, OutputWriter.Writer.ANONYMOUS)) {
+                for (int i = 0; i < build.length; i += 2) {
+                    session.tree().put(build[i], build[i + 1]);
+                }
+                assertThat(session.tree().text("sub/b.yaml")).isEqualTo(build[3]);
+                viaStaging = session.commit();
+            }
+            assertThat(viaStaging).isEqualTo(viaMemory);
+            assertThat(contents(staged)).isEqualTo(contents(memory));
+        }
+        assertThat(staged.resolve("old")).doesNotExist();
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .noneMatch(n -> n.startsWith(".prositronic-staging-"));
+        }
+    }
+
+    @Test
+    void aStagedBuildThatFailsBeforeItsCommitLeavesTheOutputAsItWas() throws Exception {
+        Path out = dir.resolve("out");
+        OutputWriter.write(tree("a.yaml", "a"), out);
+        var before = contents(out);
+        try (OutputWriter.Session session = OutputWriter.open(out, OutputWriter.Writer.ANONYMOUS)) {
+            session.tree().put("a.yaml", "changed");
+            session.tree().put("b.yaml", "b");
+            // a later step fails: no commit
+        }
+        assertThat(contents(out)).isEqualTo(before);
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactlyInAnyOrder(out, dir.resolve(".prositronic-out.lock"));
+        }
+    }
+
+    @Test
+    void aStagedTreeRefusesTwoDifferentFilesOfOnePath() throws Exception {
+        try (OutputWriter.Session session = OutputWriter.open(dir.resolve("out"), OutputWriter.Writer.ANONYMOUS)) {
+            session.tree().put("a.yaml", "a");
+            session.tree().put("a.yaml", "a");
+            assertThatThrownBy(() -> session.tree().put("a.yaml", "b"))
+                    .hasMessageContaining("two generation steps wrote different a.yaml");
+        }
+    }
+
+    /** Every file under a folder, by relative path, with its text. */
+    static java.util.Map<String, String> contents(Path root) throws Exception {
+        java.util.Map<String, String> all = new java.util.TreeMap<>();
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                all.put(root.relativize(p).toString(), Files.readString(p));
+            }
+        }
+        return all;
+    }
 }

@@ -10,6 +10,7 @@ import eu.prositronic.core.fit.LayoutKind;
 import eu.prositronic.core.fit.SpeedEstimate;
 import eu.prositronic.core.inventory.Node;
 import eu.prositronic.core.units.Bytes;
+import eu.prositronic.core.units.Decimals;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -133,7 +134,7 @@ record DeploymentPage(
     }
 
     static String figure(double v) {
-        return v < 10 ? String.format(Locale.ROOT, "%.1f", v) : thousands(Math.round(v));
+        return v < 10 ? Decimals.fixed(v, 1) : thousands(Math.round(v));
     }
 
     /** Where the file is pinned and how a download is checked, or that it cannot be yet. */
@@ -305,15 +306,15 @@ record DeploymentPage(
 
     /** File sizes as the public catalog pages print them: GiB with the exact bytes. */
     static String gb(Bytes bytes) {
-        return String.format(Locale.ROOT, "%.2f GiB (%,d bytes)", bytes.gib(), bytes.value());
+        return Decimals.fixed(bytes.gib(), 2) + " GiB (" + Decimals.grouped(bytes.value()) + " bytes)";
     }
 
     static String billions(long n) {
-        return String.format(Locale.ROOT, "%.2fB", n / 1e9);
+        return Decimals.fixed(n / 1e9, 2) + "B";
     }
 
     static String thousands(long n) {
-        return String.format(Locale.ROOT, "%,d", n);
+        return Decimals.grouped(n);
     }
 
     static String shellQuote(String s) {

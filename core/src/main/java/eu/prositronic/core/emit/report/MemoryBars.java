@@ -2,6 +2,7 @@ package eu.prositronic.core.emit.report;
 
 import eu.prositronic.core.emit.PlanJson;
 import eu.prositronic.core.units.Bytes;
+import eu.prositronic.core.units.Decimals;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -111,19 +112,32 @@ record MemoryBars(String title, int width, int height, List<Bar> bars, List<Lege
 
     /** The device's parts as plan.json has them, in its order: every {@code ...Bytes} but capacity and used. */
     static Map<String, Long> figures(PlanJson.Device device) {
-        Map<String, Object> all = Templates.asMap(device);
         Map<String, Long> parts = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : all.entrySet()) {
-            String key = e.getKey();
-            if (key.endsWith("Bytes")
-                    && !key.equals("capacityBytes")
-                    && !key.equals("usedBytes")
-                    && e.getValue() instanceof Number n) {
-                parts.put(key.substring(0, key.length() - "Bytes".length()), n.longValue());
-            }
+        for (Figure f : FIGURES) {
+            parts.put(f.part(), f.of(device));
         }
         return parts;
     }
+
+    /** A {@code <part>Bytes} component of plan.json's device, read without mapping the whole record each time. */
+    private record Figure(String part, java.lang.reflect.Method accessor) {
+        long of(PlanJson.Device device) {
+            try {
+                return ((Number) accessor.invoke(device)).longValue();
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** The parts of {@link PlanJson.Device}: its components in order (plan.json's order), found once. */
+    private static final List<Figure> FIGURES = java.util.Arrays.stream(PlanJson.Device.class.getRecordComponents())
+            .filter(c -> c.getName().endsWith("Bytes")
+                    && !c.getName().equals("capacityBytes")
+                    && !c.getName().equals("usedBytes")
+                    && (c.getType() == long.class || Number.class.isAssignableFrom(c.getType())))
+            .map(c -> new Figure(c.getName().substring(0, c.getName().length() - "Bytes".length()), c.getAccessor()))
+            .toList();
 
     private static Bar bar(
             String id,
@@ -290,9 +304,12 @@ record MemoryBars(String title, int width, int height, List<Bar> bars, List<Lege
         if (known != null) {
             return known;
         }
-        // a part the engine added later: "contextCheckpoints" -> "context checkpoints"
-        return part.replaceAll("([a-z0-9])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
+        // a part the engine added later: "contextCheckpoints" -> "context checkpoints" (the names are few: kept)
+        return DERIVED_LABELS.computeIfAbsent(
+                part, p -> p.replaceAll("([a-z0-9])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT));
     }
+
+    private static final Map<String, String> DERIVED_LABELS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static String color(String part, List<String> order) {
         if (part.equals("reserve")) {
@@ -306,6 +323,6 @@ record MemoryBars(String title, int width, int height, List<Bar> bars, List<Lege
     }
 
     static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.1f", v);
+        return Decimals.fixed(v, 1);
     }
 }

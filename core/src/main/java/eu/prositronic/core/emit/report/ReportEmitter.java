@@ -22,6 +22,17 @@ import java.util.List;
  * inventory.
  */
 public final class ReportEmitter implements Emitter {
+    private final int nodesPerPage;
+
+    public ReportEmitter() {
+        this(NODES_PER_PAGE);
+    }
+
+    /** @param nodesPerPage node cards on the index, and on each further page */
+    ReportEmitter(int nodesPerPage) {
+        this.nodesPerPage = nodesPerPage;
+    }
+
     @Override
     public String name() {
         return "report";
@@ -33,36 +44,56 @@ public final class ReportEmitter implements Emitter {
         Templates templates = new Templates(overrides);
         ThreadLocal<Templates> perThread = ThreadLocal.withInitial(() -> new Templates(overrides));
         Neighbours neighbours = new Neighbours(c.plan(), c.catalog());
-        // the pages are independent: rendered in parallel, added in the plan's order (the same bytes either way)
-        List<Pages> pages;
-        try {
-            pages = Parallel.map(c.plan().deployments(), d -> {
-                try {
-                    return pages(c, out, d, perThread.get(), neighbours);
-                } catch (ProsiException e) {
-                    throw new Failed(e);
-                }
-            });
-        } catch (Failed f) {
-            throw (ProsiException) f.getCause();
-        }
+        // the pages are independent: rendered in parallel, a batch at a time (a large fleet's pages are not held in
+        // memory all at once), added in the plan's order (the same bytes either way)
+        List<DeploymentPlan> all = c.plan().deployments();
         List<FleetHtml.Warning> warnings = new ArrayList<>();
-        for (Pages p : pages) {
-            String name = p.d().name();
-            out.put("report/" + name + ".md", p.markdown());
-            out.put("report/" + name + "-memory.svg", p.svg());
-            out.put("report/" + name + ".html", p.html());
-            p.warnings().forEach(w -> warnings.add(new FleetHtml.Warning(name, w)));
+        List<Placed> placed = new ArrayList<>(all.size());
+        for (int from = 0; from < all.size(); from += BATCH) {
+            List<Pages> pages;
+            try {
+                pages = Parallel.map(all.subList(from, Math.min(all.size(), from + BATCH)), d -> {
+                    try {
+                        return pages(c, out, d, perThread.get(), neighbours);
+                    } catch (ProsiException e) {
+                        throw new Failed(e);
+                    }
+                });
+            } catch (Failed f) {
+                throw (ProsiException) f.getCause();
+            }
+            for (Pages p : pages) {
+                String name = p.d().name();
+                out.put("report/" + name + ".md", p.markdown());
+                out.put("report/" + name + "-memory.svg", p.svg());
+                out.put("report/" + name + ".html", p.html());
+                p.warnings().forEach(w -> warnings.add(new FleetHtml.Warning(name, w)));
+                placed.add(new Placed(p.d(), p.memory()));
+            }
         }
         FleetPage fleet = FleetPage.of(c.plan());
         out.put("report/index.md", templates.render("index.md.jinja", fleet));
         out.put(
                 "report/index.html",
-                templates.render("index.html.jinja", fleetHtml(c.plan(), fleet, warnings, templates)));
+                templates.render(
+                        "index.html.jinja",
+                        fleetHtml(c.plan(), fleet, warnings, placed, templates, out, nodesPerPage)));
     }
 
+    /** Deployments rendered per batch. */
+    private static final int BATCH = 512;
+
+    /** What the fleet page needs of a deployment once its pages are written: where it runs and its memory. */
+    private record Placed(DeploymentPlan d, PlanJson.Memory memory) {}
+
     /** One deployment's pages, rendered. */
-    private record Pages(DeploymentPlan d, String markdown, String svg, String html, List<String> warnings) {}
+    private record Pages(
+            DeploymentPlan d,
+            PlanJson.Memory memory,
+            String markdown,
+            String svg,
+            String html,
+            List<String> warnings) {}
 
     /** A template's failure inside the parallel render, unwrapped by {@link #emit}. */
     private static final class Failed extends RuntimeException {
@@ -94,37 +125,84 @@ public final class ReportEmitter implements Emitter {
                 n);
         return new Pages(
                 d,
+                page.d().memory(),
                 templates.render("deployment.md.jinja", page),
                 bars.svg(false),
                 templates.render("deployment.html.jinja", html),
                 html.warnings());
     }
 
+    /** Node cards on one page of the fleet report; more nodes go to further pages. */
+    static final int NODES_PER_PAGE = 1000;
+
+    /**
+     * The fleet page, and a large fleet's further pages of node cards (rendered and added here, one at a time: their
+     * pictures are not held all at once).
+     */
     private static FleetHtml fleetHtml(
-            Plan plan, FleetPage fleet, List<FleetHtml.Warning> warnings, Templates templates) throws ProsiException {
-        List<FleetHtml.NodeCard> cards = new ArrayList<>();
-        java.util.Map<String, List<DeploymentPlan>> byNode = new java.util.HashMap<>();
-        for (DeploymentPlan d : plan.deployments()) {
-            byNode.computeIfAbsent(d.node().name(), k -> new ArrayList<>()).add(d);
+            Plan plan,
+            FleetPage fleet,
+            List<FleetHtml.Warning> warnings,
+            List<Placed> pages,
+            Templates templates,
+            OutputTree out,
+            int perPage)
+            throws ProsiException {
+        java.util.Map<String, List<Placed>> byNode = new java.util.HashMap<>();
+        for (Placed p : pages) {
+            byNode.computeIfAbsent(p.d().node().name(), k -> new ArrayList<>()).add(p);
         }
-        for (Plan.NodePlan n : plan.nodes()) {
-            List<DeploymentPlan> here = byNode.getOrDefault(n.name(), List.of());
+        List<Plan.NodePlan> nodes = plan.nodes();
+        List<FleetHtml.PageLink> nodePages = new ArrayList<>();
+        if (nodes.size() > perPage) {
+            for (int from = 0; from < nodes.size(); from += perPage) {
+                int page = from / perPage + 1;
+                nodePages.add(new FleetHtml.PageLink(
+                        page == 1 ? "index.html" : "nodes-" + page + ".html",
+                        "nodes " + (from + 1) + "–" + Math.min(nodes.size(), from + perPage)));
+            }
+            for (int from = perPage; from < nodes.size(); from += perPage) {
+                FleetHtml.PageLink link = nodePages.get(from / perPage);
+                out.put(
+                        "report/" + link.href(),
+                        templates.render(
+                                "nodes.html.jinja",
+                                new FleetHtml.NodesPage(
+                                        plan.cluster().name(),
+                                        link.label(),
+                                        nodes.size(),
+                                        cards(nodes.subList(from, Math.min(nodes.size(), from + perPage)), byNode),
+                                        nodePages)));
+            }
+        }
+        int gpus = nodes.stream().mapToInt(n -> n.gpus().size()).sum();
+        return new FleetHtml(
+                fleet,
+                nodes.size(),
+                gpus,
+                plan.deployments().size(),
+                cards(nodes.subList(0, Math.min(nodes.size(), perPage)), byNode),
+                warnings,
+                nodePages);
+    }
+
+    /** The nodes' cards, each with its picture: independent, drawn in parallel, in the plan's order. */
+    private static List<FleetHtml.NodeCard> cards(
+            List<Plan.NodePlan> nodes, java.util.Map<String, List<Placed>> byNode) {
+        return Parallel.map(nodes, n -> {
+            List<Placed> here = byNode.getOrDefault(n.name(), List.of());
             String svg = "";
             if (!here.isEmpty()) {
                 MemoryBars bars = MemoryBars.of(
                         "Memory of node " + n.name() + " per device",
                         here.stream()
-                                .map(d -> new MemoryBars.Tenant(
-                                        d.name(), PlanJson.of(d).memory()))
+                                .map(p -> new MemoryBars.Tenant(p.d().name(), p.memory()))
                                 .toList(),
                         true);
                 svg = bars.svg(true);
             }
-            cards.add(FleetHtml.card(n, here, svg));
-        }
-        int gpus = plan.nodes().stream().mapToInt(n -> n.gpus().size()).sum();
-        return new FleetHtml(
-                fleet, plan.nodes().size(), gpus, plan.deployments().size(), cards, warnings);
+            return FleetHtml.card(n, here.stream().map(Placed::d).toList(), svg);
+        });
     }
 
     private static String text(OutputTree out, String path, java.util.function.Supplier<String> otherwise) {

@@ -22,7 +22,7 @@ import java.util.Optional;
  * The report's and the site's Jinjava templates (text artifacts only): loaded from the jar, or from an override folder
  * of the infra repo where it holds a file of the same name ({@code src/main/prositronic/templates/report/}, beside the
  * inventory), parsed once, rendered with a page model. Templates may {@code include} each other by name (the page
- * style is one such part). HTML templates escape what they print ({@code autoescape}). {@link Jinjava#render} parses the template and copies the global context (every filter, function and tag
+ * style is one such part). HTML templates ({@code *.html.jinja}) escape what they print: they render with autoescape on. {@link Jinjava#render} parses the template and copies the global context (every filter, function and tag
  * library) on each call, which was most of a large fleet's build; here each page gets a fresh child of one copy of the
  * global context and the parsed tree, as {@code render} would, and the same trailing-newline rule.
  */
@@ -34,6 +34,7 @@ final class Templates {
             .withFailOnUnknownTokens(true)
             .withTrimBlocks(false)
             .withLstripBlocks(false)
+            .withElResolver(RecordResolver.WITH_JINJAVA_DEFAULTS)
             .build();
     private final Jinjava jinjava = new Jinjava(config);
     /** The parent of every page's context, copied once; reset after each page (Jinjava records resolved values there). */
@@ -75,11 +76,17 @@ final class Templates {
     String render(String name, Object pageModel, Map<String, Object> extra) throws ProsiException {
         try {
             Node tree = tree(name);
-            Map<String, Object> variables = asMap(pageModel);
+            Map<String, Object> variables =
+                    pageModel instanceof Record r ? RecordResolver.variables(r) : asMap(pageModel);
             variables.put("style", style());
             variables.putAll(extra);
-            JinjavaInterpreter interpreter = config.getInterpreterFactory()
-                    .newInstance(jinjava, new Context(base, variables, config.getDisabled()), config);
+            Context context = new PageContext(base, variables, config.getDisabled());
+            if (name.endsWith(".html.jinja")) {
+                // HTML pages escape what they print; set here rather than by an {% autoescape %} block around the
+                // page, which renders the whole page once more as one string (an override may still have one)
+                context.setAutoEscape(true);
+            }
+            JinjavaInterpreter interpreter = config.getInterpreterFactory().newInstance(jinjava, context, config);
             JinjavaInterpreter.pushCurrent(interpreter);
             String output;
             try {
@@ -98,6 +105,25 @@ final class Templates {
     }
 
     private String style;
+
+    /**
+     * A page's context. Jinjava records every expression and value it resolves in the context and all its parents, for
+     * its eager mode and for callers that ask what a render read; nothing here asks, so the page's context keeps none.
+     */
+    private static final class PageContext extends Context {
+        PageContext(Context parent, Map<String, ?> variables, Map<Context.Library, java.util.Set<String>> disabled) {
+            super(parent, variables, disabled);
+        }
+
+        @Override
+        public void addResolvedExpression(String expression) {}
+
+        @Override
+        public void addResolvedValue(String value) {}
+
+        @Override
+        public void addResolvedFunction(String function) {}
+    }
 
     /** The pages' style sheet ({@code style.css}, overridable like a template), read once and placed inline. */
     private String style() throws ProsiException {
