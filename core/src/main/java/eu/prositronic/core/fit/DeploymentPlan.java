@@ -39,6 +39,25 @@ public record DeploymentPlan(
         notes = List.copyOf(notes);
     }
 
+    /** The same plan with one more note (a finding about the fleet, made once every node is placed). */
+    public DeploymentPlan withNote(String note) {
+        List<String> more = new java.util.ArrayList<>(notes);
+        more.add(note);
+        return new DeploymentPlan(
+                deployment,
+                backend,
+                image,
+                layoutKind,
+                layout,
+                settings,
+                layers,
+                threads,
+                chatTemplateKwargs,
+                memory,
+                speed,
+                more);
+    }
+
     /** A pinned image: {@code repository:tag}, kept apart so nothing has to split the reference again. */
     public record ImageRef(String repository, String tag) {
         public String reference() {

@@ -79,6 +79,7 @@ public final class Planner {
             }
             throw new NoFitException(failures);
         }
+        sharedGpusUnderKubernetes(inventory, byNode, byName);
         List<DeploymentPlan> deployments =
                 inventory.deployments().stream().map(d -> byName.get(d.name())).toList();
         return new Plan(
@@ -87,6 +88,41 @@ public final class Planner {
                 nodePlans,
                 catalogPages(deployments, catalog),
                 PowerModel.of(deployments, nodePlans, inventory.energy()));
+    }
+
+    /** The start of the note {@link #sharedGpusUnderKubernetes} adds; the report turns it into a warning. */
+    public static final String SHARED_GPU_NOTE = "Shares the GPUs of node ";
+
+    /**
+     * Several deployments on one GPU node that Kubernetes serves: each pod asks the NVIDIA device plugin for all of the
+     * node's GPUs ({@code nvidia.com/gpu}), and the plugin hands out whole GPUs, so only one of them is scheduled
+     * unless the node's GPUs are shared (time-slicing or MPS in the device plugin's configuration, which GPU feature
+     * discovery then labels {@code -SHARED}). Memory is planned for all of them either way; each gets a note.
+     */
+    static void sharedGpusUnderKubernetes(
+            Inventory inventory, Map<String, List<Deployment>> byNode, Map<String, DeploymentPlan> byName) {
+        for (Node node : inventory.nodes()) {
+            List<Deployment> here = byNode.get(node.name());
+            if (node.serving() != eu.prositronic.core.inventory.Serving.KUBERNETES
+                    || !node.hasGpu()
+                    || here.size() < 2) {
+                continue;
+            }
+            for (Deployment d : here) {
+                List<String> others = here.stream()
+                        .map(Deployment::name)
+                        .filter(n -> !n.equals(d.name()))
+                        .toList();
+                byName.computeIfPresent(
+                        d.name(),
+                        (k, p) -> p.withNote(SHARED_GPU_NOTE + node.name() + " with "
+                                + String.join(", ", others)
+                                + " under Kubernetes: the NVIDIA device plugin gives each pod"
+                                + " whole GPUs, so only one of these pods is scheduled unless the node shares its GPUs"
+                                + " (time-slicing or MPS in the device plugin's configuration); or serve the node with"
+                                + " `serving: systemd`, or place one deployment elsewhere"));
+            }
+        }
     }
 
     /**

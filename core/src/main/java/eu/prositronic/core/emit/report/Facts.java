@@ -101,6 +101,9 @@ final class Facts {
         if (!verifiedFile) {
             w.add("Unverified model file: no revision and sha256 a download can be checked against.");
         }
+        p.notes().stream()
+                .filter(n -> n.startsWith(eu.prositronic.core.fit.Planner.SHARED_GPU_NOTE))
+                .forEach(n -> w.add(n + "."));
         return w;
     }
 }

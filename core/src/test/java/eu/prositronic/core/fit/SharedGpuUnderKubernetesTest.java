@@ -1,0 +1,53 @@
+package eu.prositronic.core.fit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import eu.prositronic.TestSupport;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two deployments fit one GPU by memory, but under Kubernetes each pod asks the device plugin for the node's whole
+ * GPUs: the plan says so, and the report warns, unless the node is served by systemd.
+ */
+class SharedGpuUnderKubernetesTest {
+    static Plan plan(String serving) throws Exception {
+        return Planner.plan(TestSupport.inventory("""
+                        cluster: {name: lab, namespace: llm}
+                        nodes:
+                          - {name: g1, address: 10.0.0.1, ram: 64GiB, cpu: {cores: 16}, gpus: [{model: nvidia-rtx3090}], serving: %s}
+                          - {name: g2, address: 10.0.0.2, ram: 64GiB, cpu: {cores: 16}, gpus: [{model: nvidia-rtx3090}], serving: %s}
+                        deployments:
+                          - {name: a, model: qwen3-5-4b, quant: Q4_K_M, node: g1, context: 32768}
+                          - {name: b, model: qwen3-5-0-8b, quant: Q4_0, node: g1, context: 8192, port: 8081}
+                          - {name: c, model: qwen3-5-4b, quant: Q4_K_M, node: g2, context: 32768}
+                        """.formatted(serving, serving)), TestSupport.catalog());
+    }
+
+    static List<String> shared(DeploymentPlan p) {
+        return p.notes().stream()
+                .filter(n -> n.startsWith(Planner.SHARED_GPU_NOTE))
+                .toList();
+    }
+
+    @Test
+    void kubernetesServedDeploymentsSharingAGpuEachGetTheNoteAndTheLoneOneDoesNot() throws Exception {
+        Plan plan = plan("kubernetes");
+        assertThat(shared(plan.deployments().get(0)))
+                .containsExactly("Shares the GPUs of node g1 with b under Kubernetes: the NVIDIA device plugin gives"
+                        + " each pod whole GPUs, so only one of these pods is scheduled unless the node shares its GPUs"
+                        + " (time-slicing or MPS in the device plugin's configuration); or serve the node with"
+                        + " `serving: systemd`, or place one deployment elsewhere");
+        assertThat(shared(plan.deployments().get(1))).singleElement().asString().contains("node g1 with a under");
+        assertThat(shared(plan.deployments().get(2))).isEmpty();
+        assertThat(eu.prositronic.core.emit.report.FactsAccess.warnings(
+                        plan.deployments().get(0)))
+                .anyMatch(w -> w.startsWith("Shares the GPUs of node g1 with b"));
+    }
+
+    @Test
+    void systemdServedDeploymentsShareTheGpuWithoutTheDevicePlugin() throws Exception {
+        Plan plan = plan("systemd");
+        plan.deployments().forEach(d -> assertThat(shared(d)).as(d.name()).isEmpty());
+    }
+}
