@@ -145,6 +145,15 @@ class RealLlamaServerTest {
                 if ((flag.equals("--model") || flag.equals("-m")) && !Files.exists(at)) {
                     Files.createDirectories(at.getParent());
                     Files.createSymbolicLink(at, ggufs.get(id));
+                } else if (flag.equals("--spec-draft-model") && !Files.exists(at)) {
+                    // the draft model: a zero-weight file of its catalog model, like the target's
+                    var draft = c.plan().deployment().draft().orElseThrow().model();
+                    Path file = out.resolve("gguf/" + draft.id() + "-draft-q1_0.gguf");
+                    if (!Files.exists(file)) {
+                        SyntheticGguf.writer(draft, GgmlType.Q1_0).write(file);
+                    }
+                    Files.createDirectories(at.getParent());
+                    Files.createSymbolicLink(at, file);
                 } else if (flag.equals("--api-key-file") && !Files.exists(at)) {
                     Files.createDirectories(at.getParent());
                     Files.writeString(at, API_KEY + "\n");
@@ -236,10 +245,17 @@ class RealLlamaServerTest {
         for (int i = 0; i < c.args().size(); i++) {
             String a = c.args().get(i);
             boolean pathValue = i > 0
-                    && List.of("--model", "-m", "--api-key-file")
+                    && List.of("--model", "-m", "--api-key-file", "--spec-draft-model")
                             .contains(c.args().get(i - 1));
             if (i > 0 && c.args().get(i - 1).equals("--port")) {
                 command.add(String.valueOf(port));
+            } else if (a.equals("--mmproj") || a.equals("--no-mmproj-offload")) {
+                // no synthetic vision projector is built here (tools/llama-measure/mmproj_stub.py needs gguf-py and
+                // numpy): the projector's flags are replaced by --no-mmproj, the rest runs as generated
+                if (a.equals("--mmproj")) {
+                    i++;
+                    command.add("--no-mmproj");
+                }
             } else if (pathValue) {
                 command.add(mapped(root, a).toString());
             } else {
