@@ -54,9 +54,6 @@ public final class ServerArgs {
         if (s.kvUnified()) {
             a.add("--kv-unified");
         }
-        if (p.threads() > 0) {
-            add(a, "--threads", p.threads());
-        }
         String projector = projectorFlag(p);
         if (!projector.isEmpty()) {
             a.add(projector);
@@ -70,6 +67,10 @@ public final class ServerArgs {
             add(a, "--spec-draft-type-k", s.cacheTypeK().flag());
             add(a, "--spec-draft-type-v", s.cacheTypeV().flag());
         });
+        // in the chart's order (templates/_helpers.tpl): the chart, the unit and plan.json run one list of flags
+        if (p.threads() > 0) {
+            add(a, "--threads", p.threads());
+        }
         if (p.deployment().metrics()) {
             a.add("--metrics");
         }
