@@ -63,6 +63,9 @@ class SolverExampleTest {
         assertThat(Files.readString(out.resolve("report/chat.md"))).contains("## Why this plan");
         assertThat(Files.readString(out.resolve("report/notes.md"))).doesNotContain("Why this plan");
         assertThat(Files.readString(out.resolve("report/index.md"))).contains("## Chosen by the solver");
+        assertThat(Files.readString(out.resolve("report/index.html")))
+                .contains("<h2 id=\"solver\">Chosen by the solver</h2>")
+                .contains("<td><a href=\"chat.html\">chat</a></td><td>quant</td>");
     }
 
     @Test
