@@ -34,7 +34,7 @@ public final class PowerModel {
     /**
      * The idle draw with a model resident, as a share of board power: an estimate between an RTX 3090's ~16 W idle
      * with empty memory (about 5 % of its 350 W) and a Tesla P40's 45 W with weights loaded (18 % of 250 W), the two
-     * figures found in public measurements.
+     * figures found in public measurements (their pages are cited in docs/fit-engine.md, Power and cost).
      */
     public static final double IDLE_SHARE = 0.15;
 
