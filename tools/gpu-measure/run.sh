@@ -78,7 +78,7 @@ if [ "$mode" = prepare ]; then
   tag=$(sed -n 's/.*"tag" *: *"\([^"]*\)".*/\1/p' "$(dirname "$bundle")/llama.cpp.info.json" 2>/dev/null)
   # url: the public tree the bundle's squashed commit reproduces (same tree hash, docs/fit-engine.md); the bundle
   # itself is node-llama-cpp 3.22.1's llama/gitRelease.bundle from the npm registry
-  echo "{\"bundle_commit\": \"$commit\", \"tag\": \"${tag:-unknown}\", \"pin\": \"7fe450e19305b828c199d602c23a8337aaa1f03b\", \"url\": \"https://github.com/ggml-org/llama.cpp/tree/7fe450e19305b828c199d602c23a8337aaa1f03b\", \"bundle\": \"node-llama-cpp@3.22.1 llama/gitRelease.bundle\"}" > "$stubs/source.json"
+  echo "{\"bundle_commit\": \"$commit\", \"tag\": \"${tag:-unknown}\", \"pin\": \"7fe450e19305b828c199d602c23a8337aaa1f03b\", \"url\": \"https://github.com/ggml-org/llama.cpp/tree/7fe450e19305b828c199d602c23a8337aaa1f03b\", \"bundle\": \"https://github.com/withcatai/node-llama-cpp/releases/tag/v3.22.1 (the npm package of that release ships llama/gitRelease.bundle, whose one commit reproduces the pinned tree)\"}" > "$stubs/source.json"
   entries=""
   skipped=""
   while IFS=$'\t' read -r id weights; do
@@ -251,7 +251,7 @@ fi
 [ -n "$cublas_where" ] && say "cuBLAS: $cublas_where"
 "$py" - "$out/env.json" <<EOF
 import json, sys
-json.dump({"gpu": """$gpu_line""", "nvidia_smi": "${nvsmi}", "nvcc": "${nvcc}", "cuda": "${nvcc_version}",
+json.dump({"gpu": """$gpu_line""", "nvidia_smi": "${nvsmi}", "nvcc": "${nvcc:+nvcc (the CUDA toolkit's compiler; its version is `cuda`)}", "cuda": "${nvcc_version}",
            "cmake": "${cmake_version}", "backend": "${backend}", "cuda_archs": "${cuda_archs}",
            "source": json.load(open("$stubs/source.json")) if __import__("os").path.exists("$stubs/source.json") else None,
            "budget_s": $budget, "jobs": $jobs, "host": __import__("platform").node()}, open(sys.argv[1], "w"), indent=1)
