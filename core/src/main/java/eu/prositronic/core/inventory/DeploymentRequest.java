@@ -90,45 +90,24 @@ public record DeploymentRequest(
     }
 
     public DeploymentRequest withQuant(QuantChoice q) {
-        return copy(q, node, context);
+        return copy(q, node, context, pins);
     }
 
     public DeploymentRequest withNode(NodeChoice n) {
-        return copy(quant, n, context);
+        return copy(quant, n, context, pins);
     }
 
     public DeploymentRequest withContext(ContextAsk c) {
-        return copy(quant, node, c);
+        return copy(quant, node, c, pins);
     }
 
     /** The same request on a node whose hardware changed (a what-if): pins made for the old GPUs are dropped. */
     public DeploymentRequest onChanged(Node changed) {
-        DeploymentRequest moved = copy(quant, new NodeChoice.Fixed(changed), context);
-        return new DeploymentRequest(
-                name,
-                model,
-                moved.quant,
-                moved.node,
-                moved.context,
-                objective,
-                cacheTypeK,
-                cacheTypeV,
-                flashAttn,
-                parallel,
-                batchSize,
-                ubatchSize,
-                thinking,
-                port,
-                metrics,
-                LayoutPins.NONE,
-                kvUnified,
-                vision,
-                draft,
-                where);
+        return copy(quant, new NodeChoice.Fixed(changed), context, LayoutPins.NONE);
     }
 
-    /** The same request with another file, node or context (a relaxation being tried). */
-    private DeploymentRequest copy(QuantChoice q, NodeChoice n, ContextAsk c) {
+    /** The same request with another file, node, context or layout pins (a relaxation or a what-if being tried). */
+    private DeploymentRequest copy(QuantChoice q, NodeChoice n, ContextAsk c, LayoutPins p) {
         return new DeploymentRequest(
                 name,
                 model,
@@ -145,7 +124,7 @@ public record DeploymentRequest(
                 thinking,
                 port,
                 metrics,
-                pins,
+                p,
                 kvUnified,
                 vision,
                 draft,
