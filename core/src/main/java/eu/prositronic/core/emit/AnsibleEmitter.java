@@ -140,7 +140,8 @@ public final class AnsibleEmitter implements Emitter {
         Map<String, Object> gpuHosts = new LinkedHashMap<>();
         Map<String, Object> nvidiaHosts = new LinkedHashMap<>();
         Map<String, Object> cpuHosts = new LinkedHashMap<>();
-        for (Node n : c.plan().nodes().stream().map(Plan.NodePlan::node).toList()) {
+        List<Node> nodes = c.plan().nodes().stream().map(Plan.NodePlan::node).toList();
+        for (Node n : nodes) {
             Connection host = new Connection(n.address());
             if (n.hasGpu()) {
                 gpuHosts.put(n.name(), host);
@@ -150,9 +151,15 @@ public final class AnsibleEmitter implements Emitter {
             } else {
                 cpuHosts.put(n.name(), host);
             }
-            HostVars vars = hostVars(n, byNode.get(n.name()), c.images());
-            out.put("ansible/host_vars/" + n.name() + ".yml", "---\n" + Serializers.yaml(vars));
         }
+        // host vars serialized in parallel, added in the nodes' order
+        Parallel.inOrder(
+                nodes,
+                BATCH,
+                n -> Map.entry(
+                        "ansible/host_vars/" + n.name() + ".yml",
+                        "---\n" + Serializers.yaml(hostVars(n, byNode.get(n.name()), c.images()))),
+                file -> out.put(file.getKey(), file.getValue()));
         Map<String, Group> children = new LinkedHashMap<>();
         children.put(GPU_GROUP, new Group(gpuHosts));
         children.put(NVIDIA_GROUP, new Group(nvidiaHosts));
@@ -162,6 +169,9 @@ public final class AnsibleEmitter implements Emitter {
                 cluster.name(), cluster.namespace(), cluster.containerRuntime().key());
         out.put("ansible/inventory.yml", "---\n" + Serializers.yaml(new InventoryFile(new All(vars, children))));
     }
+
+    /** Nodes serialized per batch. */
+    private static final int BATCH = 512;
 
     static HostVars hostVars(Node n, List<DeploymentPlan> here, Images images) {
         List<Gpu> gpus = new ArrayList<>();

@@ -11,6 +11,7 @@ import eu.prositronic.core.fit.Plan;
 import eu.prositronic.core.inventory.Node;
 import eu.prositronic.core.inventory.Serving;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -103,6 +104,12 @@ public final class GpuGuard {
     public static SortedMap<String, Product> products(Plan plan) {
         SortedMap<String, SortedMap<String, List<String>>> fleet = new TreeMap<>();
         SortedMap<String, List<String>> free = new TreeMap<>();
+        Map<String, List<String>> releasesByNode = new HashMap<>();
+        for (DeploymentPlan d : plan.deployments()) {
+            releasesByNode
+                    .computeIfAbsent(d.node().name(), k -> new ArrayList<>())
+                    .add(d.name());
+        }
         for (Plan.NodePlan np : plan.nodes()) {
             Node n = np.node();
             if (n.serving() != Serving.KUBERNETES || !n.hasGpu()) {
@@ -112,10 +119,7 @@ public final class GpuGuard {
             if (product.isEmpty()) {
                 continue;
             }
-            List<String> releases = plan.deployments().stream()
-                    .filter(d -> d.node().name().equals(n.name()))
-                    .map(DeploymentPlan::name)
-                    .toList();
+            List<String> releases = List.copyOf(releasesByNode.getOrDefault(n.name(), List.of()));
             fleet.computeIfAbsent(product, k -> new TreeMap<>());
             free.computeIfAbsent(product, k -> new ArrayList<>());
             if (releases.isEmpty()) {

@@ -2,6 +2,7 @@ package eu.prositronic.core.emit;
 
 import eu.prositronic.core.fit.DeploymentPlan;
 import eu.prositronic.core.yaml.Serializers;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,13 +18,21 @@ public final class ValuesEmitter implements Emitter {
 
     @Override
     public void emit(EmitContext c, OutputTree out) {
-        for (Map.Entry<String, DeploymentPlan> page : c.plan().catalogPages().entrySet()) {
-            out.put(page.getKey(), Serializers.yaml(ChartValues.of(page.getValue(), c.images())));
-        }
-        for (DeploymentPlan p : c.plan().deployments()) {
-            out.put(releaseFile(p), Serializers.yaml(ChartValues.Release.of(p, c.images())));
-        }
+        // serialized in parallel (SnakeYAML's emitter is most of this step), added in the plan's order
+        Parallel.inOrder(
+                List.copyOf(c.plan().catalogPages().entrySet()),
+                BATCH,
+                page -> Map.entry(page.getKey(), Serializers.yaml(ChartValues.of(page.getValue(), c.images()))),
+                file -> out.put(file.getKey(), file.getValue()));
+        Parallel.inOrder(
+                c.plan().deployments(),
+                BATCH,
+                p -> Map.entry(releaseFile(p), Serializers.yaml(ChartValues.Release.of(p, c.images()))),
+                file -> out.put(file.getKey(), file.getValue()));
     }
+
+    /** Files serialized per batch. */
+    private static final int BATCH = 512;
 
     /** {@code releases/<deployment>.yaml}. */
     public static String releaseFile(DeploymentPlan p) {

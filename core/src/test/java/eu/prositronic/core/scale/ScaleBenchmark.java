@@ -26,7 +26,14 @@ public final class ScaleBenchmark {
                     new Compiler.Request(inventory, Optional.empty(), out, "bench", OutputWriter.Writer.ANONYMOUS),
                     s -> {
                         if (Boolean.getBoolean("bench.debug")) {
-                            System.err.printf("%7.2f s  %s%n", (System.nanoTime() - start) / 1e9, s);
+                            System.err.printf(
+                                    "%7.2f s wall %7.2f s CPU  %s%n",
+                                    (System.nanoTime() - start) / 1e9,
+                                    ((com.sun.management.OperatingSystemMXBean)
+                                                            ManagementFactory.getOperatingSystemMXBean())
+                                                    .getProcessCpuTime()
+                                            / 1e9,
+                                    s);
                         }
                     });
             outcome = "ok:" + r.plan().deployments().size() + "-deployments";

@@ -9,6 +9,7 @@ import eu.prositronic.core.emit.ChartValues;
 import eu.prositronic.core.emit.EmitContext;
 import eu.prositronic.core.emit.HelmfileEmitter;
 import eu.prositronic.core.emit.OutputTree;
+import eu.prositronic.core.emit.Parallel;
 import eu.prositronic.core.emit.PlanJson;
 import eu.prositronic.core.fit.DeploymentPlan;
 import eu.prositronic.core.fit.LayoutKind;

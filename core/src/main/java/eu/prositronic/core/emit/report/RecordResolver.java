@@ -56,6 +56,12 @@ final class RecordResolver extends ELResolver {
         return vars;
     }
 
+    /** The component {@code name} of a record, or null where it has none (or it holds null). */
+    static Object component(Record base, String name) {
+        Method m = ACCESSORS.get(base.getClass()).get(name);
+        return m == null ? null : read(m, base);
+    }
+
     private static Object read(Method accessor, Object base) {
         try {
             return accessor.invoke(base);

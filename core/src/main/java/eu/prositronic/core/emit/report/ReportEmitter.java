@@ -4,6 +4,7 @@ import eu.prositronic.core.emit.ChartValues;
 import eu.prositronic.core.emit.EmitContext;
 import eu.prositronic.core.emit.Emitter;
 import eu.prositronic.core.emit.OutputTree;
+import eu.prositronic.core.emit.Parallel;
 import eu.prositronic.core.emit.PlanJson;
 import eu.prositronic.core.emit.ValuesEmitter;
 import eu.prositronic.core.fit.DeploymentPlan;

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import jinjava.javax.el.ExpressionFactory;
 
 /**
  * The report's and the site's Jinjava templates (text artifacts only): loaded from the jar, or from an override folder
@@ -36,7 +37,14 @@ final class Templates {
             .withLstripBlocks(false)
             .withElResolver(RecordResolver.WITH_JINJAVA_DEFAULTS)
             .build();
-    private final Jinjava jinjava = new Jinjava(config);
+    private final Jinjava jinjava = new Jinjava(config) {
+        private final ExpressionFactory paths = new PathExpressions(super.getExpressionFactory());
+
+        @Override
+        public ExpressionFactory getExpressionFactory() {
+            return paths;
+        }
+    };
     /** The parent of every page's context, copied once; reset after each page (Jinjava records resolved values there). */
     private final Context base = jinjava.getGlobalContextCopy();
 

@@ -1,6 +1,7 @@
-package eu.prositronic.core.emit.report;
+package eu.prositronic.core.emit;
 
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -8,10 +9,10 @@ import java.util.function.Function;
  * threads carry the application class loader, which inside Maven cannot see the plugin's classes: Jinjava's
  * expression language loads its own classes through the context class loader and fails there without this.
  */
-final class Parallel {
+public final class Parallel {
     private Parallel() {}
 
-    static <T, R> List<R> map(List<T> items, Function<T, R> f) {
+    public static <T, R> List<R> map(List<T> items, Function<T, R> f) {
         ClassLoader caller = Thread.currentThread().getContextClassLoader();
         return items.parallelStream()
                 .map(item -> {
@@ -25,5 +26,15 @@ final class Parallel {
                     }
                 })
                 .toList();
+    }
+
+    /**
+     * Maps {@code items} in parallel a batch at a time and hands each result to {@code sink} in the items' order, on
+     * the caller's thread (a large fleet's results are not held all at once; the same bytes either way).
+     */
+    public static <T, R> void inOrder(List<T> items, int batch, Function<T, R> f, Consumer<R> sink) {
+        for (int from = 0; from < items.size(); from += batch) {
+            map(items.subList(from, Math.min(items.size(), from + batch)), f).forEach(sink);
+        }
     }
 }

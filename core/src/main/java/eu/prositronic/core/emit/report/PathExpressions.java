@@ -1,0 +1,153 @@
+package eu.prositronic.core.emit.report;
+
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.objects.PyWrapper;
+import com.hubspot.jinjava.objects.collections.SizeLimitingPyList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import jinjava.javax.el.ELContext;
+import jinjava.javax.el.ExpressionFactory;
+import jinjava.javax.el.MethodExpression;
+import jinjava.javax.el.ValueExpression;
+
+/**
+ * Jinjava's expression factory with a short way for the expressions the page templates are made of: a plain path
+ * ({@code title}, {@code page.d.quant}, {@code o.fits}) through the page's variables and record components. Jinjava
+ * resolves each step of such a path through its interpreter resolver (recording it, checking for deferred values,
+ * wrapping it) and its expression tree, which was most of rendering a large fleet's pages. A path is read here
+ * directly when every step is a variable or a record component and the value is a string, number, boolean or list
+ * (a list wrapped as Jinjava wraps it); anything else (filters, calls, literals, a map, a loop variable, an undefined
+ * name) goes to Jinjava's own expression, so its result and its errors are Jinjava's. The bytes of every page are the
+ * same either way ({@code ReportBench} prints their digest; the golden trees hold them).
+ */
+final class PathExpressions extends ExpressionFactory {
+    private static final Pattern PATH =
+            Pattern.compile("#\\{\\s*([A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)*)\\s*}");
+
+    /** Marks an expression that is not a plain path. */
+    private static final String[] NOT_A_PATH = new String[0];
+
+    private final ExpressionFactory jinjava;
+    private final ConcurrentHashMap<String, String[]> paths = new ConcurrentHashMap<>();
+
+    PathExpressions(ExpressionFactory jinjava) {
+        this.jinjava = jinjava;
+    }
+
+    @Override
+    public ValueExpression createValueExpression(ELContext context, String expression, Class<?> expectedType) {
+        String[] path = expectedType == Object.class ? paths.computeIfAbsent(expression, PathExpressions::path) : null;
+        if (path == null || path == NOT_A_PATH) {
+            return jinjava.createValueExpression(context, expression, expectedType);
+        }
+        return new Path(expression, path, jinjava);
+    }
+
+    private static String[] path(String expression) {
+        var m = PATH.matcher(expression);
+        return m.matches() ? m.group(1).split("\\.") : NOT_A_PATH;
+    }
+
+    @Override
+    public ValueExpression createValueExpression(Object instance, Class<?> expectedType) {
+        return jinjava.createValueExpression(instance, expectedType);
+    }
+
+    @Override
+    public MethodExpression createMethodExpression(
+            ELContext context, String expression, Class<?> expectedReturnType, Class<?>[] expectedParamTypes) {
+        return jinjava.createMethodExpression(context, expression, expectedReturnType, expectedParamTypes);
+    }
+
+    @Override
+    public Object coerceToType(Object value, Class<?> targetType) {
+        return jinjava.coerceToType(value, targetType);
+    }
+
+    /** A plain path: read directly where it can be, else by Jinjava's own expression. */
+    private static final class Path extends ValueExpression {
+        private final String expression;
+        private final String[] steps;
+        private final transient ExpressionFactory jinjava;
+
+        Path(String expression, String[] steps, ExpressionFactory jinjava) {
+            this.expression = expression;
+            this.steps = steps;
+            this.jinjava = jinjava;
+        }
+
+        @Override
+        public Object getValue(ELContext context) {
+            Object value = direct();
+            return value != null
+                    ? value
+                    : jinjava.createValueExpression(context, expression, Object.class)
+                            .getValue(context);
+        }
+
+        /** The path's value read directly, or null where Jinjava's own reading is needed. */
+        private Object direct() {
+            JinjavaInterpreter interpreter = JinjavaInterpreter.getCurrent();
+            if (interpreter == null || interpreter.getContext().getDynamicVariableResolver() != null) {
+                return null;
+            }
+            Object value = interpreter.getContext().get(steps[0]);
+            for (int i = 1; i < steps.length && value != null; i++) {
+                value = value instanceof Record r ? RecordResolver.component(r, steps[i]) : null;
+            }
+            if (value instanceof String
+                    || value instanceof Boolean
+                    || value instanceof Integer
+                    || value instanceof Long) {
+                return value;
+            }
+            if (value instanceof List<?> list && !(value instanceof PyWrapper)) {
+                @SuppressWarnings("unchecked")
+                List<Object> items = (List<Object>) list;
+                return new SizeLimitingPyList(items, interpreter.getConfig().getMaxListSize());
+            }
+            return null;
+        }
+
+        @Override
+        public Class<?> getType(ELContext context) {
+            return Object.class;
+        }
+
+        @Override
+        public Class<?> getExpectedType() {
+            return Object.class;
+        }
+
+        @Override
+        public boolean isReadOnly(ELContext context) {
+            return true;
+        }
+
+        @Override
+        public void setValue(ELContext context, Object value) {
+            jinjava.createValueExpression(context, expression, Object.class).setValue(context, value);
+        }
+
+        @Override
+        public String getExpressionString() {
+            return expression;
+        }
+
+        @Override
+        public boolean isLiteralText() {
+            return false;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Path p && p.expression.equals(expression);
+        }
+
+        @Override
+        public int hashCode() {
+            return expression.hashCode();
+        }
+    }
+}
