@@ -205,7 +205,7 @@ class DriverFloorTest {
 
     static Backend planned(String driver) {
         return BackendSelector.select(
-                cuda13.node().primaryGpu(),
+                cuda13.node().devices(),
                 Optional.of(DriverVersion.parse(driver)),
                 TestSupport.catalog().images());
     }

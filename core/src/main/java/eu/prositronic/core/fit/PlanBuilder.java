@@ -56,7 +56,7 @@ final class PlanBuilder {
         MemoryModel mm = memoryModel(d);
         RunSettings s = f.settings();
         Layout layout = f.layout();
-        Backend backend = BackendSelector.select(d.node().primaryGpu(), d.node().driverVersion(), catalog.images());
+        Backend backend = BackendSelector.select(d.node().devices(), d.node().driverVersion(), catalog.images());
         MemoryPlan memory = MemoryPlan.of(f.devices(), LlamaCpp.FIT_TARGET, Planner.HOST_RESERVE);
         boolean gpu = d.node().hasGpu();
         SpeedEstimate speed = speed(d, mm, s, layout, catalog, backend);

@@ -208,7 +208,7 @@ public final class Planner {
 
     /** The context and layout of one deployment within its share of the node. */
     static Fitter.Result fit(Deployment d, NodeBudget budget, NodeBudget.Share share, int onNode, Catalog catalog) {
-        Backend backend = BackendSelector.select(d.node().primaryGpu(), d.node().driverVersion(), catalog.images());
+        Backend backend = BackendSelector.select(d.node().devices(), d.node().driverVersion(), catalog.images());
         MemoryModel mm = PlanBuilder.memoryModel(d);
         Fitter.Request request = new Fitter.Request(
                 PlanBuilder.baseSettings(d, onNode),

@@ -8,7 +8,9 @@ import eu.prositronic.core.catalog.Backend;
 import eu.prositronic.core.catalog.DriverVersion;
 import eu.prositronic.core.catalog.Hardware;
 import eu.prositronic.core.catalog.Images;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -16,8 +18,10 @@ import org.junit.jupiter.api.Test;
 class BackendSelectorTest {
     static final Images IMAGES = TestSupport.catalog().images();
 
-    static Optional<Hardware> gpu(String id) {
-        return TestSupport.catalog().hardware(id);
+    static List<Hardware> gpu(String... ids) {
+        return Arrays.stream(ids)
+                .map(id -> TestSupport.catalog().hardware(id).orElseThrow())
+                .toList();
     }
 
     static Optional<DriverVersion> driver(String v) {
@@ -46,7 +50,7 @@ class BackendSelectorTest {
 
     @Test
     void aPascalCardGetsCuda12WhateverTheDriver() {
-        assertThat(gpu("nvidia-gtx1080ti").orElseThrow().computeCapability()).contains("6.1");
+        assertThat(gpu("nvidia-gtx1080ti").get(0).computeCapability()).contains("6.1");
         assertThat(BackendSelector.select(gpu("nvidia-gtx1080ti"), driver("590.44.01"), IMAGES))
                 .isEqualTo(Backend.CUDA12);
         assertThat(BackendSelector.select(gpu("nvidia-gtx1080ti"), Optional.empty(), IMAGES))
@@ -69,11 +73,24 @@ class BackendSelectorTest {
     }
 
     @Test
+    void aNodeOfMixedNvidiaGpusGetsTheImageItsLowestComputeCapabilityStarts() {
+        assertThat(BackendSelector.select(gpu("nvidia-rtx5090"), driver("590.44.01"), IMAGES))
+                .isEqualTo(Backend.CUDA13);
+        assertThat(BackendSelector.select(gpu("nvidia-rtx5090", "nvidia-gtx1080ti"), driver("590.44.01"), IMAGES))
+                .as("CC 6.1 is below the CUDA 13 image's 7.5, whichever card comes first")
+                .isEqualTo(Backend.CUDA12);
+        assertThat(BackendSelector.select(gpu("nvidia-gtx1080ti", "nvidia-rtx5090"), driver("590.44.01"), IMAGES))
+                .isEqualTo(Backend.CUDA12);
+        assertThat(BackendSelector.lowestComputeCapability(gpu("nvidia-rtx4090", "nvidia-v100-32gb", "nvidia-rtx3090")))
+                .map(Object::toString)
+                .contains("7.0");
+    }
+
+    @Test
     void otherVendorsAndCpu() {
         assertThat(BackendSelector.select(gpu("amd-rx7900xtx"), Optional.empty(), IMAGES))
                 .isEqualTo(Backend.ROCM);
-        assertThat(BackendSelector.select(Optional.empty(), Optional.empty(), IMAGES))
-                .isEqualTo(Backend.CPU);
+        assertThat(BackendSelector.select(List.of(), Optional.empty(), IMAGES)).isEqualTo(Backend.CPU);
     }
 
     @Test
@@ -105,8 +122,8 @@ class BackendSelectorTest {
                 new Images.Image(
                         cuda12.tag(), cuda12.digest(), cuda12.minDriver(), Optional.of("8.0"), cuda12.source()));
         Images ampereCuda12 = new Images(IMAGES.repository(), IMAGES.build(), IMAGES.source(), byBackend);
-        Optional<Hardware> t4 = gpu("nvidia-t4");
-        var cc = t4.orElseThrow().parsedComputeCapability();
+        List<Hardware> t4 = gpu("nvidia-t4");
+        var cc = t4.get(0).parsedComputeCapability();
         assertThat(ampereCuda12.cudaBackend(cc, driver("580.10.02"))).isEmpty();
         assertThat(ampereCuda12.noCudaImage("nvidia-t4", cc, driver("580.10.02")))
                 .hasValueSatisfying(n -> {
