@@ -258,7 +258,8 @@ The llama-server argument list, rendered as a YAML list of quoted strings (the i
   --host 0.0.0.0 --port P (--model /models/gguf/<dir>/<file> | --hf-repo R --hf-file F when model.source.mode is hf)
   [--mmproj /models/gguf/<dir>/<mmproj> | --mmproj-url <baseUrl>/<repo>/resolve/<revision>/<mmproj> in hf mode, when
   model.mmproj.file is set]
-  --alias A --ctx-size --n-gpu-layers
+  --alias A --ctx-size --n-gpu-layers --fit off (the layers and context are the plan's; llama-server's own fit would
+  only add a dry load at start, then stop at the explicit --n-gpu-layers)
   [--n-cpu-moe N when > 0] [--tensor-split a,b when non-empty] --flash-attn --cache-type-k --cache-type-v
   --parallel --batch-size --ubatch-size [--cache-ram N and --ctx-checkpoints N when >= 0] [--kv-unified when kvUnified]
   [--spec-draft-model /models/gguf/<dir>/<draft> | --spec-draft-hf <repo> --spec-draft-model <draft> in hf mode,
@@ -299,6 +300,7 @@ Numbers go through int64 because Helm reads YAML numbers as float64 (2930000000 
 {{- $args = concat $args (list "--alias" $s.alias) -}}
 {{- $args = concat $args (list "--ctx-size" (toString (int64 $s.ctxSize))) -}}
 {{- $args = concat $args (list "--n-gpu-layers" (toString (int64 $s.gpuLayers))) -}}
+{{- $args = concat $args (list "--fit" "off") -}}
 {{- if gt (int64 $s.nCpuMoe) 0 }}
 {{- $args = concat $args (list "--n-cpu-moe" (toString (int64 $s.nCpuMoe))) -}}
 {{- end }}

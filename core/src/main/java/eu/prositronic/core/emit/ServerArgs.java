@@ -33,6 +33,10 @@ public final class ServerArgs {
         add(a, "--alias", p.model().id());
         add(a, "--ctx-size", s.nCtx());
         add(a, "--n-gpu-layers", p.gpuLayers());
+        // the plan fixes the layers and the context; llama-server's own --fit (on by default) would still run a dry
+        // load (about 10 s for a 262,144-token context) before giving up on an explicit --n-gpu-layers:
+        // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/common/fit.cpp#L463-L465
+        add(a, "--fit", "off");
         if (p.nCpuMoe() > 0) {
             add(a, "--n-cpu-moe", p.nCpuMoe());
         }
