@@ -248,13 +248,35 @@ public final class MemoryModel {
     }
 
     /**
-     * The largest FFN weights of a block that stays on the host, by layout: a whole block's FFN (the three dense
-     * matrices, or the routed and shared experts of an MoE block), or the routed experts kept there by {@code
-     * --n-cpu-moe}. That is what op offload copies into GPU 0's compute buffer at once; public logs show the
-     * buffer grow by it (Llama 3.1 8B Q4_0: +108 MiB for 94.5 MiB of FFN; Qwen3.5 9B: +82 MiB for 81 MiB),
-     * and stay flat whether 1 or all blocks are on the host.
+     * What op offload adds to GPU 0's compute buffer for the blocks that stay on the host: the largest over those
+     * blocks of what one of them puts in flight, by its kind. The scheduler moves an op whose weight sits in a host
+     * buffer to the first GPU once its batch is at least {@code GGML_OP_OFFLOAD_MIN_BATCH} (ggml-backend.cpp L961-L981)
+     * and copies the weight in as a split input, allocated in that GPU's compute buffer at the start of the split
+     * (L1398-L1419, L1497-L1515); it starts a new split at every such weight "so that the memory of the previously
+     * offloaded weights can be reused" (L1325-L1338), so the copies of a block come one matrix at a time, never all at
+     * once. The buffer grows by what does not fit beside the graph's own tensors:
      *
+     * <ul>
+     *   <li>a recurrent (gated delta net) block: one matrix of its FFN, a third of the FFN's bytes (routed experts
+     *       for MoE). Public Vulkan log, Qwen3.5 9B UD-Q4_K_XL at ub 2048: +31.22 MiB with blocks 0 and 1 (both
+     *       recurrent) on the host, about +26 MiB with block 0 alone (its --fit test allocation at 32 units, if the
+     *       two blocks weigh the same), for 31.6 MiB a matrix;
+     *   <li>a block with attention (full or sliding): its whole FFN, gate, up and down (routed and shared experts for
+     *       MoE). Public CUDA log, Llama 3.1 8B Q4_0 at ub 512: +108 MiB for 94.8 MiB of FFN at 15, 16 and 0 blocks
+     *       on the GPU; the Vulkan Qwen3.5 9B log: +81.84 MiB for 94.7 MiB with three attention blocks among the 15
+     *       on the host. Not attributed to a tensor: such a block also sends the K and V views of its host KV cache
+     *       to the GPU as split inputs of its flash-attention split (FLASH_ATTN_EXT is exempt from the weight rule,
+     *       L957, and takes the GPU from its neighbours), and ggml-alloc's best fit places the later weight copies
+     *       around what they leave;
+     *   <li>the routed experts that {@code --n-cpu-moe} keeps on the host for a block on the GPU: all of them.
+     * </ul>
+     *
+     * It does not depend on how many blocks stay on the host once there is one of a kind (the logs: 0, 15 and 16
+     * blocks on the GPU give the same buffer). tools/llama-measure/results/gpu-public-logs.md lists the records.
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/src/ggml-backend.cpp#L1325-L1338">ggml/src/ggml-backend.cpp L1325-L1338 (a new split at each host weight)</a>
      * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/src/ggml-backend.cpp#L1398-L1419">ggml/src/ggml-backend.cpp L1398-L1419 (host weights as split inputs)</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/src/ggml-backend.cpp#L951-L981">ggml/src/ggml-backend.cpp L951-L981 (op offload; FLASH_ATTN_EXT exempt)</a>
      */
     long largestHostFfn(Layout layout, int gpuStart, RunSettings s) {
         long largest = 0;
@@ -267,7 +289,8 @@ public final class MemoryModel {
                 long[] params = WeightModel.blockParams(arch, il);
                 long ffnParams = arch.isMoe() ? params[1] : 3L * arch.embeddingLength() * arch.feedForwardLength();
                 long ffn = params[0] == 0 ? 0 : Math.round(weights.block(il).value() * (double) ffnParams / params[0]);
-                largest = Math.max(largest, ffn);
+                // a recurrent block: one FFN matrix in flight at a time (gate, up or down: a third)
+                largest = Math.max(largest, arch.layerKind(il) == LayerKind.RECURRENT ? ffn / 3 : ffn);
             } else if (il < layout.nCpuMoe()) {
                 largest = Math.max(largest, experts);
             }

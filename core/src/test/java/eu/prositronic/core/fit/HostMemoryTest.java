@@ -221,6 +221,23 @@ class HostMemoryTest {
     }
 
     @Test
+    void aRecurrentBlockOnTheHostSendsOneFfnMatrixAtATimeAnAttentionBlockItsWholeFfn() {
+        // the shape of a public Vulkan log (Qwen3.5 9B UD-Q4_K_XL, ctx 8192, ub 2048, 4 slots): blocks 0 and 1 (gated
+        // delta net) on the host grow GPU 0's compute by 31.22 MiB, one of its FFN's three matrices; 15 blocks on the
+        // host, three of them attention blocks, by 81.84 MiB, as much as with none on the GPU
+        MemoryModel mm = model("qwen3-5-9b", "UD-Q4_K_XL");
+        RunSettings s = RunSettings.server(8192, 2048, 2048, 4, CacheType.F16, CacheType.F16, true, 32, Bytes.ZERO);
+        long all = onOneGpu(mm, s, 33).get(0).compute().value();
+        long recurrentOnly = onOneGpu(mm, s, 31).get(0).compute().value() - all;
+        long withAttention = onOneGpu(mm, s, 18).get(0).compute().value() - all;
+        assertThat(mm.architecture().layerKind(0)).isEqualTo(eu.prositronic.core.catalog.LayerKind.RECURRENT);
+        assertThat(mm.architecture().layerKind(3)).isEqualTo(eu.prositronic.core.catalog.LayerKind.FULL);
+        assertThat(withAttention).isBetween(3 * recurrentOnly - 3, 3 * recurrentOnly + 3);
+        assertThat(Bytes.of(recurrentOnly).mib()).isBetween(447.38 * 0.95 - 416.16, 447.38 * 1.05 - 416.16);
+        assertThat(onOneGpu(mm, s, 0).get(0).compute().value() - all).isEqualTo(withAttention);
+    }
+
+    @Test
     void belowTheOpOffloadBatchTheHostRunsItsOwnLayers() {
         MemoryModel mm = model("llama-3-1-8b", "Q4_0");
         RunSettings s = RunSettings.server(32768, 16, 2048, 1, CacheType.F16, CacheType.F16, true, 32, Bytes.ZERO);
