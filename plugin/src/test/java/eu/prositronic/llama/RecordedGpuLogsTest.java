@@ -21,16 +21,15 @@ import org.junit.jupiter.api.Test;
  * The engine against llama.cpp on GPUs: the public logs of tools/llama-measure/results/gpu-public-logs.jsonl (real
  * loads and --fit test allocations, CUDA and Vulkan) and the GPU kit's records (tools/gpu-measure/results/*.jsonl,
  * once a GPU machine has run tools/gpu-measure/run.sh). Prints one table row per context (see the test output) and
- * asserts the KV cache plus recurrent state per device exactly, and the GPU compute (the issue's "Done when": within
- * 10 % of the GPU evidence) and the GPU weights of every context within {@link #BOUNDS}. The host compute is printed,
- * not asserted: the Vulkan logs with four slots and recurrent blocks on the host keep 32.375 MiB more than the model
- * (docs/fit-engine.md, "Known gaps"). Pass {@code -Dprositronic.gpuReplay.bound.<term>=<per cent>} to try a bound.
+ * asserts the KV cache plus recurrent state per device exactly, the GPU compute (the issue's "Done when": within 10 %
+ * of the GPU evidence), the host compute and the GPU weights of every context within {@link #BOUNDS}. Pass {@code
+ * -Dprositronic.gpuReplay.bound.<term>=<per cent>} to try a bound.
  */
 class RecordedGpuLogsTest {
     /** Per term: the largest relative error allowed, per cent; null = printed, not asserted. */
     static final Map<String, Double> BOUNDS = bounds(
             "gpuCompute", 10.0,
-            "hostCompute", Double.NaN,
+            "hostCompute", 5.0,
             "gpuWeights", 2.0);
 
     /** The contexts whose compute and weights the bounds apply to: all of them. */

@@ -187,9 +187,9 @@ public final class MemoryModel {
         List<DeviceMemory> out = new ArrayList<>();
         for (int d = 0; d < nGpu; d++) {
             boolean runsGraph = holdsLayers[d] || d == outDev || (d == 0 && opOffload);
-            long graph = runsGraph ? compute.graphBytes(s, nKv, d == outDev) : 0;
-            if (d == 0) {
-                graph += offloadCopy;
+            long graph = runsGraph ? compute.graphBytes(s, nKv, d == outDev, true) : 0;
+            if (d == 0 && opOffload) {
+                graph = Math.max(graph + offloadCopy, hostAttentionStage(gpuStart, s, nKv));
             }
             out.add(new DeviceMemory(
                     gpuIds.get(d),
@@ -218,9 +218,23 @@ public final class MemoryModel {
             // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-graph.cpp#L29-L46
             long maskBytes = s.flashAttn() ? LlamaCpp.MASK_BYTES_FA : LlamaCpp.MASK_BYTES_NO_FA;
             hostCompute = maskBytes * nKv * tokens + 2L * 4L * arch.embeddingLength() * tokens;
+            if (opOffload && hostHoldsRecurrentBlock(gpuStart, s)) {
+                // a gated delta net block on the host: its conv-state update (ggml_cpy into the host's recurrent
+                // state) runs on the host, so the scheduler copies it the source view, which keeps the strides of the
+                // whole conv input; it is allocated once the token embedding's rows have gone to the GPU
+                hostCompute = Math.max(
+                        hostCompute,
+                        maskBytes * nKv * tokens + 4L * arch.embeddingLength() * tokens + convStateCopyBytes(s));
+            }
             if (outDev == host) {
-                // the output projection runs on the host: one output per slot is below the op-offload batch
-                hostCompute += 4L * s.graphOutputs() * (arch.vocabSize() + 3L * arch.embeddingLength());
+                // the output projection runs on the host (one output per slot is below the op-offload batch), after
+                // the token embedding's rows have gone to the GPU: beside the mask and one n_embd × T tensor (the
+                // logs: 48.01 MiB of host compute with 0 layers on the GPU as with all)
+                hostCompute = Math.max(
+                        hostCompute,
+                        maskBytes * nKv * tokens
+                                + 4L * arch.embeddingLength() * tokens
+                                + 4L * s.graphOutputs() * (arch.vocabSize() + 3L * arch.embeddingLength()));
             }
             if (!opOffload && holdsLayers[host]) {
                 hostCompute += compute.graphBytes(s, nKv, outDev == host);
@@ -296,6 +310,82 @@ public final class MemoryModel {
             }
         }
         return largest;
+    }
+
+    /**
+     * GPU 0's flash-attention split for an attention block on the host, with op offload: the attention op takes the
+     * GPU from its neighbours (FLASH_ATTN_EXT is exempt from the weight rule), so the K and V views of that layer's
+     * host KV cache (every cell of every stream) are copied in as split inputs, beside the mask, the layer's Q and
+     * attention output and the residual stream. A CPU build at the pin with an RPC device as the GPU
+     * (GGML_SCHED_DEBUG=1) shows the split, {@code RPC0 # 3 inputs: [cache_k_l0 (view) (permuted) (64M)]
+     * [cache_v_l0 (view) (permuted) (64M)] [attn_inp_kq_mask (32M)]} for Llama 3.1 8B at ctx 32768, and a compute
+     * buffer of 185.00 MiB (this stage: 184.5 MiB); Qwen3.5 9B with 15 blocks on the host at ctx 65536, ubatch 512:
+     * 387.00 MiB (this stage: 352 MiB, the whole FFN rule 255). It grows with the context: at long context it is what
+     * GPU 0 holds.
+     * Zero without an attention block on the host.
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/src/ggml-backend.cpp#L951-L960">ggml/src/ggml-backend.cpp L951-L960 (FLASH_ATTN_EXT exempt from the weight rule)</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/src/ggml-backend.cpp#L1398-L1419">ggml/src/ggml-backend.cpp L1398-L1419 (inputs on another backend are copied)</a>
+     */
+    long hostAttentionStage(int gpuStart, RunSettings s, long nKv) {
+        long largestKv = 0;
+        for (int il = 0; il < Math.min(gpuStart, arch.allLayers()); il++) {
+            if (loaded(il, s) && arch.layerKind(il) != LayerKind.RECURRENT) {
+                largestKv = Math.max(largestKv, kvBytesOfLayer(il, s));
+            }
+        }
+        if (largestKv == 0) {
+            return 0;
+        }
+        long t = s.graphTokens();
+        var at = arch.attention();
+        long swaKv = at.layerPattern().contains(LayerKind.SLIDING) ? kvCellsPerStream(s, LayerKind.SLIDING) : 0;
+        long maskBytes = s.flashAttn() ? LlamaCpp.MASK_BYTES_FA : LlamaCpp.MASK_BYTES_NO_FA;
+        long mask = maskBytes * (nKv + swaKv) * t;
+        // Q and the attention output (n_head × head_dim each), the output gate of a gated-Q block (Qwen3.5: the
+        // gate half of Q, made contiguous before the attention) and the residual stream, F32
+        boolean gatedQ = arch.ggufArchitecture().startsWith("qwen35")
+                || arch.ggufArchitecture().equals("qwen3next");
+        long q = (long) at.headCount() * at.keyLength();
+        long rows = 4L * t * ((gatedQ ? 2 : 1) * q + (long) at.headCount() * at.valueLength() + arch.embeddingLength());
+        // without flash attention the layer's F32 scores are live too
+        long scores = s.flashAttn() ? 0 : 4L * at.headCount() * nKv * t;
+        return mask + largestKv + rows + scores;
+    }
+
+    /** Whether a gated delta net block (one with a recurrent state) stays on the host. */
+    private boolean hostHoldsRecurrentBlock(int gpuStart, RunSettings s) {
+        for (int il = 0; il < Math.min(gpuStart, arch.allLayers()); il++) {
+            if (loaded(il, s) && recurrentBytesOfLayer(il, s) > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The host's copy of {@code conv_state_last} for a gated delta net block on the host with op offload: a view
+     * {@code [d_conv - 1, conv_dim, n_seqs]} of the conv input {@code [n_seq_tokens + d_conv - 1, conv_dim, n_seqs]}
+     * (F32) that {@code ggml_cpy} writes into the host-resident conv state. The copy is made with {@code
+     * ggml_dup_tensor_layout}, which keeps the view's strides, so it is as large as the view's extent, nearly the
+     * whole conv input: 64.37 MiB for Qwen3.5 9B at ubatch 2048 and 4 slots. Public Vulkan logs: host compute 128.44
+     * MiB with 2 or 15 blocks on the host against 96.07 with none; a CPU build with an RPC device that offloads ops as
+     * the GPU backends do (GGML_SCHED_DEBUG=2) shows the split and the copy: {@code CPU # 1 inputs: [conv_state_last-0
+     * (64M)]} (docs/fit-engine.md, "Partial offload and op offload").
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/delta-net-base.cpp#L479-L496">src/models/delta-net-base.cpp L479-L496 (conv_state_last and its ggml_cpy)</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/src/ggml-backend.cpp#L749-L755">ggml/src/ggml-backend.cpp L749-L755 (ggml_dup_tensor_layout keeps the strides)</a>
+     */
+    long convStateCopyBytes(RunSettings s) {
+        var x = arch.ssm().orElseThrow();
+        long convDim = 2L * x.groupCount() * x.stateSize() + x.innerSize();
+        long k = x.convKernel();
+        long seqs = Math.max(1, s.nSeq());
+        long seqTokens = s.graphTokens() / seqs;
+        long nb1 = 4L * (seqTokens + k - 1);
+        long nb2 = nb1 * convDim;
+        // ggml_nbytes of a strided F32 view: the element size plus (ne[i] - 1) × nb[i] over the dimensions
+        return 4L + (k - 2) * 4L + (convDim - 1) * nb1 + (seqs - 1) * nb2;
     }
 
     /**
