@@ -217,14 +217,22 @@ public final class MemoryModel {
             // exactly this (tools/llama-measure/results/gpu-public-logs.md).
             // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-graph.cpp#L29-L46
             long maskBytes = s.flashAttn() ? LlamaCpp.MASK_BYTES_FA : LlamaCpp.MASK_BYTES_NO_FA;
-            hostCompute = maskBytes * nKv * tokens + 2L * 4L * arch.embeddingLength() * tokens;
+            // a sliding-window model has a second mask, over the SWA cache, also a graph input on the host
+            // (build_attn_inp_kv_iswa); Gemma 3 4B on an RPC device at the pin: 43.52 MiB = 32 + 1.5 + 2 × 5
+            // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-graph.cpp#L3391-L3412
+            long masks = maskBytes
+                    * tokens
+                    * (nKv
+                            + (arch.attention().layerPattern().contains(LayerKind.SLIDING)
+                                    ? kvCellsPerStream(s, LayerKind.SLIDING)
+                                    : 0));
+            hostCompute = masks + 2L * 4L * arch.embeddingLength() * tokens;
             if (opOffload && hostHoldsRecurrentBlock(gpuStart, s)) {
                 // a gated delta net block on the host: its conv-state update (ggml_cpy into the host's recurrent
                 // state) runs on the host, so the scheduler copies it the source view, which keeps the strides of the
                 // whole conv input; it is allocated once the token embedding's rows have gone to the GPU
-                hostCompute = Math.max(
-                        hostCompute,
-                        maskBytes * nKv * tokens + 4L * arch.embeddingLength() * tokens + convStateCopyBytes(s));
+                hostCompute =
+                        Math.max(hostCompute, masks + 4L * arch.embeddingLength() * tokens + convStateCopyBytes(s));
             }
             if (outDev == host) {
                 // the output projection runs on the host (one output per slot is below the op-offload batch), after
@@ -232,7 +240,7 @@ public final class MemoryModel {
                 // logs: 48.01 MiB of host compute with 0 layers on the GPU as with all)
                 hostCompute = Math.max(
                         hostCompute,
-                        maskBytes * nKv * tokens
+                        masks
                                 + 4L * arch.embeddingLength() * tokens
                                 + 4L * s.graphOutputs() * (arch.vocabSize() + 3L * arch.embeddingLength()));
             }
