@@ -231,6 +231,7 @@ public final class CatalogKeys {
         public static final String KIND = "kind";
         public static final String VENDOR = "vendor";
         public static final String MEMORY_BYTES = "memoryBytes";
+        public static final String USABLE_MEMORY_BYTES = "usableMemoryBytes";
         public static final String MEMORY_BANDWIDTH = "memoryBandwidthBytesPerSecond";
         public static final String FP16_TFLOPS = "fp16Tflops";
         public static final String FP32_TFLOPS = "fp32Tflops";
@@ -245,6 +246,7 @@ public final class CatalogKeys {
                 KIND,
                 VENDOR,
                 MEMORY_BYTES,
+                USABLE_MEMORY_BYTES,
                 MEMORY_BANDWIDTH,
                 FP16_TFLOPS,
                 FP32_TFLOPS,

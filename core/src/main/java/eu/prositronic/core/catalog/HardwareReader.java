@@ -50,12 +50,15 @@ final class HardwareReader {
                         "an NVIDIA GPU needs `computeCapability`",
                         "add e.g. `computeCapability: \"8.6\"`");
             }
+            Bytes memory = Bytes.of(h.integer(CatalogKeys.Hardware.MEMORY_BYTES, 0, 0, Bytes.MAX_PARSED));
+            String source = EntryFields.requireSource(h);
             return new Hardware(
                     id,
                     h.string(CatalogKeys.Hardware.NAME, id),
                     Hardware.Kind.valueOf(kind.toUpperCase(Locale.ROOT)),
                     Hardware.Vendor.valueOf(vendor.toUpperCase(Locale.ROOT)),
-                    Bytes.of(h.integer(CatalogKeys.Hardware.MEMORY_BYTES, 0, 0, Bytes.MAX_PARSED)),
+                    memory,
+                    usableMemory(h, kind, memory),
                     h.integer(CatalogKeys.Hardware.MEMORY_BANDWIDTH, 1, 1, MAX_BANDWIDTH),
                     tflops(h, CatalogKeys.Hardware.FP16_TFLOPS),
                     tflops(h, CatalogKeys.Hardware.FP32_TFLOPS),
@@ -64,7 +67,50 @@ final class HardwareReader {
                     h.string(CatalogKeys.Hardware.GFX_TARGET).filter(s -> !s.isEmpty()),
                     h.string(CatalogKeys.Hardware.PRODUCT_LABEL).filter(s -> !s.isEmpty()),
                     (int) h.integer(CatalogKeys.Hardware.POWER_WATTS, 0, 0, 100_000),
-                    EntryFields.requireSource(h));
+                    source);
         });
+    }
+
+    /**
+     * {@code usableMemoryBytes}: optional, a GPU's only, at most {@code memoryBytes} (the driver's reservation comes
+     * off the nominal total, never on top), and cited: one of the entry's sources names the key and gives a URL.
+     */
+    private static Optional<Hardware.UsableMemory> usableMemory(
+            eu.prositronic.core.yaml.YamlMap h, String kind, Bytes memory) {
+        Optional<YamlNode> n = h.get(CatalogKeys.Hardware.USABLE_MEMORY_BYTES);
+        if (n.isEmpty()) {
+            return Optional.empty();
+        }
+        Problems problems = h.node().problems();
+        Optional<Long> v = n.get().integer(1, Bytes.MAX_PARSED);
+        if (v.isEmpty()) {
+            return Optional.empty(); // integer() placed the problem
+        }
+        if (!kind.equals("gpu")) {
+            problems.at(n.get(), "only a GPU has a usable memory", "remove `usableMemoryBytes` from this entry");
+            return Optional.empty();
+        }
+        if (v.get() > memory.value()) {
+            problems.at(
+                    n.get(),
+                    "usable memory above memoryBytes (" + memory.value() + ")",
+                    "write the total the runtime reports (llama.cpp's memory breakdown `total`, in bytes), which is"
+                            + " at most nvidia-smi's total in `memoryBytes`");
+            return Optional.empty();
+        }
+        Optional<String> cited = h.get(CatalogKeys.SOURCE).stream()
+                .flatMap(x -> x.isList() ? x.list().stream() : java.util.stream.Stream.of(x))
+                .flatMap(x -> x.string().stream())
+                .filter(line ->
+                        line.startsWith(CatalogKeys.Hardware.USABLE_MEMORY_BYTES + ":") && line.contains("https://"))
+                .findFirst();
+        if (cited.isEmpty()) {
+            problems.at(
+                    n.get(),
+                    "usable memory without a source",
+                    "add a source line `usableMemoryBytes: https://... (the log line with the total)`");
+            return Optional.empty();
+        }
+        return Optional.of(new Hardware.UsableMemory(Bytes.of(v.get()), cited.get()));
     }
 }

@@ -134,7 +134,18 @@ public final class PlanJson {
             long computeBytes,
             String computeSource) {}
 
-    public record Memory(List<Device> devices, long reserveBytes, long hostReserveBytes, String method) {}
+    /**
+     * @param gpuMemory per GPU, in the devices' order: the memory the fit planned against and where it comes from
+     */
+    public record Memory(
+            List<Device> devices, long reserveBytes, long hostReserveBytes, String method, List<GpuMemory> gpuMemory) {}
+
+    /**
+     * One GPU's memory as planned: {@code basis} {@code runtime} (the total the GPU runtime reports, from a public log:
+     * {@code source}) or {@code nominal} (nvidia-smi's or rocm-smi's total, the catalog's {@code memoryBytes}); a
+     * device's {@code capacityBytes} is this less the reserve, shared among the node's deployments.
+     */
+    public record GpuMemory(String id, String basis, long plannedBytes, long nominalBytes, String source) {}
 
     public record Device(
             String id,
@@ -329,7 +340,8 @@ public final class PlanJson {
                         p.memory().devices().stream().map(PlanJson::of).toList(),
                         p.memory().gpuReserve().value(),
                         p.memory().hostReserve().value(),
-                        MEMORY_METHOD),
+                        MEMORY_METHOD,
+                        gpuMemory(p)),
                 new Speed(
                         p.speed().generationTokensPerSecond(),
                         p.speed().promptTokensPerSecond(),
@@ -414,6 +426,21 @@ public final class PlanJson {
                         .toList(),
                 q.verified(),
                 q.verified() ? q.source() : q.unverified().orElseThrow());
+    }
+
+    public static List<GpuMemory> gpuMemory(DeploymentPlan p) {
+        var gpus = p.node().devices();
+        List<GpuMemory> out = new java.util.ArrayList<>();
+        for (int i = 0; i < p.memory().gpus().size() && i < gpus.size(); i++) {
+            var h = gpus.get(i);
+            out.add(new GpuMemory(
+                    p.memory().gpus().get(i).id(),
+                    h.memoryBasis().key(),
+                    h.plannedMemory().value(),
+                    h.memory().value(),
+                    h.usableMemory().map(u -> u.source()).orElse("catalog memoryBytes (nvidia-smi/rocm-smi total)")));
+        }
+        return out;
     }
 
     static Device of(DeviceMemory m) {

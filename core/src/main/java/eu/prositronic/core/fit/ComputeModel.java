@@ -28,6 +28,14 @@ final class ComputeModel {
      * @param nKv KV cells of one stream ({@code n_ctx_seq}): the width of the KQ mask
      */
     long graphBytes(RunSettings s, long nKv, boolean withOutput) {
+        return graphBytes(s, nKv, withOutput, false);
+    }
+
+    /**
+     * The graph buffer on a GPU ({@code gpu}) or on the CPU backend: the same stages, less {@link
+     * #cpuBackendOnlyBytesPerToken} on a GPU.
+     */
+    long graphBytes(RunSettings s, long nKv, boolean withOutput, boolean gpu) {
         long t = s.graphTokens();
         long embd = a.embeddingLength();
         // KQ mask, live until the last attention layer: F16 with flash attention, F32 without
@@ -41,7 +49,8 @@ final class ComputeModel {
         long mask = maskBytes * (nKv + swaKv) * t;
         long body =
                 switch (a.ggufArchitecture()) {
-                    case "llama", "gemma3", "qwen3moe", "gpt-oss" -> familyBodyPerToken(s) * t;
+                    case "llama", "gemma3", "qwen3moe", "gpt-oss" ->
+                        (familyBodyPerToken(s) - (gpu ? cpuBackendOnlyBytesPerToken(s) : 0)) * t;
                     default -> qwen35Body(s, t);
                 };
         long graph = mask + body;
@@ -156,5 +165,18 @@ final class ComputeModel {
             body = Math.max(body, gdn);
         }
         return body;
+    }
+
+    /**
+     * What the CPU backend's run of the graph holds per ubatch token beyond a GPU's: Llama's one row of {@code
+     * n_embd} with flash attention and an F16 K cache (familyBodyPerToken, measured on the CPU and not attributed to
+     * a tensor). A GPU holds the three rows: the public CUDA log of Llama 3.1 8B Q4_0 (ctx 32768, ubatch 512) shows
+     * 140 MiB of compute with every layer on the GPU, {@code 4·(3·n_ff + 3·n_embd)·T + 2·n_kv·T} to the MiB, and so
+     * does a CPU build at the pin with an RPC device as the GPU (140.01 MiB; gpu-public-logs.md, "RPC device").
+     */
+    private long cpuBackendOnlyBytesPerToken(RunSettings s) {
+        return a.ggufArchitecture().equals("llama") && s.flashAttn() && s.cacheTypeK() == CacheType.F16
+                ? 4L * a.embeddingLength()
+                : 0;
     }
 }

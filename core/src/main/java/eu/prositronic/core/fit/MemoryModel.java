@@ -187,9 +187,9 @@ public final class MemoryModel {
         List<DeviceMemory> out = new ArrayList<>();
         for (int d = 0; d < nGpu; d++) {
             boolean runsGraph = holdsLayers[d] || d == outDev || (d == 0 && opOffload);
-            long graph = runsGraph ? compute.graphBytes(s, nKv, d == outDev) : 0;
-            if (d == 0) {
-                graph += offloadCopy;
+            long graph = runsGraph ? compute.graphBytes(s, nKv, d == outDev, true) : 0;
+            if (d == 0 && opOffload) {
+                graph = Math.max(graph + offloadCopy, hostAttentionStage(gpuStart, s, nKv));
             }
             out.add(new DeviceMemory(
                     gpuIds.get(d),
@@ -217,10 +217,32 @@ public final class MemoryModel {
             // exactly this (tools/llama-measure/results/gpu-public-logs.md).
             // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-graph.cpp#L29-L46
             long maskBytes = s.flashAttn() ? LlamaCpp.MASK_BYTES_FA : LlamaCpp.MASK_BYTES_NO_FA;
-            hostCompute = maskBytes * nKv * tokens + 2L * 4L * arch.embeddingLength() * tokens;
+            // a sliding-window model has a second mask, over the SWA cache, also a graph input on the host
+            // (build_attn_inp_kv_iswa); Gemma 3 4B on an RPC device at the pin: 43.52 MiB = 32 + 1.5 + 2 × 5
+            // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-graph.cpp#L3391-L3412
+            long masks = maskBytes
+                    * tokens
+                    * (nKv
+                            + (arch.attention().layerPattern().contains(LayerKind.SLIDING)
+                                    ? kvCellsPerStream(s, LayerKind.SLIDING)
+                                    : 0));
+            hostCompute = masks + 2L * 4L * arch.embeddingLength() * tokens;
+            if (opOffload && hostHoldsRecurrentBlock(gpuStart, s)) {
+                // a gated delta net block on the host: its conv-state update (ggml_cpy into the host's recurrent
+                // state) runs on the host, so the scheduler copies it the source view, which keeps the strides of the
+                // whole conv input; it is allocated once the token embedding's rows have gone to the GPU
+                hostCompute =
+                        Math.max(hostCompute, masks + 4L * arch.embeddingLength() * tokens + convStateCopyBytes(s));
+            }
             if (outDev == host) {
-                // the output projection runs on the host: one output per slot is below the op-offload batch
-                hostCompute += 4L * s.graphOutputs() * (arch.vocabSize() + 3L * arch.embeddingLength());
+                // the output projection runs on the host (one output per slot is below the op-offload batch), after
+                // the token embedding's rows have gone to the GPU: beside the mask and one n_embd × T tensor (the
+                // logs: 48.01 MiB of host compute with 0 layers on the GPU as with all)
+                hostCompute = Math.max(
+                        hostCompute,
+                        masks
+                                + 4L * arch.embeddingLength() * tokens
+                                + 4L * s.graphOutputs() * (arch.vocabSize() + 3L * arch.embeddingLength()));
             }
             if (!opOffload && holdsLayers[host]) {
                 hostCompute += compute.graphBytes(s, nKv, outDev == host);
@@ -248,13 +270,35 @@ public final class MemoryModel {
     }
 
     /**
-     * The largest FFN weights of a block that stays on the host, by layout: a whole block's FFN (the three dense
-     * matrices, or the routed and shared experts of an MoE block), or the routed experts kept there by {@code
-     * --n-cpu-moe}. That is what op offload copies into GPU 0's compute buffer at once; public logs show the
-     * buffer grow by it (Llama 3.1 8B Q4_0: +108 MiB for 94.5 MiB of FFN; Qwen3.5 9B: +82 MiB for 81 MiB),
-     * and stay flat whether 1 or all blocks are on the host.
+     * What op offload adds to GPU 0's compute buffer for the blocks that stay on the host: the largest over those
+     * blocks of what one of them puts in flight, by its kind. The scheduler moves an op whose weight sits in a host
+     * buffer to the first GPU once its batch is at least {@code GGML_OP_OFFLOAD_MIN_BATCH} (ggml-backend.cpp L961-L981)
+     * and copies the weight in as a split input, allocated in that GPU's compute buffer at the start of the split
+     * (L1398-L1419, L1497-L1515); it starts a new split at every such weight "so that the memory of the previously
+     * offloaded weights can be reused" (L1325-L1338), so the copies of a block come one matrix at a time, never all at
+     * once. The buffer grows by what does not fit beside the graph's own tensors:
      *
+     * <ul>
+     *   <li>a recurrent (gated delta net) block: one matrix of its FFN, a third of the FFN's bytes (routed experts
+     *       for MoE). Public Vulkan log, Qwen3.5 9B UD-Q4_K_XL at ub 2048: +31.22 MiB with blocks 0 and 1 (both
+     *       recurrent) on the host, about +26 MiB with block 0 alone (its --fit test allocation at 32 units, if the
+     *       two blocks weigh the same), for 31.6 MiB a matrix;
+     *   <li>a block with attention (full or sliding): its whole FFN, gate, up and down (routed and shared experts for
+     *       MoE). Public CUDA log, Llama 3.1 8B Q4_0 at ub 512: +108 MiB for 94.8 MiB of FFN at 15, 16 and 0 blocks
+     *       on the GPU; the Vulkan Qwen3.5 9B log: +81.84 MiB for 94.7 MiB with three attention blocks among the 15
+     *       on the host. Not attributed to a tensor: such a block also sends the K and V views of its host KV cache
+     *       to the GPU as split inputs of its flash-attention split (FLASH_ATTN_EXT is exempt from the weight rule,
+     *       L957, and takes the GPU from its neighbours), and ggml-alloc's best fit places the later weight copies
+     *       around what they leave;
+     *   <li>the routed experts that {@code --n-cpu-moe} keeps on the host for a block on the GPU: all of them.
+     * </ul>
+     *
+     * It does not depend on how many blocks stay on the host once there is one of a kind (the logs: 0, 15 and 16
+     * blocks on the GPU give the same buffer). tools/llama-measure/results/gpu-public-logs.md lists the records.
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/src/ggml-backend.cpp#L1325-L1338">ggml/src/ggml-backend.cpp L1325-L1338 (a new split at each host weight)</a>
      * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/src/ggml-backend.cpp#L1398-L1419">ggml/src/ggml-backend.cpp L1398-L1419 (host weights as split inputs)</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/src/ggml-backend.cpp#L951-L981">ggml/src/ggml-backend.cpp L951-L981 (op offload; FLASH_ATTN_EXT exempt)</a>
      */
     long largestHostFfn(Layout layout, int gpuStart, RunSettings s) {
         long largest = 0;
@@ -267,12 +311,89 @@ public final class MemoryModel {
                 long[] params = WeightModel.blockParams(arch, il);
                 long ffnParams = arch.isMoe() ? params[1] : 3L * arch.embeddingLength() * arch.feedForwardLength();
                 long ffn = params[0] == 0 ? 0 : Math.round(weights.block(il).value() * (double) ffnParams / params[0]);
-                largest = Math.max(largest, ffn);
+                // a recurrent block: one FFN matrix in flight at a time (gate, up or down: a third)
+                largest = Math.max(largest, arch.layerKind(il) == LayerKind.RECURRENT ? ffn / 3 : ffn);
             } else if (il < layout.nCpuMoe()) {
                 largest = Math.max(largest, experts);
             }
         }
         return largest;
+    }
+
+    /**
+     * GPU 0's flash-attention split for an attention block on the host, with op offload: the attention op takes the
+     * GPU from its neighbours (FLASH_ATTN_EXT is exempt from the weight rule), so the K and V views of that layer's
+     * host KV cache (every cell of every stream) are copied in as split inputs, beside the mask, the layer's Q and
+     * attention output and the residual stream. A CPU build at the pin with an RPC device as the GPU
+     * (GGML_SCHED_DEBUG=1) shows the split, {@code RPC0 # 3 inputs: [cache_k_l0 (view) (permuted) (64M)]
+     * [cache_v_l0 (view) (permuted) (64M)] [attn_inp_kq_mask (32M)]} for Llama 3.1 8B at ctx 32768, and a compute
+     * buffer of 185.00 MiB (this stage: 184.5 MiB); Qwen3.5 9B with 15 blocks on the host at ctx 65536, ubatch 512:
+     * 387.00 MiB (this stage: 352 MiB, the whole FFN rule 255). It grows with the context: at long context it is what
+     * GPU 0 holds.
+     * Zero without an attention block on the host.
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/src/ggml-backend.cpp#L951-L960">ggml/src/ggml-backend.cpp L951-L960 (FLASH_ATTN_EXT exempt from the weight rule)</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/src/ggml-backend.cpp#L1398-L1419">ggml/src/ggml-backend.cpp L1398-L1419 (inputs on another backend are copied)</a>
+     */
+    long hostAttentionStage(int gpuStart, RunSettings s, long nKv) {
+        long largestKv = 0;
+        for (int il = 0; il < Math.min(gpuStart, arch.allLayers()); il++) {
+            if (loaded(il, s) && arch.layerKind(il) != LayerKind.RECURRENT) {
+                largestKv = Math.max(largestKv, kvBytesOfLayer(il, s));
+            }
+        }
+        if (largestKv == 0) {
+            return 0;
+        }
+        long t = s.graphTokens();
+        var at = arch.attention();
+        long swaKv = at.layerPattern().contains(LayerKind.SLIDING) ? kvCellsPerStream(s, LayerKind.SLIDING) : 0;
+        long maskBytes = s.flashAttn() ? LlamaCpp.MASK_BYTES_FA : LlamaCpp.MASK_BYTES_NO_FA;
+        long mask = maskBytes * (nKv + swaKv) * t;
+        // Q and the attention output (n_head × head_dim each), the output gate of a gated-Q block (Qwen3.5: the
+        // gate half of Q, made contiguous before the attention) and the residual stream, F32
+        boolean gatedQ = arch.ggufArchitecture().startsWith("qwen35")
+                || arch.ggufArchitecture().equals("qwen3next");
+        long q = (long) at.headCount() * at.keyLength();
+        long rows = 4L * t * ((gatedQ ? 2 : 1) * q + (long) at.headCount() * at.valueLength() + arch.embeddingLength());
+        // without flash attention the layer's F32 scores are live too
+        long scores = s.flashAttn() ? 0 : 4L * at.headCount() * nKv * t;
+        return mask + largestKv + rows + scores;
+    }
+
+    /** Whether a gated delta net block (one with a recurrent state) stays on the host. */
+    private boolean hostHoldsRecurrentBlock(int gpuStart, RunSettings s) {
+        for (int il = 0; il < Math.min(gpuStart, arch.allLayers()); il++) {
+            if (loaded(il, s) && recurrentBytesOfLayer(il, s) > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The host's copy of {@code conv_state_last} for a gated delta net block on the host with op offload: a view
+     * {@code [d_conv - 1, conv_dim, n_seqs]} of the conv input {@code [n_seq_tokens + d_conv - 1, conv_dim, n_seqs]}
+     * (F32) that {@code ggml_cpy} writes into the host-resident conv state. The copy is made with {@code
+     * ggml_dup_tensor_layout}, which keeps the view's strides, so it is as large as the view's extent, nearly the
+     * whole conv input: 64.37 MiB for Qwen3.5 9B at ubatch 2048 and 4 slots. Public Vulkan logs: host compute 128.44
+     * MiB with 2 or 15 blocks on the host against 96.07 with none; a CPU build with an RPC device that offloads ops as
+     * the GPU backends do (GGML_SCHED_DEBUG=2) shows the split and the copy: {@code CPU # 1 inputs: [conv_state_last-0
+     * (64M)]} (docs/fit-engine.md, "Partial offload and op offload").
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/delta-net-base.cpp#L479-L496">src/models/delta-net-base.cpp L479-L496 (conv_state_last and its ggml_cpy)</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/ggml/src/ggml-backend.cpp#L749-L755">ggml/src/ggml-backend.cpp L749-L755 (ggml_dup_tensor_layout keeps the strides)</a>
+     */
+    long convStateCopyBytes(RunSettings s) {
+        var x = arch.ssm().orElseThrow();
+        long convDim = 2L * x.groupCount() * x.stateSize() + x.innerSize();
+        long k = x.convKernel();
+        long seqs = Math.max(1, s.nSeq());
+        long seqTokens = s.graphTokens() / seqs;
+        long nb1 = 4L * (seqTokens + k - 1);
+        long nb2 = nb1 * convDim;
+        // ggml_nbytes of a strided F32 view: the element size plus (ne[i] - 1) × nb[i] over the dimensions
+        return 4L + (k - 2) * 4L + (convDim - 1) * nb1 + (seqs - 1) * nb2;
     }
 
     /**

@@ -19,7 +19,7 @@ final class NodeBudget {
         this.gpus = node.devices();
         for (Hardware h : gpus) {
             gpuIds.add(h.id() + ":" + gpuIds.size());
-            free.add(h.memory().minus(LlamaCpp.FIT_TARGET));
+            free.add(h.plannedMemory().minus(LlamaCpp.FIT_TARGET));
         }
         hostFree = node.ram().minus(Planner.HOST_RESERVE);
     }

@@ -215,7 +215,7 @@ public final class Planner {
                 d.context(),
                 d.model().architecture().contextLength(),
                 budget.gpuIds,
-                budget.gpus.stream().map(Hardware::memory).toList(),
+                budget.gpus.stream().map(Hardware::plannedMemory).toList(),
                 share.gpus(),
                 d.node().ram(),
                 share.host(),

@@ -221,6 +221,71 @@ class HostMemoryTest {
     }
 
     @Test
+    void aRecurrentBlockOnTheHostSendsOneFfnMatrixAtATimeAnAttentionBlockItsWholeFfn() {
+        // the shape of a public Vulkan log (Qwen3.5 9B UD-Q4_K_XL, ctx 8192, ub 2048, 4 slots): blocks 0 and 1 (gated
+        // delta net) on the host grow GPU 0's compute by 31.22 MiB, one of its FFN's three matrices; 15 blocks on the
+        // host, three of them attention blocks, by 81.84 MiB, as much as with none on the GPU
+        MemoryModel mm = model("qwen3-5-9b", "UD-Q4_K_XL");
+        RunSettings s = RunSettings.server(8192, 2048, 2048, 4, CacheType.F16, CacheType.F16, true, 32, Bytes.ZERO);
+        long all = onOneGpu(mm, s, 33).get(0).compute().value();
+        long recurrentOnly = onOneGpu(mm, s, 31).get(0).compute().value() - all;
+        long withAttention = onOneGpu(mm, s, 18).get(0).compute().value() - all;
+        assertThat(mm.architecture().layerKind(0)).isEqualTo(eu.prositronic.core.catalog.LayerKind.RECURRENT);
+        assertThat(mm.architecture().layerKind(3)).isEqualTo(eu.prositronic.core.catalog.LayerKind.FULL);
+        assertThat(withAttention).isBetween(3 * recurrentOnly - 3, 3 * recurrentOnly + 3);
+        assertThat(Bytes.of(recurrentOnly).mib()).isBetween(447.38 * 0.95 - 416.16, 447.38 * 1.05 - 416.16);
+        assertThat(onOneGpu(mm, s, 0).get(0).compute().value() - all).isEqualTo(withAttention);
+    }
+
+    @Test
+    void withOpOffloadTheHostComputeIsTheRpcDevicesRecordsToATenthOfAMiB() throws Exception {
+        // llama.cpp at the pin with an RPC device that offloads ops as CUDA and Vulkan do (tools/llama-measure/
+        // rpc-offload): the host's compute buffer at full and partial offload, with and without gated delta net
+        // blocks on the host (the conv-state copy), at 1 and 4 slots and ubatch 512 and 2048
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<String> lines = java.nio.file.Files.readAllLines(
+                TestSupport.repoRoot().resolve("tools/llama-measure/results/rpc-op-offload-cpu.jsonl"));
+        assertThat(lines).hasSizeGreaterThanOrEqualTo(11);
+        for (String line : lines) {
+            var r = json.readTree(line);
+            var st = r.get("settings");
+            MemoryModel mm =
+                    model(r.get("model").asText(), r.get("model").asText().startsWith("qwen") ? "Q4_K_M" : "Q4_0");
+            RunSettings s = RunSettings.server(
+                            st.get("ctx").asLong(),
+                            st.get("ub").asInt(),
+                            2048,
+                            st.get("np").asInt(),
+                            CacheType.F16,
+                            CacheType.F16,
+                            true,
+                            32,
+                            Bytes.ZERO)
+                    .withKvUnified(st.get("kv_unified").asBoolean());
+            DeviceMemory host = onOneGpu(mm, s, st.get("ngl").asInt()).get(1);
+            double predicted =
+                    Bytes.of(host.compute().value() - mm.outputBufferBytes(s)).mib();
+            double logged = r.get("buffers_mib").get("CPU").get("compute").asDouble();
+            assertThat(predicted).as(line).isCloseTo(logged, org.assertj.core.data.Offset.offset(0.15));
+        }
+    }
+
+    @Test
+    void atLongContextGpuZeroHoldsTheKAndVOfAHostAttentionLayerAsCopies() {
+        // an RPC device at the pin (tools/llama-measure/results/rpc-op-offload-cpu.jsonl): Qwen3.5 9B, 15 blocks on
+        // the host, ctx 65536, ubatch 512: 387.00 MiB of GPU compute, more than the whole-FFN rule gives (255 MiB)
+        MemoryModel mm = model("qwen3-5-9b", "Q4_K_M");
+        RunSettings s = RunSettings.server(65536, 512, 2048, 1, CacheType.F16, CacheType.F16, true, 32, Bytes.ZERO);
+        long gpu = onOneGpu(mm, s, 18).get(0).compute().value();
+        long kvOfOneLayer = mm.kvBytesOfLayer(3, s);
+        assertThat(Bytes.of(kvOfOneLayer).mib()).isEqualTo(256.0);
+        assertThat(gpu).isEqualTo(mm.hostAttentionStage(15, s, 65536));
+        assertThat(Bytes.of(gpu).mib()).isCloseTo(387.0, org.assertj.core.data.Percentage.withPercentage(10));
+        // with only recurrent blocks on the host there is no such copy
+        assertThat(mm.hostAttentionStage(2, s, 65536)).isZero();
+    }
+
+    @Test
     void belowTheOpOffloadBatchTheHostRunsItsOwnLayers() {
         MemoryModel mm = model("llama-3-1-8b", "Q4_0");
         RunSettings s = RunSettings.server(32768, 16, 2048, 1, CacheType.F16, CacheType.F16, true, 32, Bytes.ZERO);

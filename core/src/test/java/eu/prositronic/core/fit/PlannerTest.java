@@ -160,6 +160,42 @@ class PlannerTest {
     }
 
     @Test
+    void aGpuWithARuntimeReportedTotalIsPlannedAgainstItAndPlanJsonSaysSo() throws Exception {
+        // the RTX 3090's catalog entry: 24,576 MiB as nvidia-smi reports it, 24,123 MiB as the CUDA runtime does
+        // (llama.cpp's memory breakdown in a public issue); the fit plans into the smaller one
+        var rtx3090 = TestSupport.catalog().hardware("nvidia-rtx3090").orElseThrow();
+        assertThat(rtx3090.memory().mib()).isEqualTo(24576.0);
+        assertThat(rtx3090.plannedMemory().mib()).isEqualTo(24123.0);
+        assertThat(rtx3090.usableMemory().orElseThrow().source())
+                .contains("https://github.com/ggml-org/llama.cpp/issues/24608");
+        DeploymentPlan p = plan(
+                        "gpus: [{model: nvidia-rtx3090}]",
+                        "64GiB",
+                        "- {name: chat, model: qwen3-5-9b, quant: Q8_0, node: n1, context: max}")
+                .deployments()
+                .get(0);
+        DeviceMemory gpu = p.memory().gpus().get(0);
+        assertThat(gpu.capacity()).isEqualTo(rtx3090.plannedMemory());
+        assertThat(gpu.used().plus(p.memory().gpuReserve())).isLessThanOrEqualTo(rtx3090.plannedMemory());
+        var json = eu.prositronic.core.emit.PlanJson.gpuMemory(p);
+        assertThat(json).singleElement().satisfies(g -> {
+            assertThat(g.basis()).isEqualTo("runtime");
+            assertThat(g.plannedBytes()).isEqualTo(24123L << 20);
+            assertThat(g.nominalBytes()).isEqualTo(24576L << 20);
+            assertThat(g.source()).startsWith("usableMemoryBytes: https://");
+        });
+        // a GPU without one is planned against its nominal total, and says so
+        DeploymentPlan q = plan(
+                        "gpus: [{model: nvidia-rtx3060}]",
+                        "32GiB",
+                        "- {name: small, model: qwen3-5-4b, quant: Q4_K_M, node: n1}")
+                .deployments()
+                .get(0);
+        assertThat(eu.prositronic.core.emit.PlanJson.gpuMemory(q).get(0).basis())
+                .isEqualTo("nominal");
+    }
+
+    @Test
     void deploymentsOnOneNodeShareItsMemory() throws Exception {
         Plan plan = plan("gpus: [{model: nvidia-rtx4090}]", "64GiB", """
                 - {name: a, model: qwen3-5-4b, quant: Q4_K_M, node: n1}

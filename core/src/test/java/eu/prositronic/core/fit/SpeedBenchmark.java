@@ -176,6 +176,7 @@ public final class SpeedBenchmark {
                 Hardware.Kind.GPU,
                 vendor,
                 Bytes.of(0),
+                Optional.empty(),
                 bandwidth,
                 fp16,
                 fp32,

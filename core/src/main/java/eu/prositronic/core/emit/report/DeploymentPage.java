@@ -259,10 +259,23 @@ record DeploymentPage(
                     + node.ram().human() + " of RAM.";
         }
         Hardware hw = node.primaryGpu().orElseThrow();
-        return hw.name() + ": " + hw.memory().human() + " of memory, "
+        return hw.name() + ": " + memory(hw) + ", "
                 + Math.round(hw.memoryBandwidthBytesPerSecond() / 1e9) + " GB/s, " + hw.fp16Tflops()
                 + " FP16 TFLOPS"
                 + hw.computeCapability().map(cc -> ", compute capability " + cc).orElse("") + ".";
+    }
+
+    /**
+     * A GPU's memory as the report states it: the nominal total, and where the catalog knows it the total the GPU
+     * runtime reports, which is what the fit plans into (plan.json {@code memory.gpuMemory[].basis}).
+     */
+    static String memory(Hardware hw) {
+        return hw.memory().human() + " of memory"
+                + hw.usableMemory()
+                        .map(u -> " (" + u.bytes().human() + " as the "
+                                + (hw.vendor() == Hardware.Vendor.AMD ? "ROCm" : "CUDA")
+                                + " runtime reports it, which the fit plans into)")
+                        .orElse("");
     }
 
     private static String kvSentence(DeploymentPlan d, ModelSpec model) {

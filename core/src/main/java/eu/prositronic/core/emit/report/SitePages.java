@@ -129,7 +129,7 @@ final class SitePages {
     static GpuIndex gpu(Hardware h, List<CatalogSite.Entry> entries) {
         String paragraph = h.kind() == Hardware.Kind.CPU
                 ? "CPU only: no acceleration; limited by system RAM and its bandwidth."
-                : h.name() + ": " + h.memory().human() + " of memory, "
+                : h.name() + ": " + DeploymentPage.memory(h) + ", "
                         + Math.round(h.memoryBandwidthBytesPerSecond() / 1e9) + " GB/s, " + h.fp16Tflops()
                         + " FP16 TFLOPS.";
         return new GpuIndex(
