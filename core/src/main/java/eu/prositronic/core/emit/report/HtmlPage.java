@@ -15,6 +15,7 @@ import java.util.List;
  * @param deploySteps commands in order, each with a sentence before it
  * @param valuesFile the values file's path, and its bytes as text ({@code valuesYaml})
  * @param releaseFile the deployment's release layer (fleet only; empty on the site)
+ * @param variants the FAQ's table: this fit first, then the neighbouring quantizations, then the contexts around it
  */
 record HtmlPage(
         DeploymentPage page,
@@ -32,8 +33,7 @@ record HtmlPage(
         String releaseFile,
         String releaseYaml,
         String whyLayers,
-        List<Neighbours.Option> quantOptions,
-        List<Neighbours.Option> contextOptions,
+        List<Neighbours.Option> variants,
         String neighbourScope,
         List<String> warnings,
         List<Link> links) {
@@ -89,11 +89,20 @@ record HtmlPage(
                 releaseFile,
                 releaseYaml,
                 Facts.whyLayers(d),
-                neighbours.quants(d),
-                neighbours.contexts(d),
+                variants(neighbours.current(d), neighbours.quants(d), neighbours.contexts(d)),
                 neighbours.scope(d),
                 Facts.warnings(d, j.modelFile().verified()),
                 List.of(new Link("index.html", "Fleet report"), new Link(j.name() + ".md", "Markdown")));
+    }
+
+    /** The FAQ's rows in the order the page shows them. */
+    static List<Neighbours.Option> variants(
+            Neighbours.Option current, List<Neighbours.Option> quants, List<Neighbours.Option> contexts) {
+        List<Neighbours.Option> all = new java.util.ArrayList<>(1 + quants.size() + contexts.size());
+        all.add(current);
+        all.addAll(quants);
+        all.addAll(contexts);
+        return all;
     }
 
     /** llama-server's command line as the chart and the systemd unit run it. */

@@ -198,6 +198,83 @@ class CatalogSiteTest {
         }
     }
 
+    /**
+     * Every page's FAQ variants are the fit engine's: the neighbouring quantizations are the site's own pages of the
+     * same hardware (their context, VRAM and RAM), and each context variant (half, double, the trained maximum) is
+     * the model × quant planned in an inventory of its own, alone on that hardware with RAM to spare and that context:
+     * what the page says fits, or fits with offload, is planned so with the page's figures.
+     */
+    @Test
+    void everyPagesVariantsAreTheEnginesFitsOfThatChange() throws Exception {
+        int contexts = 0;
+        java.util.Set<String> verdicts = new java.util.TreeSet<>();
+        java.util.Set<String> kinds = new java.util.TreeSet<>();
+        for (CatalogSite.Entry e : entries) {
+            if (e.plan().isEmpty()) {
+                continue;
+            }
+            List<HtmlReportTest.Row> rows = HtmlReportTest.rows(site.text(e.pageFile()));
+            assertThat(rows.get(0).kind()).isEqualTo("current");
+            assertThat(rows.get(0).ctx()).isEqualTo(e.plan().get().ctxSize());
+            for (HtmlReportTest.Row r : rows.subList(1, rows.size())) {
+                String as = e.pageFile() + " " + r.what();
+                verdicts.add(r.verdict());
+                kinds.add(r.kind());
+                if (r.kind().equals("quant")) {
+                    CatalogSite.Entry other = entries.stream()
+                            .filter(x -> x.model() == e.model()
+                                    && x.hardware() == e.hardware()
+                                    && x.quant().quant().equals(r.what()))
+                            .findFirst()
+                            .orElseThrow();
+                    assertThat(other.plan().isPresent())
+                            .as(as)
+                            .isEqualTo(!r.verdict().equals("nofit"));
+                    other.plan().ifPresent(p -> {
+                        assertThat(p.ctxSize()).as(as).isEqualTo(r.ctx());
+                        assertThat(p.memory().vramUsed().value()).as(as).isEqualTo(r.vram());
+                        assertThat(p.memory().ramUsed().value()).as(as).isEqualTo(r.ram());
+                    });
+                } else if (contexts++ % 7 == 0) {
+                    // a spread of the pages (every seventh context variant): each a compile of its own
+                    checkContext(e, r, as);
+                }
+            }
+            long trained = e.model().architecture().contextLength();
+            if (e.plan().get().ctxSize() < trained) {
+                assertThat(rows.stream().map(HtmlReportTest.Row::ctx))
+                        .as(e.pageFile())
+                        .contains(trained);
+            }
+        }
+        assertThat(kinds).contains("quant", "context");
+        assertThat(verdicts).contains("fits", "offload");
+        assertThat(contexts).isGreaterThan(100);
+    }
+
+    private static void checkContext(CatalogSite.Entry e, HtmlReportTest.Row r, String as) throws Exception {
+        String gpus = e.hardware().kind() == Hardware.Kind.CPU
+                ? ""
+                : "\n    gpus: [{model: " + e.hardware().id() + "}]";
+        Inventory inv = TestSupport.inventory("cluster: {name: t, namespace: llm}\nnodes:\n  - name: n1\n"
+                + "    address: 10.0.0.1\n    ram: 1TiB\n    cpu: {cores: 8}" + gpus + "\ndeployments:\n  - name: d\n"
+                + "    model: " + e.model().id() + "\n    quant: " + e.quant().quant() + "\n    node: n1\n"
+                + "    context: " + r.ctx() + "\n");
+        if (r.verdict().equals("nofit")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Planner.plan(inv, TestSupport.catalog()))
+                    .as(as)
+                    .isInstanceOf(eu.prositronic.core.fit.NoFitException.class);
+            return;
+        }
+        var p = Planner.plan(inv, TestSupport.catalog()).deployments().get(0);
+        assertThat(p.ctxSize()).as(as).isEqualTo(r.ctx());
+        assertThat(p.memory().vramUsed().value()).as(as).isEqualTo(r.vram());
+        assertThat(p.layoutKind() == eu.prositronic.core.fit.LayoutKind.FULL
+                        || p.layoutKind() == eu.prositronic.core.fit.LayoutKind.CPU)
+                .as(as)
+                .isEqualTo(r.verdict().equals("fits"));
+    }
+
     /** The "what fits" choice: runs entirely there, and no larger file does with the useful context. */
     @Test
     void theBestQuantizationIsTheLargestThatRunsEntirelyWithAUsefulContext() {
