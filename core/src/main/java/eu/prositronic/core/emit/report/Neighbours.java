@@ -54,7 +54,7 @@ final class Neighbours {
      * @param answer the verdict in words: "fits", "fits with offload", "does not fit"
      * @param note where the layers go, or why it does not fit
      * @param vram the VRAM it uses ("" without a GPU); for a no-fit what it would need
-     * @param margin "11.25 GiB on nvidia-rtx3090:0", "7.10 GiB short on …", or "" where no device limits it
+     * @param margin "11.25 GiB", "7.10 GiB short", or "" where no device limits it; on {@code marginDevice}
      * @param sentence the whole answer in one sentence (the Markdown page's, and the row's title)
      */
     record Option(
@@ -90,10 +90,14 @@ final class Neighbours {
 
     /** The tightest device of a fit: what stays free there beyond its reserve. */
     record Margin(String device, long bytes) {
+        /** "10.25 GiB", or "7.10 GiB short". */
+        String amount() {
+            return bytes >= 0 ? Bytes.of(bytes).human() : Bytes.of(-bytes).human() + " short";
+        }
+
+        /** "10.25 GiB on nvidia-rtx3090:0", or "7.10 GiB short on nvidia-rtx3090:0". */
         String phrase() {
-            return bytes >= 0
-                    ? Bytes.of(bytes).human() + " on " + device
-                    : Bytes.of(-bytes).human() + " short on " + device;
+            return amount() + " on " + device;
         }
     }
 
@@ -118,7 +122,7 @@ final class Neighbours {
                 m.ramUsed().human(),
                 margin.map(Margin::bytes).orElse(0L),
                 margin.map(Margin::device).orElse(""),
-                margin.map(Margin::phrase).orElse(""),
+                margin.map(Margin::amount).orElse(""),
                 what + (entirely ? " fits: " : " fits only with offload: ") + layout + ", " + tokens(p.ctxSize())
                         + " of context, " + Facts.memoryPhrase(p)
                         + margin.map(x -> x.bytes() >= 0 ? ", " + x.phrase() + " left free beyond the reserve" : "")
@@ -162,7 +166,7 @@ final class Neighbours {
                 "needs " + ram.human(),
                 worst.map(Margin::bytes).orElse(0L),
                 worst.map(Margin::device).orElse(""),
-                worst.map(Margin::phrase).orElse(""),
+                worst.map(Margin::amount).orElse(""),
                 what + " does not fit here: " + why + ".");
     }
 

@@ -275,6 +275,42 @@ class CatalogSiteTest {
                 .isEqualTo(r.verdict().equals("fits"));
     }
 
+    /**
+     * The memory picture: each bar's parts add up to what plan.json says the device uses (no sum drawn as a part), and
+     * every part a device can have, the reserve and what is free each have a colour of their own.
+     */
+    @Test
+    void theMemoryBarsAddUpToThePlanAndEveryPartHasAColourOfItsOwn() {
+        for (CatalogSite.Entry e : entries) {
+            if (e.plan().isEmpty()) {
+                continue;
+            }
+            var memory = eu.prositronic.core.emit.PlanJson.of(e.plan().get()).memory();
+            MemoryBars bars = MemoryBars.of("t", memory, false);
+            for (int i = 0; i < bars.bars().size(); i++) {
+                long parts = bars.bars().get(i).parts().stream()
+                        .filter(x -> !x.part().equals("reserve") && !x.part().equals("free"))
+                        .mapToLong(MemoryBars.Part::bytes)
+                        .sum();
+                assertThat(parts)
+                        .as(e.pageFile() + " " + bars.bars().get(i).id())
+                        .isEqualTo(memory.devices().get(i).usedBytes());
+            }
+        }
+        var device = eu.prositronic.core.emit.PlanJson.of(entries.get(0).plan().orElseThrow())
+                .memory()
+                .devices()
+                .get(0);
+        List<String> parts = new ArrayList<>(MemoryBars.figures(device).keySet());
+        assertThat(parts).contains("checkpoints", "promptCache", "overhead").doesNotContain("atLoad", "used");
+        List<String> all = new ArrayList<>(parts);
+        all.add("reserve");
+        all.add("free");
+        assertThat(all.stream().map(x -> MemoryBars.color(x, parts)).distinct().count())
+                .isEqualTo(all.size());
+        assertThat(all.stream().map(MemoryBars::label).distinct().count()).isEqualTo(all.size());
+    }
+
     /** The "what fits" choice: runs entirely there, and no larger file does with the useful context. */
     @Test
     void theBestQuantizationIsTheLargestThatRunsEntirelyWithAUsefulContext() {
