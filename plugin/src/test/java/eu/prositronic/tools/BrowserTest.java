@@ -153,6 +153,21 @@ class BrowserTest {
         check("fleet/report/chat.html", "report-deployment", "Hardware requirements");
     }
 
+    /** A catalog page, and its FAQ's table of variants (computed fits) at phone width and on the desktop. */
+    @Test
+    void aSitePageWithItsFaq() throws Exception {
+        String path = "site/models/qwen3-5-27b/q4_k_m/nvidia-rtx3090.html";
+        Page phone = check(path, "site-page", "Which other quantizations and contexts fit here?");
+        String rows = phone.eval("String(document.querySelectorAll('table.variants tr[data-variant]').length)");
+        assertThat(Integer.parseInt(rows)).as("the FAQ's variants").isGreaterThanOrEqualTo(4);
+        phone.screenshotFrom(SHOTS.resolve("site-page-faq-phone.png"), "faq", 1400);
+        phone.close();
+        Page desktop = Page.open(devtools);
+        desktop.load("http://127.0.0.1:" + server.getAddress().getPort() + "/" + path, 1000, 900, false);
+        desktop.screenshotFrom(SHOTS.resolve("site-page-faq-desktop.png"), "faq", 900);
+        desktop.close();
+    }
+
     @Test
     void theSiteIndex() throws Exception {
         check("site/index.html", "site-index", "What fits my hardware");
@@ -257,6 +272,28 @@ class BrowserTest {
                     .put("y", 0)
                     .put("width", size.get("width").asDouble())
                     .put("height", Math.min(size.get("height").asDouble(), maxHeight))
+                    .put("scale", 1);
+            Files.write(
+                    file,
+                    Base64.getDecoder()
+                            .decode(send("Page.captureScreenshot", params)
+                                    .get("data")
+                                    .asText()));
+        }
+
+        /** The page from the element with this id down, {@code maxHeight} CSS pixels at most. */
+        void screenshotFrom(Path file, String id, int maxHeight) throws Exception {
+            double top = Double.parseDouble(eval("String(Math.floor(document.getElementById('" + id
+                    + "').getBoundingClientRect().top + window.scrollY))"));
+            JsonNode size =
+                    send("Page.getLayoutMetrics", JSON.createObjectNode()).get("cssContentSize");
+            ObjectNode params = JSON.createObjectNode().put("format", "png");
+            params.put("captureBeyondViewport", true);
+            params.putObject("clip")
+                    .put("x", 0)
+                    .put("y", top)
+                    .put("width", size.get("width").asDouble())
+                    .put("height", Math.min(size.get("height").asDouble() - top, maxHeight))
                     .put("scale", 1);
             Files.write(
                     file,

@@ -25,8 +25,9 @@ import java.util.OptionalLong;
 
 /**
  * The FAQ's computed answers for a deployment of the fleet: the next smaller and larger quantization of its model, and
- * half and double its context and the trained maximum ({@link #contextsAround}), each fitted for real where the deployment runs (its node, beside the deployments that
- * share it) by the planner itself ({@link Planner#plan} of that one node). The answer is the plan's figures, or the
+ * half, double and the trained maximum of its context ({@link #contextsAround}), each fitted for real where the
+ * deployment runs (its node, beside the deployments that share it) by the planner itself ({@link Planner#plan} of that
+ * one node). The catalog site's pages use the same rows ({@link #fitted}, {@link #noFit}, {@link #pageContexts}). The answer is the plan's figures, or the
  * no-fit's: what the variant needs and what the device had. Results are kept per node and deployments, so a fleet of
  * many alike nodes fits each variant once. Past {@link #ON_NODE_LIMIT} deployments (where these fits would be most of
  * a build) the quantizations are answered from their catalog pages instead (alone on the hardware, context max, one
