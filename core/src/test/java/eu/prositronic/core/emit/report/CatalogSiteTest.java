@@ -311,6 +311,28 @@ class CatalogSiteTest {
         assertThat(all.stream().map(MemoryBars::label).distinct().count()).isEqualTo(all.size());
     }
 
+    /** A templates folder overrides the site's pages too; an own page template sees the FAQ's variants by name. */
+    @Test
+    void aTemplatesFolderOverridesTheSitesTemplates(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("style.css"), "body { color: rebeccapurple; }");
+        Files.writeString(
+                dir.resolve("deployment.html.jinja"),
+                "<style>{{ style|safe }}</style>{% for o in variants %}{{ o.what }}={{ o.verdict }}"
+                        + " {{ o.ctxSize }};{% endfor %}");
+        Map<String, ModelSpec> one = new java.util.TreeMap<>();
+        one.put("qwen3-5-0-8b", catalog.model("qwen3-5-0-8b").orElseThrow());
+        OutputTree own = new CatalogSite(
+                        new Catalog(one, catalog.hardware(), catalog.images()),
+                        "https://models.example.org",
+                        Optional.of(dir))
+                .generate();
+        String page = own.text("models/qwen3-5-0-8b/q4_0/cpu.html");
+        assertThat(page)
+                .startsWith("<style>body { color: rebeccapurple; }</style>this page: Q4_0, 262,144 tokens=fits")
+                .contains("half: 131,072 tokens=fits 131072;");
+        assertThat(own.text("index.html")).contains("rebeccapurple");
+    }
+
     /** The "what fits" choice: runs entirely there, and no larger file does with the useful context. */
     @Test
     void theBestQuantizationIsTheLargestThatRunsEntirelyWithAUsefulContext() {
