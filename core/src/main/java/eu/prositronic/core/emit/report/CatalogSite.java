@@ -245,6 +245,7 @@ public final class CatalogSite {
                 "alone on " + page.hardwareTitle() + " with every setting at its default (the other quantizations at"
                         + " context max), the host's RAM not a limit",
                 Facts.warnings(p, page.d().modelFile().verified()),
+                HtmlPage.ollama(page, e.model().id() + "-" + e.quant().slug().replace('_', '-')),
                 List.of(
                         new HtmlPage.Link("index.html", "Catalog"),
                         new HtmlPage.Link(

@@ -244,6 +244,23 @@ class HtmlReportTest {
         assertThat(r.margin()).as(as).isNotNegative();
     }
 
+    /** The Ollama answer pins plan.json's context per slot and GPU layers, and its cache type where not f16. */
+    @Test
+    void theOllamaEquivalentIsThisFitsContextLayersAndCache() {
+        for (JsonNode d : plan.get("deployments")) {
+            String html = tree.text("report/" + d.get("name").asText() + ".html");
+            assertThat(html)
+                    .as(d.get("name").asText())
+                    .contains("PARAMETER num_ctx " + d.get("ctxPerSlot").asLong() + "\nPARAMETER num_gpu "
+                            + d.get("gpuLayers").asInt())
+                    .contains("ollama create " + d.get("name").asText() + " -f Modelfile");
+        }
+        assertThat(tree.text("report/chat.html")).contains("FROM qwen3.5:4b-q5_k_m");
+        assertThat(tree.text("report/extract.html"))
+                .contains("OLLAMA_FLASH_ATTENTION=1 OLLAMA_KV_CACHE_TYPE=q4_0 ollama serve")
+                .contains("Ollama has no draft model");
+    }
+
     /** A template of the same name beside the inventory (templates/report/) replaces the embedded one. */
     @Test
     void anInfraRepoOverridesATemplate(@org.junit.jupiter.api.io.TempDir Path repo) throws Exception {
