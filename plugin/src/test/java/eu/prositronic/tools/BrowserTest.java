@@ -42,10 +42,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A real headless Chromium (Debian's {@code chromium}) opens the fleet report's index and a deployment page, and the
- * catalog site's index and search page, served over HTTP from a local server, at phone width (390 px) and at desktop
- * width; each page must load without a console error, an uncaught exception or a failed request, show text, and not
- * scroll sideways on the phone. Screenshots go to {@code plugin/target/browser/} (test output). Driven over the
- * DevTools protocol with the JDK's own WebSocket client. Fails (never skips) when Chromium is missing.
+ * catalog site's index, a catalog page (with its FAQ) and the search page, served over HTTP from a local server, at
+ * phone width (390 px) and at desktop width; each page must load without a console error, an uncaught exception or a
+ * failed request, show text, and not scroll sideways on the phone; in dark mode it is dark, printed it is on white
+ * without its navigation. Screenshots go to {@code plugin/target/browser/} (test output). Driven over the DevTools
+ * protocol with the JDK's own WebSocket client. Fails (never skips) when Chromium is missing.
  */
 @Tag("tool")
 class BrowserTest {
@@ -208,6 +209,15 @@ class BrowserTest {
         phone.screenshot(SHOTS.resolve(name + "-phone-dark.png"), 1600);
         phone.send("Emulation.setEmulatedMedia", (ObjectNode)
                 JSON.readTree("{\"features\":[{\"name\":\"prefers-color-scheme\",\"value\":\"light\"}]}"));
+        phone.send("Emulation.setEmulatedMedia", (ObjectNode) JSON.readTree("{\"media\":\"print\"}"));
+        assertThat(phone.eval("String(getComputedStyle(document.body).backgroundColor)"))
+                .as(url + " prints on white")
+                .isEqualTo("rgb(255, 255, 255)");
+        assertThat(phone.eval("String(Array.from(document.querySelectorAll('nav'))"
+                        + ".every(n => getComputedStyle(n).display === 'none'))"))
+                .as(url + " prints without its navigation")
+                .isEqualTo("true");
+        phone.send("Emulation.setEmulatedMedia", (ObjectNode) JSON.readTree("{\"media\":\"\"}"));
         String text = phone.eval("document.body.innerText");
         assertThat(text).as(url + " shows text").contains(heading);
         assertThat(text.strip().length()).as(url + " is not blank").isGreaterThan(200);
