@@ -213,6 +213,7 @@ class CatalogSiteTest {
             if (e.plan().isEmpty()) {
                 continue;
             }
+            HtmlReportTest.assertSeedShape(site.text(e.pageFile()), e.pageFile());
             List<HtmlReportTest.Row> rows = HtmlReportTest.rows(site.text(e.pageFile()));
             assertThat(rows.get(0).kind()).isEqualTo("current");
             assertThat(rows.get(0).ctx()).isEqualTo(e.plan().get().ctxSize());

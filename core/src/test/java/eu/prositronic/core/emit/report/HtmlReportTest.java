@@ -261,6 +261,54 @@ class HtmlReportTest {
                 .contains("Ollama has no draft model");
     }
 
+    /** The seed pages' hardware-requirements rows and FAQ questions, in their order (docs: the catalog pages). */
+    static final List<String> SEED_SHAPE = List.of(
+            "<h1>",
+            "<h2 id=\"overview\">Overview</h2>",
+            "<h2 id=\"hardware\">Hardware requirements</h2>",
+            "<th>Model size</th>",
+            "<th>VRAM available</th>",
+            "<th>VRAM used</th>",
+            "<th>System RAM</th>",
+            "<th>Min RAM required</th>",
+            "<th>GPU layers</th>",
+            "<th>Context size</th>",
+            "<th>Backend</th>",
+            "<th>Flash attention</th>",
+            "<th>Reading from disk</th>",
+            "<h3 id=\"memory\">",
+            "<h2 id=\"deploy\">Deploy</h2>",
+            "helmfile ",
+            "<h2 id=\"faq\">FAQ</h2>",
+            "<dt>How much VRAM does ",
+            "<dt>Can I run ",
+            "<dt>Which other quantizations and contexts fit here?</dt>",
+            "<dt>What is quantization?</dt>",
+            "<dt>What quantization should I choose?</dt>",
+            "<dt>What is flash attention and why is it ",
+            "<dt>Why are the layers where they are?</dt>",
+            "<dt>How do I run ");
+
+    static void assertSeedShape(String html, String as) {
+        int at = 0;
+        for (String part : SEED_SHAPE) {
+            int next = html.indexOf(part, at);
+            assertThat(next)
+                    .as(as + ": " + part + " after what comes before it")
+                    .isGreaterThanOrEqualTo(0);
+            at = next + part.length();
+        }
+    }
+
+    @Test
+    void everyDeploymentPageHasTheSeedPagesSectionsRowsAndQuestionsInOrder() {
+        for (JsonNode d : plan.get("deployments")) {
+            assertSeedShape(
+                    tree.text("report/" + d.get("name").asText() + ".html"),
+                    d.get("name").asText());
+        }
+    }
+
     /** A template of the same name beside the inventory (templates/report/) replaces the embedded one. */
     @Test
     void anInfraRepoOverridesATemplate(@org.junit.jupiter.api.io.TempDir Path repo) throws Exception {
