@@ -42,10 +42,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A real headless Chromium (Debian's {@code chromium}) opens the fleet report's index and a deployment page, and the
- * catalog site's index and search page, served over HTTP from a local server, at phone width (390 px) and at desktop
- * width; each page must load without a console error, an uncaught exception or a failed request, show text, and not
- * scroll sideways on the phone. Screenshots go to {@code plugin/target/browser/} (test output). Driven over the
- * DevTools protocol with the JDK's own WebSocket client. Fails (never skips) when Chromium is missing.
+ * catalog site's index, a catalog page (with its FAQ) and the search page, served over HTTP from a local server, at
+ * phone width (390 px) and at desktop width; each page must load without a console error, an uncaught exception or a
+ * failed request, show text, and not scroll sideways on the phone; in dark mode it is dark, printed it is on white
+ * without its navigation. Screenshots go to {@code plugin/target/browser/} (test output). Driven over the DevTools
+ * protocol with the JDK's own WebSocket client. Fails (never skips) when Chromium is missing.
  */
 @Tag("tool")
 class BrowserTest {
@@ -153,6 +154,21 @@ class BrowserTest {
         check("fleet/report/chat.html", "report-deployment", "Hardware requirements");
     }
 
+    /** A catalog page, and its FAQ's table of variants (computed fits) at phone width and on the desktop. */
+    @Test
+    void aSitePageWithItsFaq() throws Exception {
+        String path = "site/models/qwen3-5-27b/q4_k_m/nvidia-rtx3090.html";
+        Page phone = check(path, "site-page", "Which other quantizations and contexts fit here?");
+        String rows = phone.eval("String(document.querySelectorAll('table.variants tr[data-variant]').length)");
+        assertThat(Integer.parseInt(rows)).as("the FAQ's variants").isGreaterThanOrEqualTo(4);
+        phone.screenshotFrom(SHOTS.resolve("site-page-faq-phone.png"), "faq", 1400);
+        phone.close();
+        Page desktop = Page.open(devtools);
+        desktop.load("http://127.0.0.1:" + server.getAddress().getPort() + "/" + path, 1000, 900, false);
+        desktop.screenshotFrom(SHOTS.resolve("site-page-faq-desktop.png"), "faq", 900);
+        desktop.close();
+    }
+
     @Test
     void theSiteIndex() throws Exception {
         check("site/index.html", "site-index", "What fits my hardware");
@@ -193,6 +209,15 @@ class BrowserTest {
         phone.screenshot(SHOTS.resolve(name + "-phone-dark.png"), 1600);
         phone.send("Emulation.setEmulatedMedia", (ObjectNode)
                 JSON.readTree("{\"features\":[{\"name\":\"prefers-color-scheme\",\"value\":\"light\"}]}"));
+        phone.send("Emulation.setEmulatedMedia", (ObjectNode) JSON.readTree("{\"media\":\"print\"}"));
+        assertThat(phone.eval("String(getComputedStyle(document.body).backgroundColor)"))
+                .as(url + " prints on white")
+                .isEqualTo("rgb(255, 255, 255)");
+        assertThat(phone.eval("String(Array.from(document.querySelectorAll('nav'))"
+                        + ".every(n => getComputedStyle(n).display === 'none'))"))
+                .as(url + " prints without its navigation")
+                .isEqualTo("true");
+        phone.send("Emulation.setEmulatedMedia", (ObjectNode) JSON.readTree("{\"media\":\"\"}"));
         String text = phone.eval("document.body.innerText");
         assertThat(text).as(url + " shows text").contains(heading);
         assertThat(text.strip().length()).as(url + " is not blank").isGreaterThan(200);
@@ -257,6 +282,28 @@ class BrowserTest {
                     .put("y", 0)
                     .put("width", size.get("width").asDouble())
                     .put("height", Math.min(size.get("height").asDouble(), maxHeight))
+                    .put("scale", 1);
+            Files.write(
+                    file,
+                    Base64.getDecoder()
+                            .decode(send("Page.captureScreenshot", params)
+                                    .get("data")
+                                    .asText()));
+        }
+
+        /** The page from the element with this id down, {@code maxHeight} CSS pixels at most. */
+        void screenshotFrom(Path file, String id, int maxHeight) throws Exception {
+            double top = Double.parseDouble(eval("String(Math.floor(document.getElementById('" + id
+                    + "').getBoundingClientRect().top + window.scrollY))"));
+            JsonNode size =
+                    send("Page.getLayoutMetrics", JSON.createObjectNode()).get("cssContentSize");
+            ObjectNode params = JSON.createObjectNode().put("format", "png");
+            params.put("captureBeyondViewport", true);
+            params.putObject("clip")
+                    .put("x", 0)
+                    .put("y", top)
+                    .put("width", size.get("width").asDouble())
+                    .put("height", Math.min(size.get("height").asDouble() - top, maxHeight))
                     .put("scale", 1);
             Files.write(
                     file,

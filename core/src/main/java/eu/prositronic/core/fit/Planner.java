@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -183,6 +184,18 @@ public final class Planner {
 
     /** The catalog page of a deployment's model × quant × hardware, if it fits that hardware at all. */
     public static Optional<DeploymentPlan> catalogPage(Deployment d, Catalog catalog) {
+        return catalogPage(d, catalog, OptionalLong.empty()).plan();
+    }
+
+    /**
+     * One fit of a catalog page's model × quant × hardware (its host, every setting at its default) at a given context,
+     * or at {@code max} when empty: the plan, or when it does not fit that hardware at all the no-fit's figures (what it
+     * needed per device at that context, and what each had; no alternatives are searched).
+     */
+    public record PageFit(Optional<DeploymentPlan> plan, Optional<NoFit> noFit) {}
+
+    /** {@link #catalogPage(Deployment, Catalog)} at the context given (the catalog page FAQ's context variants). */
+    public static PageFit catalogPage(Deployment d, Catalog catalog, OptionalLong context) {
         Node host = new Node(
                 d.node().hardwareSlug(),
                 "",
@@ -193,10 +206,23 @@ public final class Planner {
                 Optional.empty(),
                 CpuIsa.AVX2,
                 d.node().serving());
-        Deployment page = Deployment.catalogDefault(d.model(), d.quant(), host);
+        Deployment page = Deployment.catalogDefault(d.model(), d.quant(), host).withContext(context);
         NodeBudget budget = new NodeBudget(host);
         Fitter.Result r = fit(page, budget, budget.share(1), 1, catalog);
-        return r instanceof Fitter.Fitted f ? Optional.of(PlanBuilder.build(page, f, catalog, 1)) : Optional.empty();
+        if (r instanceof Fitter.Fitted f) {
+            return new PageFit(Optional.of(PlanBuilder.build(page, f, catalog, 1)), Optional.empty());
+        }
+        Fitter.NoFit n = (Fitter.NoFit) r;
+        return new PageFit(
+                Optional.empty(),
+                Optional.of(new NoFit(
+                        page,
+                        n.settings().nCtx(),
+                        n.devices(),
+                        n.budgets(),
+                        LlamaCpp.FIT_TARGET,
+                        HOST_RESERVE,
+                        List.of())));
     }
 
     /** A deployment alone on its node (the whole node is its share), if it fits. */

@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
@@ -234,10 +235,18 @@ public final class CatalogSite {
                 "",
                 "",
                 Facts.whyLayers(p),
-                neighbours(e, byModel.get(e.model().id())),
-                List.of(),
-                "alone on " + page.hardwareTitle() + " with every setting at its default (context max)",
+                HtmlPage.variants(
+                        Neighbours.fitted(
+                                "current",
+                                "this page: " + e.quant().quant() + ", " + Neighbours.tokens(p.ctxSize()),
+                                p,
+                                Neighbours.alone(p, false)),
+                        neighbours(e, byModel.get(e.model().id())),
+                        Neighbours.pageContexts(p, catalog)),
+                "alone on " + page.hardwareTitle() + " with every setting at its default (the other quantizations at"
+                        + " context max), the host's RAM not a limit",
                 Facts.warnings(p, page.d().modelFile().verified()),
+                HtmlPage.ollama(page, e.model().id() + "-" + e.quant().slug().replace('_', '-')),
                 List.of(
                         new HtmlPage.Link("index.html", "Catalog"),
                         new HtmlPage.Link(
@@ -249,8 +258,11 @@ public final class CatalogSite {
                         new HtmlPage.Link("search.html", "Search")));
     }
 
-    /** The next smaller and larger file of the model on the same hardware, from the site's own fits. */
-    private static List<Neighbours.Option> neighbours(Entry e, List<Entry> ofModel) {
+    /**
+     * The next smaller and larger file of the model on the same hardware, from the site's own fits (one that does not
+     * fit the hardware at all is fitted again for its no-fit's figures).
+     */
+    private List<Neighbours.Option> neighbours(Entry e, List<Entry> ofModel) {
         List<Entry> here = ofModel.stream()
                 .filter(x -> x.hardware().id().equals(e.hardware().id()))
                 .sorted(Comparator.comparingLong((Entry x) -> x.quant().size().value())
@@ -262,16 +274,20 @@ public final class CatalogSite {
             if (i >= 0 && i < here.size()) {
                 Entry n = here.get(i);
                 String q = n.quant().quant();
-                if (n.plan().isEmpty()) {
-                    options.add(new Neighbours.Option(q, false, q + " does not fit this hardware."));
-                } else {
-                    DeploymentPlan p = n.plan().get();
-                    options.add(new Neighbours.Option(
+                if (n.plan().isPresent()) {
+                    options.add(Neighbours.fitted(
+                            "quant",
                             q,
-                            n.entirely(),
-                            q + (n.entirely() ? " fits: " : " runs only partly on the GPU: ") + Facts.layoutPhrase(p)
-                                    + ", " + Neighbours.tokens(p.ctxSize()) + " of context, " + Facts.memoryPhrase(p)
-                                    + "."));
+                            n.plan().get(),
+                            Neighbours.alone(n.plan().get(), false)));
+                } else {
+                    Deployment d = e.plan().orElseThrow().deployment().withQuant(n.quant());
+                    options.add(Neighbours.noFit(
+                            "quant",
+                            q,
+                            Planner.catalogPage(d, catalog, OptionalLong.empty())
+                                    .noFit()
+                                    .orElseThrow()));
                 }
             }
         }

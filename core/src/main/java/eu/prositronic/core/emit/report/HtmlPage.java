@@ -15,6 +15,7 @@ import java.util.List;
  * @param deploySteps commands in order, each with a sentence before it
  * @param valuesFile the values file's path, and its bytes as text ({@code valuesYaml})
  * @param releaseFile the deployment's release layer (fleet only; empty on the site)
+ * @param variants the FAQ's table: this fit first, then the neighbouring quantizations, then the contexts around it
  */
 record HtmlPage(
         DeploymentPage page,
@@ -32,13 +33,57 @@ record HtmlPage(
         String releaseFile,
         String releaseYaml,
         String whyLayers,
-        List<Neighbours.Option> quantOptions,
-        List<Neighbours.Option> contextOptions,
+        List<Neighbours.Option> variants,
         String neighbourScope,
         List<String> warnings,
+        Ollama ollama,
         List<Link> links) {
 
     record Step(String text, String command) {}
+
+    /**
+     * The Ollama equivalent of this fit: a Modelfile that pins this page's context and GPU layers (Ollama would
+     * otherwise choose its own layout and a short default context), the commands that build and run it, with the
+     * server's environment for the cache type, flash attention and slots where they differ from Ollama's defaults, and
+     * what Ollama cannot express.
+     */
+    record Ollama(String tag, String modelfile, String commands, String note) {}
+
+    /** This fit in Ollama's terms, from the page's figures. */
+    static Ollama ollama(DeploymentPage page, String name) {
+        PlanJson.Deployment j = page.d();
+        String from = page.ollamaTag().isEmpty() ? "./" + j.modelFile().file() : page.ollamaTag();
+        String modelfile =
+                "FROM " + from + "\nPARAMETER num_ctx " + j.ctxPerSlot() + "\nPARAMETER num_gpu " + j.gpuLayers();
+        List<String> env = new java.util.ArrayList<>();
+        List<String> notes = new java.util.ArrayList<>();
+        boolean fa = page.flashAttn().equals("Yes");
+        String k = j.cacheTypeK();
+        if (fa && !k.equals("f16")) {
+            env.add("OLLAMA_FLASH_ATTENTION=1");
+            if (k.equals(j.cacheTypeV()) && (k.equals("q8_0") || k.equals("q4_0"))) {
+                env.add("OLLAMA_KV_CACHE_TYPE=" + k);
+            } else {
+                notes.add("Ollama has one cache type for K and V (f16, q8_0 or q4_0); this fit uses K " + k + ", V "
+                        + j.cacheTypeV() + ".");
+            }
+        }
+        if (j.parallel() > 1) {
+            env.add("OLLAMA_NUM_PARALLEL=" + j.parallel());
+        }
+        if (j.nCpuMoe() > 0) {
+            notes.add("Ollama cannot keep only the routed experts of " + j.nCpuMoe() + " layers in RAM (llama-server's"
+                    + " --n-cpu-moe); num_gpu moves whole layers instead, which is slower.");
+        }
+        if (j.draft() != null && j.draft().enabled()) {
+            notes.add("Ollama has no draft model (speculative decoding): expect the generation speed without it.");
+        }
+        notes.add("Ollama's own memory estimate may still move layers to the CPU where llama-server keeps them on the"
+                + " GPU.");
+        String commands = (env.isEmpty() ? "" : String.join(" ", env) + " ollama serve   # the server, once\n")
+                + "ollama create " + name + " -f Modelfile\nollama run " + name;
+        return new Ollama(page.ollamaTag(), modelfile, commands, String.join(" ", notes));
+    }
 
     record Link(String href, String label) {}
 
@@ -89,11 +134,21 @@ record HtmlPage(
                 releaseFile,
                 releaseYaml,
                 Facts.whyLayers(d),
-                neighbours.quants(d),
-                neighbours.contexts(d),
+                variants(neighbours.current(d), neighbours.quants(d), neighbours.contexts(d)),
                 neighbours.scope(d),
                 Facts.warnings(d, j.modelFile().verified()),
+                ollama(page, j.name()),
                 List.of(new Link("index.html", "Fleet report"), new Link(j.name() + ".md", "Markdown")));
+    }
+
+    /** The FAQ's rows in the order the page shows them. */
+    static List<Neighbours.Option> variants(
+            Neighbours.Option current, List<Neighbours.Option> quants, List<Neighbours.Option> contexts) {
+        List<Neighbours.Option> all = new java.util.ArrayList<>(1 + quants.size() + contexts.size());
+        all.add(current);
+        all.addAll(quants);
+        all.addAll(contexts);
+        return all;
     }
 
     /** llama-server's command line as the chart and the systemd unit run it. */

@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * The page model of a memory picture: one stacked bar per device of a deployment, drawn from plan.json's mapping of the
  * typed plan. The parts are not a fixed set: every {@code <part>Bytes} figure plan.json gives a device (other than
- * {@code capacityBytes} and {@code usedBytes}, their sum) is a segment, in plan.json's order, so a part the fit engine
+ * {@code capacityBytes} and the sums {@code usedBytes} and {@code atLoadBytes}) is a segment, in plan.json's order, so a part the fit engine
  * adds (context checkpoints, prompt cache, a runtime reserve) appears without a change here. After the parts come the
  * margin the fit keeps free on that device ({@code memory.reserveBytes} per GPU, {@code memory.hostReserveBytes} on
  * the host) and what is left free. Nothing is recomputed: every figure is one plan.json has.
@@ -28,19 +28,39 @@ record MemoryBars(String title, int width, int height, List<Bar> bars, List<Lege
     private static final int LEGEND_ROW = 18;
 
     /** Names people read, for the parts plan.json has today; a new part is named from its key. */
-    private static final Map<String, String> LABELS = Map.of(
-            "weights", "weights",
-            "kvCache", "KV cache",
-            "recurrentState", "recurrent state",
-            "compute", "compute buffers",
-            "overhead", "runtime and prompt cache",
-            "reserve", "reserve (kept free)",
-            "free", "free");
+    private static final Map<String, String> LABELS = Map.ofEntries(
+            Map.entry("weights", "weights"),
+            Map.entry("kvCache", "KV cache"),
+            Map.entry("recurrentState", "recurrent state"),
+            Map.entry("compute", "compute buffers"),
+            Map.entry("projectorWeights", "projector weights"),
+            Map.entry("projectorCompute", "projector compute"),
+            Map.entry("draft", "draft model"),
+            Map.entry("overhead", "runtime"),
+            Map.entry("checkpoints", "context checkpoints"),
+            Map.entry("promptCache", "prompt cache"),
+            Map.entry("reserve", "reserve (kept free)"),
+            Map.entry("free", "free"));
 
-    /** Colour-blind-safe colours (Tableau 10), readable on light and dark backgrounds; new parts take the next ones. */
-    private static final String[] PALETTE = {
-        "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#edc948", "#76b7b2", "#ff9da7", "#9c755f"
-    };
+    /**
+     * A colour of its own for every part plan.json has today (Tableau 20: the ten strong colours but the grey, which is
+     * the reserve's, and the light purple), mid-tone so that they read on the light and the dark background and apart
+     * when printed in colour; the table beside the picture gives every figure for a print in grey.
+     */
+    private static final Map<String, String> COLORS = Map.ofEntries(
+            Map.entry("weights", "#4e79a7"),
+            Map.entry("kvCache", "#f28e2b"),
+            Map.entry("recurrentState", "#59a14f"),
+            Map.entry("compute", "#e15759"),
+            Map.entry("projectorWeights", "#b07aa1"),
+            Map.entry("projectorCompute", "#d4a6c8"),
+            Map.entry("draft", "#76b7b2"),
+            Map.entry("overhead", "#9c755f"),
+            Map.entry("checkpoints", "#edc948"),
+            Map.entry("promptCache", "#ff9da7"));
+
+    /** For parts the engine adds later, in the order they first appear: the rest of Tableau 20, none of the above. */
+    private static final String[] SPARE = {"#a0cbe8", "#ffbe7d", "#8cd17d", "#86bcb6", "#f1ce63", "#d37295", "#fabfd2"};
 
     private static final String RESERVE_COLOR = "#bab0ac";
     private static final String FREE_COLOR = "none";
@@ -72,6 +92,7 @@ record MemoryBars(String title, int width, int height, List<Bar> bars, List<Lege
         List<String> order = new ArrayList<>();
         Map<String, List<Map.Entry<String, PlanJson.Device>>> byDevice = new LinkedHashMap<>();
         Map<String, Long> reserves = new LinkedHashMap<>();
+        java.util.Set<String> drawn = new java.util.HashSet<>();
         for (Tenant t : tenants) {
             for (PlanJson.Device device : t.memory().devices()) {
                 byDevice.computeIfAbsent(device.id(), k -> new ArrayList<>()).add(Map.entry(t.name(), device));
@@ -80,9 +101,12 @@ record MemoryBars(String title, int width, int height, List<Bar> bars, List<Lege
                         device.kind().equals("cpu")
                                 ? t.memory().hostReserveBytes()
                                 : t.memory().reserveBytes());
-                figures(device).keySet().forEach(k -> {
+                figures(device).forEach((k, bytes) -> {
                     if (!order.contains(k)) {
                         order.add(k);
+                    }
+                    if (bytes > 0) {
+                        drawn.add(k);
                     }
                 });
             }
@@ -93,7 +117,9 @@ record MemoryBars(String title, int width, int height, List<Bar> bars, List<Lege
             bars.add(bar(e.getKey(), e.getValue(), reserves.get(e.getKey()), hostBounded, y, order));
             y += ROW_HEIGHT;
         }
-        List<String> legendParts = new ArrayList<>(order);
+        // the legend names the parts drawn (a part that is zero on every device, a draft model without one, is not)
+        List<String> legendParts =
+                new ArrayList<>(order.stream().filter(drawn::contains).toList());
         legendParts.add("reserve");
         legendParts.add("free");
         List<LegendItem> legend = new ArrayList<>();
@@ -110,7 +136,7 @@ record MemoryBars(String title, int width, int height, List<Bar> bars, List<Lege
         return new MemoryBars(title, WIDTH, y + 10 + legendRows * LEGEND_ROW, bars, legend, hostBounded);
     }
 
-    /** The device's parts as plan.json has them, in its order: every {@code ...Bytes} but capacity and used. */
+    /** The device's parts as plan.json has them, in its order: every {@code ...Bytes} but the {@link #SUMS}. */
     static Map<String, Long> figures(PlanJson.Device device) {
         Map<String, Long> parts = new LinkedHashMap<>();
         for (Figure f : FIGURES) {
@@ -130,11 +156,13 @@ record MemoryBars(String title, int width, int height, List<Bar> bars, List<Lege
         }
     }
 
+    /** plan.json's device figures that are not parts but sums of them (or the device's size). */
+    static final java.util.Set<String> SUMS = java.util.Set.of("capacityBytes", "usedBytes", "atLoadBytes");
+
     /** The parts of {@link PlanJson.Device}: its components in order (plan.json's order), found once. */
     private static final List<Figure> FIGURES = java.util.Arrays.stream(PlanJson.Device.class.getRecordComponents())
             .filter(c -> c.getName().endsWith("Bytes")
-                    && !c.getName().equals("capacityBytes")
-                    && !c.getName().equals("usedBytes")
+                    && !SUMS.contains(c.getName())
                     && (c.getType() == long.class || Number.class.isAssignableFrom(c.getType())))
             .map(c -> new Figure(c.getName().substring(0, c.getName().length() - "Bytes".length()), c.getAccessor()))
             .toList();
@@ -311,15 +339,22 @@ record MemoryBars(String title, int width, int height, List<Bar> bars, List<Lege
 
     private static final Map<String, String> DERIVED_LABELS = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private static String color(String part, List<String> order) {
+    static String color(String part, List<String> order) {
         if (part.equals("reserve")) {
             return RESERVE_COLOR;
         }
         if (part.equals("free")) {
             return FREE_COLOR;
         }
-        int i = order.indexOf(part);
-        return PALETTE[Math.max(0, i) % PALETTE.length];
+        String known = COLORS.get(part);
+        if (known != null) {
+            return known;
+        }
+        int spare = (int) order.stream()
+                .filter(p -> !COLORS.containsKey(p))
+                .takeWhile(p -> !p.equals(part))
+                .count();
+        return SPARE[spare % SPARE.length];
     }
 
     static String fmt(double v) {

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole embedded catalog as a site, timed: fits, pages, write. Prints pages per second; run with
- * {@code mvn -B -o -pl core test -Dtest=CatalogSiteBenchmark -Dprositronic.allTiers}.
+ * {@code mvn -B -o -pl core test -Dtest=CatalogSiteBenchmark -Dprositronic.allTiers} (add {@code
+ * -Dprositronic.benchRuns=3} for warm runs after the first).
  */
 @Tag("bench")
 class CatalogSiteBenchmark {
@@ -28,7 +29,9 @@ class CatalogSiteBenchmark {
 
     @Test
     void theFullCatalogSite(@TempDir Path tmp) throws Exception {
-        for (int run = 1; run <= 1; run++) {
+        // -Dprositronic.benchRuns=3: further runs in the same JVM, warm (the first pays for class loading and the JIT)
+        int runs = Integer.getInteger("prositronic.benchRuns", 1);
+        for (int run = 1; run <= runs; run++) {
             long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             CatalogSite generator = new CatalogSite(TestSupport.catalog(), "https://your-host", Optional.empty());

@@ -198,6 +198,142 @@ class CatalogSiteTest {
         }
     }
 
+    /**
+     * Every page's FAQ variants are the fit engine's: the neighbouring quantizations are the site's own pages of the
+     * same hardware (their context, VRAM and RAM), and each context variant (half, double, the trained maximum) is
+     * the model × quant planned in an inventory of its own, alone on that hardware with RAM to spare and that context:
+     * what the page says fits, or fits with offload, is planned so with the page's figures.
+     */
+    @Test
+    void everyPagesVariantsAreTheEnginesFitsOfThatChange() throws Exception {
+        int contexts = 0;
+        java.util.Set<String> verdicts = new java.util.TreeSet<>();
+        java.util.Set<String> kinds = new java.util.TreeSet<>();
+        for (CatalogSite.Entry e : entries) {
+            if (e.plan().isEmpty()) {
+                continue;
+            }
+            HtmlReportTest.assertSeedShape(site.text(e.pageFile()), e.pageFile());
+            List<HtmlReportTest.Row> rows = HtmlReportTest.rows(site.text(e.pageFile()));
+            assertThat(rows.get(0).kind()).isEqualTo("current");
+            assertThat(rows.get(0).ctx()).isEqualTo(e.plan().get().ctxSize());
+            for (HtmlReportTest.Row r : rows.subList(1, rows.size())) {
+                String as = e.pageFile() + " " + r.what();
+                verdicts.add(r.verdict());
+                kinds.add(r.kind());
+                if (r.kind().equals("quant")) {
+                    CatalogSite.Entry other = entries.stream()
+                            .filter(x -> x.model() == e.model()
+                                    && x.hardware() == e.hardware()
+                                    && x.quant().quant().equals(r.what()))
+                            .findFirst()
+                            .orElseThrow();
+                    assertThat(other.plan().isPresent())
+                            .as(as)
+                            .isEqualTo(!r.verdict().equals("nofit"));
+                    other.plan().ifPresent(p -> {
+                        assertThat(p.ctxSize()).as(as).isEqualTo(r.ctx());
+                        assertThat(p.memory().vramUsed().value()).as(as).isEqualTo(r.vram());
+                        assertThat(p.memory().ramUsed().value()).as(as).isEqualTo(r.ram());
+                    });
+                } else if (contexts++ % 7 == 0) {
+                    // a spread of the pages (every seventh context variant): each a compile of its own
+                    checkContext(e, r, as);
+                }
+            }
+            long trained = e.model().architecture().contextLength();
+            if (e.plan().get().ctxSize() < trained) {
+                assertThat(rows.stream().map(HtmlReportTest.Row::ctx))
+                        .as(e.pageFile())
+                        .contains(trained);
+            }
+        }
+        assertThat(kinds).contains("quant", "context");
+        assertThat(verdicts).contains("fits", "offload");
+        assertThat(contexts).isGreaterThan(100);
+    }
+
+    private static void checkContext(CatalogSite.Entry e, HtmlReportTest.Row r, String as) throws Exception {
+        String gpus = e.hardware().kind() == Hardware.Kind.CPU
+                ? ""
+                : "\n    gpus: [{model: " + e.hardware().id() + "}]";
+        Inventory inv = TestSupport.inventory("cluster: {name: t, namespace: llm}\nnodes:\n  - name: n1\n"
+                + "    address: 10.0.0.1\n    ram: 1TiB\n    cpu: {cores: 8}" + gpus + "\ndeployments:\n  - name: d\n"
+                + "    model: " + e.model().id() + "\n    quant: " + e.quant().quant() + "\n    node: n1\n"
+                + "    context: " + r.ctx() + "\n");
+        if (r.verdict().equals("nofit")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Planner.plan(inv, TestSupport.catalog()))
+                    .as(as)
+                    .isInstanceOf(eu.prositronic.core.fit.NoFitException.class);
+            return;
+        }
+        var p = Planner.plan(inv, TestSupport.catalog()).deployments().get(0);
+        assertThat(p.ctxSize()).as(as).isEqualTo(r.ctx());
+        assertThat(p.memory().vramUsed().value()).as(as).isEqualTo(r.vram());
+        assertThat(p.layoutKind() == eu.prositronic.core.fit.LayoutKind.FULL
+                        || p.layoutKind() == eu.prositronic.core.fit.LayoutKind.CPU)
+                .as(as)
+                .isEqualTo(r.verdict().equals("fits"));
+    }
+
+    /**
+     * The memory picture: each bar's parts add up to what plan.json says the device uses (no sum drawn as a part), and
+     * every part a device can have, the reserve and what is free each have a colour of their own.
+     */
+    @Test
+    void theMemoryBarsAddUpToThePlanAndEveryPartHasAColourOfItsOwn() {
+        for (CatalogSite.Entry e : entries) {
+            if (e.plan().isEmpty()) {
+                continue;
+            }
+            var memory = eu.prositronic.core.emit.PlanJson.of(e.plan().get()).memory();
+            MemoryBars bars = MemoryBars.of("t", memory, false);
+            for (int i = 0; i < bars.bars().size(); i++) {
+                long parts = bars.bars().get(i).parts().stream()
+                        .filter(x -> !x.part().equals("reserve") && !x.part().equals("free"))
+                        .mapToLong(MemoryBars.Part::bytes)
+                        .sum();
+                assertThat(parts)
+                        .as(e.pageFile() + " " + bars.bars().get(i).id())
+                        .isEqualTo(memory.devices().get(i).usedBytes());
+            }
+        }
+        var device = eu.prositronic.core.emit.PlanJson.of(entries.get(0).plan().orElseThrow())
+                .memory()
+                .devices()
+                .get(0);
+        List<String> parts = new ArrayList<>(MemoryBars.figures(device).keySet());
+        assertThat(parts).contains("checkpoints", "promptCache", "overhead").doesNotContain("atLoad", "used");
+        List<String> all = new ArrayList<>(parts);
+        all.add("reserve");
+        all.add("free");
+        assertThat(all.stream().map(x -> MemoryBars.color(x, parts)).distinct().count())
+                .isEqualTo(all.size());
+        assertThat(all.stream().map(MemoryBars::label).distinct().count()).isEqualTo(all.size());
+    }
+
+    /** A templates folder overrides the site's pages too; an own page template sees the FAQ's variants by name. */
+    @Test
+    void aTemplatesFolderOverridesTheSitesTemplates(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("style.css"), "body { color: rebeccapurple; }");
+        Files.writeString(
+                dir.resolve("deployment.html.jinja"),
+                "<style>{{ style|safe }}</style>{% for o in variants %}{{ o.what }}={{ o.verdict }}"
+                        + " {{ o.ctxSize }};{% endfor %}");
+        Map<String, ModelSpec> one = new java.util.TreeMap<>();
+        one.put("qwen3-5-0-8b", catalog.model("qwen3-5-0-8b").orElseThrow());
+        OutputTree own = new CatalogSite(
+                        new Catalog(one, catalog.hardware(), catalog.images()),
+                        "https://models.example.org",
+                        Optional.of(dir))
+                .generate();
+        String page = own.text("models/qwen3-5-0-8b/q4_0/cpu.html");
+        assertThat(page)
+                .startsWith("<style>body { color: rebeccapurple; }</style>this page: Q4_0, 262,144 tokens=fits")
+                .contains("half: 131,072 tokens=fits 131072;");
+        assertThat(own.text("index.html")).contains("rebeccapurple");
+    }
+
     /** The "what fits" choice: runs entirely there, and no larger file does with the useful context. */
     @Test
     void theBestQuantizationIsTheLargestThatRunsEntirelyWithAUsefulContext() {
