@@ -158,7 +158,9 @@ public final class HelmfileEmitter implements Emitter {
      * otherwise the default is {@link #EXCLUSIVE} and helmfile labels each NVIDIA node with its configuration before it
      * syncs the device plugin ({@code kubectl label node … nvidia.com/device-plugin.config=…}; the plugin's
      * config-manager applies a label change at once). Configuration names are stable ({@code time-slicing-<replicas>},
-     * {@code exclusive}), so an old label still names a configuration of the map.
+     * {@code exclusive}), so an old label still names a configuration of the map. Source: the device plugin's README
+     * at v0.19.2 (https://github.com/NVIDIA/k8s-device-plugin/blob/v0.19.2/README.md#shared-access-to-gpus, "Multiple
+     * Config File Example" and "Updating Per-Node Configuration With a Node Label").
      */
     static Sharing sharing(eu.prositronic.core.fit.Plan plan) {
         List<eu.prositronic.core.inventory.Node> nvidia = plan.nodes().stream()
