@@ -264,6 +264,7 @@ final class Conflicts {
             }
             ram(asked.nodes().get(n)).ifPresent(found::add);
             gpu(asked.nodes().get(n)).ifPresent(found::add);
+            sharing(asked.nodes().get(n), set.size()).ifPresent(found::add);
         }
         found.sort(Comparator.comparingDouble(Conflict.Relaxation::cost));
         return found;
@@ -427,6 +428,41 @@ final class Conflicts {
                 "add " + hi + " GiB of RAM to " + n.name() + " (`ram: " + ram + "`)",
                 List.of(new InventoryEdit(at.get(), n.ram().human(), ram)),
                 2 + hi / 64.0));
+    }
+
+    /**
+     * A Kubernetes NVIDIA node that shares its GPUs among more pods ({@code gpuSharing}): the fewest replicas, above
+     * what it has and up to one more per member of the conflict, with which everything solves. Written in place of the
+     * node's {@code gpuSharing} value, or (a key it lacks) as a sentence naming the key to add.
+     */
+    private Optional<Conflict.Relaxation> sharing(Node n, int members) {
+        if (n.gpuPods().isEmpty()
+                || n.gpuVendor()
+                        .filter(v -> v == eu.prositronic.core.catalog.Hardware.Vendor.NVIDIA)
+                        .isEmpty()) {
+            return Optional.empty();
+        }
+        int now = n.gpuPods().getAsInt();
+        int most = Math.min(eu.prositronic.core.inventory.GpuSharing.MAX_REPLICAS, now + members);
+        for (int r = Math.max(eu.prositronic.core.inventory.GpuSharing.MIN_REPLICAS, now + 1); r <= most; r++) {
+            eu.prositronic.core.inventory.GpuSharing g = new eu.prositronic.core.inventory.GpuSharing(
+                    eu.prositronic.core.inventory.GpuSharing.Strategy.TIME_SLICING, r);
+            if (!solvable(replacingNode(n, n.withGpuSharing(Optional.of(g))))) {
+                continue;
+            }
+            String value = "{strategy: timeSlicing, replicas: " + r + "}";
+            Optional<DeploymentRequest.Position> at =
+                    Optional.ofNullable(asked.nodeWhere().get(n.name() + ".gpuSharing"));
+            return Optional.of(new Conflict.Relaxation(
+                    "gpuSharing",
+                    n.name(),
+                    "let " + r + " pods share the GPUs of " + n.name() + " under Kubernetes (`gpuSharing: " + value
+                            + "` on node " + n.name() + ", the device plugin's time-slicing)",
+                    at.map(p -> List.of(new InventoryEdit(p, "gpuSharing", value)))
+                            .orElse(List.of()),
+                    1));
+        }
+        return Optional.empty();
     }
 
     /** One more GPU of the node's first model. */

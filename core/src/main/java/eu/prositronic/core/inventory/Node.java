@@ -100,6 +100,23 @@ public record Node(
         return java.util.OptionalInt.of(gpuSharing.map(GpuSharing::replicas).orElse(1));
     }
 
+    /** The same machine with other GPU sharing (a relaxation the solver's conflict report proposes). */
+    public Node withGpuSharing(Optional<GpuSharing> sharing) {
+        return new Node(
+                name,
+                address,
+                ram,
+                cpuCores,
+                memoryBandwidth,
+                gpus,
+                driverVersion,
+                cpuIsa,
+                serving,
+                power,
+                labels,
+                sharing);
+    }
+
     /** {@code count} GPUs of one catalog model. */
     public record GpuGroup(Hardware hardware, int count) {}
 

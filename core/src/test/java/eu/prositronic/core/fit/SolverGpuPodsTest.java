@@ -51,6 +51,37 @@ class SolverGpuPodsTest {
                         - {name: c, %s}
                         """.formatted(SMALL, SMALL, SMALL))), UnsolvableException.class);
         assertThat(e).as("two pods, three deployments").isNotNull();
+        Conflict.Relaxation fix = e.conflict().relaxations().get(0);
+        assertThat(fix.kind()).isEqualTo("gpuSharing");
+        assertThat(fix.sentence())
+                .isEqualTo("let 2 pods share the GPUs of g1 under Kubernetes (`gpuSharing: {strategy: timeSlicing,"
+                        + " replicas: 2}` on node g1, the device plugin's time-slicing)");
+        assertThat(fix.edits())
+                .as("a key the node lacks: named, not edited in place")
+                .isEmpty();
+    }
+
+    @Test
+    void tooFewReplicasGetAnEditOfTheNodesGpuSharingWithTheFewestThatSolve() throws Exception {
+        UnsolvableException e = catchThrowableOfType(
+                () -> SolverTest.plan(
+                        inventory(", gpuSharing: {replicas: 2}", """
+                        - {name: a, %s}
+                        - {name: b, %s}
+                        - {name: c, %s}
+                        - {name: d, %s}
+                        """.formatted(SMALL, SMALL, SMALL, SMALL))),
+                UnsolvableException.class);
+        Conflict.Relaxation fix = e.conflict().relaxations().stream()
+                .filter(r -> r.subject().equals("g2"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(fix.kind()).isEqualTo("gpuSharing");
+        assertThat(fix.edits()).singleElement().satisfies(edit -> {
+            assertThat(edit.at().path()).isEqualTo("nodes[1].gpuSharing");
+            assertThat(edit.at().line()).isEqualTo(4);
+            assertThat(edit.replacement()).isEqualTo("{strategy: timeSlicing, replicas: 3}");
+        });
     }
 
     @Test
