@@ -29,8 +29,9 @@ import java.util.Set;
  * whenever the rest still cannot be solved, it stays out), so that no member of the result can be left out. Then the
  * relaxations, each an edit of the inventory tried by solving the whole inventory again, and kept only if it then
  * solves: a member's context lowered (the largest that works, by bisection), its file one to four sizes smaller, its
- * node moved, RAM added to a candidate node (the least that works, in GiB), or one more GPU of the node's model.
- * Cost, cheapest first: the share of context given up; 0.25 per quantization step; 0.5 for a move; 2 + GiB/64 for
+ * node moved, GPU sharing on a Kubernetes NVIDIA candidate node (the fewest {@code gpuSharing} replicas that work),
+ * RAM added to a candidate node (the least that works, in GiB), or one more GPU of the node's model. Cost, cheapest
+ * first: the share of context given up; 0.25 per quantization step; 0.5 for a move; 1 for GPU sharing; 2 + GiB/64 for
  * RAM; 3 + GiB/64 for a GPU.
  */
 final class Conflicts {
