@@ -49,7 +49,15 @@ public final class HelmfileEmitter implements Emitter {
     record DevicePluginValues(
             Map<String, Boolean> gfd,
             String runtimeClassName,
-            @JsonInclude(JsonInclude.Include.NON_NULL) DevicePluginConfig config) {}
+            @JsonInclude(JsonInclude.Include.NON_NULL) DevicePluginConfig config,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> podAnnotations) {}
+
+    /**
+     * The pod annotation that carries which configuration each node gets: a change of the node labels is then a change
+     * of the release, so that {@code helmfile apply} syncs it and runs its presync hooks (it skips releases without a
+     * diff, and the hooks are not part of the diff).
+     */
+    static final String CONFIGS_ANNOTATION = "prositronic.eu/device-plugin-configs";
 
     /**
      * The chart's {@code config}: named device plugin configuration files ({@code map}, a ConfigMap the chart creates and
@@ -133,7 +141,8 @@ public final class HelmfileEmitter implements Emitter {
                     true,
                     "nvdp/nvidia-device-plugin",
                     DEVICE_PLUGIN_VERSION,
-                    List.of(new DevicePluginValues(Map.of("enabled", true), "nvidia", sharing.config())),
+                    List.of(new DevicePluginValues(
+                            Map.of("enabled", true), "nvidia", sharing.config(), sharing.podAnnotations())),
                     sharing.hooks()));
         }
         for (DeploymentPlan p : served) {
@@ -150,14 +159,15 @@ public final class HelmfileEmitter implements Emitter {
     }
 
     /** The device plugin's configuration and the node labels that select it; none when no node shares its GPUs. */
-    record Sharing(DevicePluginConfig config, List<Hook> hooks) {}
+    record Sharing(DevicePluginConfig config, List<Hook> hooks, Map<String, String> podAnnotations) {}
 
     /**
      * The time-slicing configuration of the Kubernetes NVIDIA nodes with {@code gpuSharing:}. When every such node of the
      * inventory shares with the same replicas, that configuration is the chart's default and no node needs a label;
      * otherwise the default is {@link #EXCLUSIVE} and helmfile labels each NVIDIA node with its configuration before it
      * syncs the device plugin ({@code kubectl label node … nvidia.com/device-plugin.config=…}; the plugin's
-     * config-manager applies a label change at once). Configuration names are stable ({@code time-slicing-<replicas>},
+     * config-manager applies a label change at once), with the assignment in a pod annotation ({@link
+     * #CONFIGS_ANNOTATION}) so that a change of it is a change of the release. Configuration names are stable ({@code time-slicing-<replicas>},
      * {@code exclusive}), so an old label still names a configuration of the map. Source: the device plugin's README
      * at v0.19.2 (https://github.com/NVIDIA/k8s-device-plugin/blob/v0.19.2/README.md#shared-access-to-gpus, "Multiple
      * Config File Example" and "Updating Per-Node Configuration With a Node Label").
@@ -171,7 +181,7 @@ public final class HelmfileEmitter implements Emitter {
                                 .isPresent())
                 .toList();
         if (nvidia.stream().allMatch(n -> n.gpuSharing().isEmpty())) {
-            return new Sharing(null, List.of());
+            return new Sharing(null, List.of(), Map.of());
         }
         java.util.SortedMap<String, String> map = new java.util.TreeMap<>();
         map.put(EXCLUSIVE, exclusiveConfig());
@@ -179,17 +189,22 @@ public final class HelmfileEmitter implements Emitter {
         java.util.Set<String> used = new java.util.TreeSet<>();
         nvidia.forEach(n -> used.add(configOf(n)));
         if (used.size() == 1) {
-            return new Sharing(new DevicePluginConfig(map, used.iterator().next()), List.of());
+            return new Sharing(new DevicePluginConfig(map, used.iterator().next()), List.of(), Map.of());
         }
         List<Hook> hooks = new ArrayList<>();
+        List<String> assignment = new ArrayList<>();
         for (eu.prositronic.core.inventory.Node n : nvidia) {
+            assignment.add(n.name() + "=" + configOf(n));
             hooks.add(new Hook(
                     List.of("presync"),
                     true,
                     "kubectl",
                     List.of("label", "node", n.name(), "--overwrite", CONFIG_LABEL + "=" + configOf(n))));
         }
-        return new Sharing(new DevicePluginConfig(map, EXCLUSIVE), hooks);
+        return new Sharing(
+                new DevicePluginConfig(map, EXCLUSIVE),
+                hooks,
+                Map.of(CONFIGS_ANNOTATION, String.join(",", assignment)));
     }
 
     static String configOf(eu.prositronic.core.inventory.Node n) {

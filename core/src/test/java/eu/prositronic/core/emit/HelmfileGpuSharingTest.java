@@ -82,6 +82,7 @@ class HelmfileGpuSharingTest {
         assertThat(YAML.readTree(config.at("/map/exclusive").asText()).has("sharing"))
                 .isFalse();
         assertThat(dp.has("hooks")).isFalse();
+        assertThat(dp.at("/values/0").has("podAnnotations")).isFalse();
         assertThat(dp.at("/values/0/gfd/enabled").asBoolean())
                 .as("GPU feature discovery reads the same configuration")
                 .isTrue();
@@ -105,6 +106,11 @@ class HelmfileGpuSharingTest {
                 .containsExactly(
                         "label node g1 --overwrite nvidia.com/device-plugin.config=time-slicing-3",
                         "label node g2 --overwrite nvidia.com/device-plugin.config=exclusive");
+        assertThat(dp.at("/values/0/podAnnotations")
+                        .path(HelmfileEmitter.CONFIGS_ANNOTATION)
+                        .asText())
+                .as("a new assignment changes the release, so that helmfile apply syncs it and runs the hooks")
+                .isEqualTo("g1=time-slicing-3,g2=exclusive");
     }
 
     static List<String> fieldNames(JsonNode n) {
