@@ -113,15 +113,21 @@ public final class Planner {
                         .map(Deployment::name)
                         .filter(n -> !n.equals(d.name()))
                         .toList();
-                String why = node.gpuSharing().isEmpty()
-                        ? " under Kubernetes: the NVIDIA device plugin gives each pod whole GPUs, so only one of these"
-                                + " pods is scheduled; add `gpuSharing: {strategy: timeSlicing, replicas: "
-                                + here.size()
-                                + "}` to node " + node.name() + " (the device plugin's time-slicing, which the"
-                                + " helmfile then configures)"
-                        : " under Kubernetes: its `gpuSharing` has " + pods.getAsInt() + " replicas, so only "
-                                + pods.getAsInt() + " of these " + here.size() + " pods are scheduled; write"
-                                + " `replicas: " + here.size() + "` in its `gpuSharing`";
+                boolean nvidia = node.gpuVendor()
+                        .filter(v -> v == Hardware.Vendor.NVIDIA)
+                        .isPresent();
+                String why = !nvidia
+                        ? " under Kubernetes: the device plugin gives each pod whole GPUs, so only one of these pods is"
+                                + " scheduled (`gpuSharing` configures NVIDIA's device plugin only)"
+                        : node.gpuSharing().isEmpty()
+                                ? " under Kubernetes: the NVIDIA device plugin gives each pod whole GPUs, so only one of these"
+                                        + " pods is scheduled; add `gpuSharing: {strategy: timeSlicing, replicas: "
+                                        + here.size()
+                                        + "}` to node " + node.name() + " (the device plugin's time-slicing, which the"
+                                        + " helmfile then configures)"
+                                : " under Kubernetes: its `gpuSharing` has " + pods.getAsInt() + " replicas, so only "
+                                        + pods.getAsInt() + " of these " + here.size() + " pods are scheduled; write"
+                                        + " `replicas: " + here.size() + "` in its `gpuSharing`";
                 byName.computeIfPresent(
                         d.name(),
                         (k, p) -> p.withNote(SHARED_GPU_NOTE + node.name() + " with " + String.join(", ", others) + why

@@ -82,4 +82,21 @@ class SharedGpuUnderKubernetesTest {
                         + " replicas, so only 2 of these 3 pods are scheduled; write `replicas: 3` in its `gpuSharing`;"
                         + " or serve the node with `serving: systemd`, or place one deployment elsewhere");
     }
+
+    @Test
+    void anAmdNodeGetsTheNoteWithoutTheNvidiaOnlyKey() throws Exception {
+        Plan plan = Planner.plan(TestSupport.inventory("""
+                        cluster: {name: lab, namespace: llm}
+                        nodes:
+                          - {name: r1, address: 10.0.0.1, ram: 64GiB, cpu: {cores: 16}, gpus: [{model: amd-rx7900xtx}]}
+                        deployments:
+                          - {name: a, model: qwen3-5-0-8b, quant: Q4_0, node: r1, context: 4096}
+                          - {name: b, model: qwen3-5-0-8b, quant: Q4_0, node: r1, context: 4096, port: 8081}
+                        """), TestSupport.catalog());
+        assertThat(shared(plan.deployments().get(0)))
+                .containsExactly(
+                        "Shares the GPUs of node r1 with b under Kubernetes: the device plugin gives each pod"
+                                + " whole GPUs, so only one of these pods is scheduled (`gpuSharing` configures NVIDIA's device"
+                                + " plugin only); or serve the node with `serving: systemd`, or place one deployment elsewhere");
+    }
 }
