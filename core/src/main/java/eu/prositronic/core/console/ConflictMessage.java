@@ -79,7 +79,7 @@ public final class ConflictMessage {
             where.add(file + ":" + e.at().line() + ":" + e.at().column() + " " + e.at().path() + ": `" + e.replacement()
                     + "`");
         }
-        return " (" + String.join(", ", where) + ")";
+        return where.isEmpty() ? "" : " (" + String.join(", ", where) + ")";
     }
 
     private static String memory(long vram, long ram) {

@@ -43,9 +43,41 @@ public final class HelmfileEmitter implements Emitter {
             boolean createNamespace,
             String chart,
             String version,
-            List<Object> values) {}
+            List<Object> values,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Hook> hooks) {}
 
-    record DevicePluginValues(Map<String, Boolean> gfd, String runtimeClassName) {}
+    record DevicePluginValues(
+            Map<String, Boolean> gfd,
+            String runtimeClassName,
+            @JsonInclude(JsonInclude.Include.NON_NULL) DevicePluginConfig config,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> podAnnotations) {}
+
+    /**
+     * The pod annotation that carries which configuration each node gets: a change of the node labels is then a change
+     * of the release, so that {@code helmfile apply} syncs it and runs its presync hooks (it skips releases without a
+     * diff, and the hooks are not part of the diff).
+     */
+    static final String CONFIGS_ANNOTATION = "prositronic.eu/device-plugin-configs";
+
+    /**
+     * The chart's {@code config}: named device plugin configuration files ({@code map}, a ConfigMap the chart creates and
+     * its config-manager sidecars read, for the plugin and for GPU feature discovery alike) and the one a node without
+     * the label {@code nvidia.com/device-plugin.config} gets ({@code default}).
+     */
+    record DevicePluginConfig(
+            Map<String, String> map,
+
+            @com.fasterxml.jackson.annotation.JsonProperty("default")
+            String defaultConfig) {}
+
+    /** A helmfile hook: a command helmfile runs at these events of the release ({@code presync}: before it syncs). */
+    record Hook(List<String> events, boolean showlogs, String command, List<String> args) {}
+
+    /** The device plugin's node label that selects a configuration of {@code config.map} per node. */
+    static final String CONFIG_LABEL = "nvidia.com/device-plugin.config";
+
+    /** The configuration of the NVIDIA nodes that share nothing: one pod per GPU, as without a configuration. */
+    static final String EXCLUSIVE = "exclusive";
 
     record Release(
             String name,
@@ -101,6 +133,7 @@ public final class HelmfileEmitter implements Emitter {
         List<Repository> repositories = new ArrayList<>();
         List<Object> releases = new ArrayList<>();
         if (cuda) {
+            Sharing sharing = sharing(c.plan());
             repositories.add(new Repository("nvdp", DEVICE_PLUGIN_REPO));
             releases.add(new DevicePluginRelease(
                     DEVICE_PLUGIN,
@@ -108,7 +141,9 @@ public final class HelmfileEmitter implements Emitter {
                     true,
                     "nvdp/nvidia-device-plugin",
                     DEVICE_PLUGIN_VERSION,
-                    List.of(new DevicePluginValues(Map.of("enabled", true), "nvidia"))));
+                    List.of(new DevicePluginValues(
+                            Map.of("enabled", true), "nvidia", sharing.config(), sharing.podAnnotations())),
+                    sharing.hooks()));
         }
         for (DeploymentPlan p : served) {
             releases.add(new Release(
@@ -121,5 +156,84 @@ public final class HelmfileEmitter implements Emitter {
                     p.backend().cuda() ? List.of(DEVICE_PLUGIN_NAMESPACE + "/" + DEVICE_PLUGIN) : null));
         }
         return new Fleet(repositories, releases);
+    }
+
+    /** The device plugin's configuration and the node labels that select it; none when no node shares its GPUs. */
+    record Sharing(DevicePluginConfig config, List<Hook> hooks, Map<String, String> podAnnotations) {}
+
+    /**
+     * The time-slicing configuration of the Kubernetes NVIDIA nodes with {@code gpuSharing:}. When every such node of the
+     * inventory shares with the same replicas, that configuration is the chart's default and no node needs a label;
+     * otherwise the default is {@link #EXCLUSIVE} and helmfile labels each NVIDIA node with its configuration before it
+     * syncs the device plugin ({@code kubectl label node … nvidia.com/device-plugin.config=…}; the plugin's
+     * config-manager applies a label change at once), with the assignment in a pod annotation ({@link
+     * #CONFIGS_ANNOTATION}) so that a change of it is a change of the release. Configuration names are stable ({@code time-slicing-<replicas>},
+     * {@code exclusive}), so an old label still names a configuration of the map. Source: the device plugin's README
+     * at v0.19.2 (https://github.com/NVIDIA/k8s-device-plugin/blob/v0.19.2/README.md#shared-access-to-gpus, "Multiple
+     * Config File Example" and "Updating Per-Node Configuration With a Node Label").
+     */
+    static Sharing sharing(eu.prositronic.core.fit.Plan plan) {
+        List<eu.prositronic.core.inventory.Node> nvidia = plan.nodes().stream()
+                .map(eu.prositronic.core.fit.Plan.NodePlan::node)
+                .filter(n -> n.serving() == Serving.KUBERNETES
+                        && n.gpuVendor()
+                                .filter(v -> v == eu.prositronic.core.catalog.Hardware.Vendor.NVIDIA)
+                                .isPresent())
+                .toList();
+        if (nvidia.stream().allMatch(n -> n.gpuSharing().isEmpty())) {
+            return new Sharing(null, List.of(), Map.of());
+        }
+        java.util.SortedMap<String, String> map = new java.util.TreeMap<>();
+        map.put(EXCLUSIVE, exclusiveConfig());
+        nvidia.forEach(n -> n.gpuSharing().ifPresent(g -> map.put(g.configName(), timeSlicingConfig(g))));
+        java.util.Set<String> used = new java.util.TreeSet<>();
+        nvidia.forEach(n -> used.add(configOf(n)));
+        if (used.size() == 1) {
+            return new Sharing(new DevicePluginConfig(map, used.iterator().next()), List.of(), Map.of());
+        }
+        List<Hook> hooks = new ArrayList<>();
+        List<String> assignment = new ArrayList<>();
+        for (eu.prositronic.core.inventory.Node n : nvidia) {
+            assignment.add(n.name() + "=" + configOf(n));
+            hooks.add(new Hook(
+                    List.of("presync"),
+                    true,
+                    "kubectl",
+                    List.of("label", "node", n.name(), "--overwrite", CONFIG_LABEL + "=" + configOf(n))));
+        }
+        return new Sharing(
+                new DevicePluginConfig(map, EXCLUSIVE),
+                hooks,
+                Map.of(CONFIGS_ANNOTATION, String.join(",", assignment)));
+    }
+
+    static String configOf(eu.prositronic.core.inventory.Node n) {
+        return n.gpuSharing()
+                .map(eu.prositronic.core.inventory.GpuSharing::configName)
+                .orElse(EXCLUSIVE);
+    }
+
+    /** The device plugin's configuration file (version v1) without sharing. */
+    static String exclusiveConfig() {
+        return "version: v1\nflags:\n  migStrategy: none\n";
+    }
+
+    /**
+     * The device plugin's configuration file with CUDA time-slicing: each GPU advertised {@code replicas} times as
+     * {@code nvidia.com/gpu} (not renamed, so that GPU feature discovery labels the product {@code <product>-SHARED},
+     * which the chart's {@code gpu.acceptShared} matches), and requests of more than one replica allowed, since a pod of
+     * a multi-GPU node asks for one per GPU (the plugin's preferred allocation spreads replicas over the GPUs).
+     */
+    static String timeSlicingConfig(eu.prositronic.core.inventory.GpuSharing g) {
+        return "version: v1\n"
+                + "flags:\n"
+                + "  migStrategy: none\n"
+                + "sharing:\n"
+                + "  timeSlicing:\n"
+                + "    renameByDefault: false\n"
+                + "    failRequestsGreaterThanOne: false\n"
+                + "    resources:\n"
+                + "      - name: nvidia.com/gpu\n"
+                + "        replicas: " + g.replicas() + "\n";
     }
 }

@@ -29,8 +29,9 @@ import java.util.Set;
  * whenever the rest still cannot be solved, it stays out), so that no member of the result can be left out. Then the
  * relaxations, each an edit of the inventory tried by solving the whole inventory again, and kept only if it then
  * solves: a member's context lowered (the largest that works, by bisection), its file one to four sizes smaller, its
- * node moved, RAM added to a candidate node (the least that works, in GiB), or one more GPU of the node's model.
- * Cost, cheapest first: the share of context given up; 0.25 per quantization step; 0.5 for a move; 2 + GiB/64 for
+ * node moved, GPU sharing on a Kubernetes NVIDIA candidate node (the fewest {@code gpuSharing} replicas that work),
+ * RAM added to a candidate node (the least that works, in GiB), or one more GPU of the node's model. Cost, cheapest
+ * first: the share of context given up; 0.25 per quantization step; 0.5 for a move; 1 for GPU sharing; 2 + GiB/64 for
  * RAM; 3 + GiB/64 for a GPU.
  */
 final class Conflicts {
@@ -264,6 +265,7 @@ final class Conflicts {
             }
             ram(asked.nodes().get(n)).ifPresent(found::add);
             gpu(asked.nodes().get(n)).ifPresent(found::add);
+            sharing(asked.nodes().get(n), set.size()).ifPresent(found::add);
         }
         found.sort(Comparator.comparingDouble(Conflict.Relaxation::cost));
         return found;
@@ -427,6 +429,41 @@ final class Conflicts {
                 "add " + hi + " GiB of RAM to " + n.name() + " (`ram: " + ram + "`)",
                 List.of(new InventoryEdit(at.get(), n.ram().human(), ram)),
                 2 + hi / 64.0));
+    }
+
+    /**
+     * A Kubernetes NVIDIA node that shares its GPUs among more pods ({@code gpuSharing}): the fewest replicas, above
+     * what it has and up to one more per member of the conflict, with which everything solves. Written in place of the
+     * node's {@code gpuSharing} value, or (a key it lacks) as a sentence naming the key to add.
+     */
+    private Optional<Conflict.Relaxation> sharing(Node n, int members) {
+        if (n.gpuPods().isEmpty()
+                || n.gpuVendor()
+                        .filter(v -> v == eu.prositronic.core.catalog.Hardware.Vendor.NVIDIA)
+                        .isEmpty()) {
+            return Optional.empty();
+        }
+        int now = n.gpuPods().getAsInt();
+        int most = Math.min(eu.prositronic.core.inventory.GpuSharing.MAX_REPLICAS, now + members);
+        for (int r = Math.max(eu.prositronic.core.inventory.GpuSharing.MIN_REPLICAS, now + 1); r <= most; r++) {
+            eu.prositronic.core.inventory.GpuSharing g = new eu.prositronic.core.inventory.GpuSharing(
+                    eu.prositronic.core.inventory.GpuSharing.Strategy.TIME_SLICING, r);
+            if (!solvable(replacingNode(n, n.withGpuSharing(Optional.of(g))))) {
+                continue;
+            }
+            String value = "{strategy: timeSlicing, replicas: " + r + "}";
+            Optional<DeploymentRequest.Position> at =
+                    Optional.ofNullable(asked.nodeWhere().get(n.name() + ".gpuSharing"));
+            return Optional.of(new Conflict.Relaxation(
+                    "gpuSharing",
+                    n.name(),
+                    "let " + r + " pods share the GPUs of " + n.name() + " under Kubernetes (`gpuSharing: " + value
+                            + "` on node " + n.name() + ", the device plugin's time-slicing)",
+                    at.map(p -> List.of(new InventoryEdit(p, "gpuSharing", value)))
+                            .orElse(List.of()),
+                    1));
+        }
+        return Optional.empty();
     }
 
     /** One more GPU of the node's first model. */

@@ -95,18 +95,18 @@ public final class Planner {
     public static final String SHARED_GPU_NOTE = "Shares the GPUs of node ";
 
     /**
-     * Several deployments on one GPU node that Kubernetes serves: each pod asks the NVIDIA device plugin for all of the
-     * node's GPUs ({@code nvidia.com/gpu}), and the plugin hands out whole GPUs, so only one of them is scheduled
-     * unless the node's GPUs are shared (time-slicing or MPS in the device plugin's configuration, which GPU feature
-     * discovery then labels {@code -SHARED}). Memory is planned for all of them either way; each gets a note.
+     * More deployments on one GPU node that Kubernetes serves than it schedules pods ({@link Node#gpuPods}): each pod
+     * asks the NVIDIA device plugin for all of the node's GPUs ({@code nvidia.com/gpu}) and the plugin hands out whole
+     * GPUs, so without {@code gpuSharing:} only one of them is scheduled; with it, each GPU is advertised {@code
+     * replicas} times (time-slicing, which GPU feature discovery labels {@code -SHARED}) and that many pods run. Memory
+     * is planned for all of them either way; each gets a note (the report's warning) with the key to write.
      */
     static void sharedGpusUnderKubernetes(
             Inventory inventory, Map<String, List<Deployment>> byNode, Map<String, DeploymentPlan> byName) {
         for (Node node : inventory.nodes()) {
             List<Deployment> here = byNode.get(node.name());
-            if (node.serving() != eu.prositronic.core.inventory.Serving.KUBERNETES
-                    || !node.hasGpu()
-                    || here.size() < 2) {
+            java.util.OptionalInt pods = node.gpuPods();
+            if (pods.isEmpty() || here.size() <= pods.getAsInt()) {
                 continue;
             }
             for (Deployment d : here) {
@@ -114,14 +114,25 @@ public final class Planner {
                         .map(Deployment::name)
                         .filter(n -> !n.equals(d.name()))
                         .toList();
+                boolean nvidia = node.gpuVendor()
+                        .filter(v -> v == Hardware.Vendor.NVIDIA)
+                        .isPresent();
+                String why = !nvidia
+                        ? " under Kubernetes: the device plugin gives each pod whole GPUs, so only one of these pods is"
+                                + " scheduled (`gpuSharing` configures NVIDIA's device plugin only)"
+                        : node.gpuSharing().isEmpty()
+                                ? " under Kubernetes: the NVIDIA device plugin gives each pod whole GPUs, so only one of these"
+                                        + " pods is scheduled; add `gpuSharing: {strategy: timeSlicing, replicas: "
+                                        + here.size()
+                                        + "}` to node " + node.name() + " (the device plugin's time-slicing, which the"
+                                        + " helmfile then configures)"
+                                : " under Kubernetes: its `gpuSharing` has " + pods.getAsInt() + " replicas, so only "
+                                        + pods.getAsInt() + " of these " + here.size() + " pods are scheduled; write"
+                                        + " `replicas: " + here.size() + "` in its `gpuSharing`";
                 byName.computeIfPresent(
                         d.name(),
-                        (k, p) -> p.withNote(SHARED_GPU_NOTE + node.name() + " with "
-                                + String.join(", ", others)
-                                + " under Kubernetes: the NVIDIA device plugin gives each pod"
-                                + " whole GPUs, so only one of these pods is scheduled unless the node shares its GPUs"
-                                + " (time-slicing or MPS in the device plugin's configuration); or serve the node with"
-                                + " `serving: systemd`, or place one deployment elsewhere"));
+                        (k, p) -> p.withNote(SHARED_GPU_NOTE + node.name() + " with " + String.join(", ", others) + why
+                                + "; or serve the node with `serving: systemd`, or place one deployment elsewhere"));
             }
         }
     }

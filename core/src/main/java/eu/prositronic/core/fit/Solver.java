@@ -383,6 +383,29 @@ public final class Solver {
         return true;
     }
 
+    /**
+     * Kubernetes schedules the pods of a GPU node only up to {@link Node#gpuPods} (one without {@code gpuSharing}, its
+     * replicas with it): the solver puts no deployment of its choosing on a node whose pods are all taken. Deployments
+     * written on the node count first and are never refused here (the planner warns about them).
+     */
+    private boolean podsFree(int n, List<Integer> here) {
+        java.util.OptionalInt pods = nodes.get(n).gpuPods();
+        if (pods.isEmpty() || here.size() <= pods.getAsInt()) {
+            return true;
+        }
+        for (int i : here) {
+            if (!(vars.get(i).r.node() instanceof NodeChoice.Fixed)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The ports and the Kubernetes pods of node n with these deployments: both must be free. */
+    private boolean schedulable(int n, List<Integer> here) {
+        return portsFree(here) && podsFree(n, here);
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // scores
 
@@ -443,7 +466,7 @@ public final class Solver {
     /** The score of node n's deployments (with var {@code extra} at file q added), or empty if they do not fit. */
     private OptionalDouble nodeScore(int n, int extra, QuantFile q) {
         List<Integer> here = contents(n, extra);
-        if (!portsFree(here)) {
+        if (!schedulable(n, here)) {
             return OptionalDouble.empty();
         }
         Placed p = evaluate(nodes.get(n), deployments(n, here, extra, q));
@@ -553,7 +576,8 @@ public final class Solver {
     }
 
     /** Nodes that hold the same deployments on the same hardware with the same labels: one is tried for all. */
-    private record Group(NodeClass hardware, Map<String, String> labels, List<List<Object>> contents) {}
+    private record Group(
+            NodeClass hardware, Map<String, String> labels, java.util.OptionalInt pods, List<List<Object>> contents) {}
 
     private Group group(int n) {
         List<List<Object>> here = new ArrayList<>();
@@ -566,7 +590,8 @@ public final class Solver {
                     v.objective,
                     v.quants));
         }
-        return new Group(NodeClass.of(nodes.get(n)), nodes.get(n).labels(), here);
+        return new Group(
+                NodeClass.of(nodes.get(n)), nodes.get(n).labels(), nodes.get(n).gpuPods(), here);
     }
 
     /** The nodes by group, in order of their first node; rebuilt by {@link #regroup}. */
@@ -595,7 +620,8 @@ public final class Solver {
         List<Integer> out = new ArrayList<>();
         Set<List<Object>> kinds = new HashSet<>();
         for (Map.Entry<Group, TreeSet<Integer>> e : groups.entrySet()) {
-            List<Object> kind = List.of(e.getKey().hardware(), e.getKey().labels());
+            List<Object> kind = List.of(
+                    e.getKey().hardware(), e.getKey().labels(), e.getKey().pods());
             if (out.size() >= limit && kinds.contains(kind)) {
                 continue;
             }
@@ -973,7 +999,7 @@ public final class Solver {
                     continue;
                 }
                 List<Integer> there = contents(n, i);
-                boolean ok = portsFree(there) && (n == at || leftFits);
+                boolean ok = schedulable(n, there) && (n == at || leftFits);
                 Placed p = ok ? evaluate(nodes.get(n), deployments(n, there, i, q)) : null;
                 if (p == null || !p.fits()) {
                     out.add(new Option(q, n, chosen, false, null));

@@ -226,7 +226,8 @@ public final class WhatIf {
                                 like.cpuIsa(),
                                 like.serving(),
                                 like.power(),
-                                like.labels()));
+                                like.labels(),
+                                like.gpuSharing()));
             }
         }
         List<DeploymentRequest> requests = inventory.requests().stream()

@@ -112,6 +112,8 @@ public final class InventoryLoader {
                     nodes.put(n.name(), n);
                     item.peek("ram").ifPresent(r -> nodeWhere.put(n.name() + ".ram", DeploymentReader.position(r)));
                     item.peek("gpus").ifPresent(g -> nodeWhere.put(n.name() + ".gpus", DeploymentReader.position(g)));
+                    item.peek("gpuSharing")
+                            .ifPresent(g -> nodeWhere.put(n.name() + ".gpuSharing", DeploymentReader.position(g)));
                 }
             });
         }

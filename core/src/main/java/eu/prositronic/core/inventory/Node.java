@@ -16,7 +16,8 @@ import java.util.TreeMap;
  * CPU-resident work; {@code driverVersion} (NVIDIA) decides between the CUDA images when known; {@code cpuIsa} decides
  * which weights llama.cpp's CPU backend repacks into a second copy; {@code serving} says whether helmfile or the
  * Ansible role {@code llama_server} runs its deployments; {@code power} is the node's measured draw, when given;
- * {@code labels} (sorted) are what a deployment's node selector ({@code node: {labels: …}}) matches.
+ * {@code labels} (sorted) are what a deployment's node selector ({@code node: {labels: …}}) matches;
+ * {@code gpuSharing} says that the NVIDIA device plugin shares the node's GPUs among several pods (Kubernetes only).
  */
 public record Node(
         String name,
@@ -29,7 +30,8 @@ public record Node(
         CpuIsa cpuIsa,
         Serving serving,
         Optional<NodePower> power,
-        Map<String, String> labels) {
+        Map<String, String> labels,
+        Optional<GpuSharing> gpuSharing) {
 
     /** The hardware slug (and catalog id) of nodes without a GPU. */
     public static final String CPU_HARDWARE = "cpu";
@@ -61,7 +63,8 @@ public record Node(
                 cpuIsa,
                 serving,
                 Optional.empty(),
-                Map.of());
+                Map.of(),
+                Optional.empty());
     }
 
     /**
@@ -81,7 +84,37 @@ public record Node(
                 cpuIsa,
                 serving,
                 same ? power : Optional.empty(),
-                labels);
+                labels,
+                gpuSharing);
+    }
+
+    /**
+     * How many llama-server pods Kubernetes schedules on this node at once, each asking the device plugin for all of the
+     * node's GPUs: one without {@code gpuSharing}, its replicas with it; empty where pods do not compete for GPUs (no
+     * GPU, or the node runs systemd units, which share GPUs without a device plugin).
+     */
+    public java.util.OptionalInt gpuPods() {
+        if (serving != Serving.KUBERNETES || gpus.isEmpty()) {
+            return java.util.OptionalInt.empty();
+        }
+        return java.util.OptionalInt.of(gpuSharing.map(GpuSharing::replicas).orElse(1));
+    }
+
+    /** The same machine with other GPU sharing (a relaxation the solver's conflict report proposes). */
+    public Node withGpuSharing(Optional<GpuSharing> sharing) {
+        return new Node(
+                name,
+                address,
+                ram,
+                cpuCores,
+                memoryBandwidth,
+                gpus,
+                driverVersion,
+                cpuIsa,
+                serving,
+                power,
+                labels,
+                sharing);
     }
 
     /** {@code count} GPUs of one catalog model. */

@@ -53,7 +53,7 @@ final class NodeReader {
     }
 
     static final List<String> KEYS =
-            List.of("name", "address", "ram", "cpu", "gpus", "gpuDriver", "serving", "power", "labels");
+            List.of("name", "address", "ram", "cpu", "gpus", "gpuDriver", "serving", "power", "labels", "gpuSharing");
 
     /** A label key or value: what Kubernetes accepts as a label value (and a key without prefix). */
     private static final Pattern LABEL = Pattern.compile("^[A-Za-z0-9]([A-Za-z0-9._/-]{0,61}[A-Za-z0-9])?$");
@@ -160,9 +160,93 @@ final class NodeReader {
             Optional<NodePower> power = n.get("power")
                     .flatMap(p -> p.map(List.of("loadWatts", "idleWatts")))
                     .flatMap(NodeReader::power);
+            Optional<GpuSharing> sharing = n.get("gpuSharing")
+                    .flatMap(s -> gpuSharing(
+                            s, gpus, vendors, serving, n.get("serving").isPresent()));
             return new Node(
-                    name, address, ram, cores, bandwidth, List.copyOf(gpus), driver, isa, serving, power, labels(n));
+                    name,
+                    address,
+                    ram,
+                    cores,
+                    bandwidth,
+                    List.copyOf(gpus),
+                    driver,
+                    isa,
+                    serving,
+                    power,
+                    labels(n),
+                    sharing);
         });
+    }
+
+    /**
+     * {@code gpuSharing: {strategy: timeSlicing, replicas: N}}: the NVIDIA device plugin's time-slicing, for a node that
+     * Kubernetes serves and whose GPUs are NVIDIA's (the device plugin Prositronic installs is NVIDIA's).
+     */
+    static Optional<GpuSharing> gpuSharing(
+            YamlNode s, List<GpuGroup> gpus, Set<Hardware.Vendor> vendors, Serving serving, boolean servingWritten) {
+        Optional<YamlMap> m = s.map(List.of("strategy", "replicas"));
+        if (m.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<YamlNode> strategyNode = m.get().get("strategy");
+        if (strategyNode.isPresent()
+                && strategyNode
+                        .get()
+                        .peekScalar()
+                        .filter("mps"::equalsIgnoreCase)
+                        .isPresent()) {
+            s.problems()
+                    .at(
+                            strategyNode.get(),
+                            "MPS is not supported: it caps each pod's GPU memory at an equal split, which the plan's"
+                                    + " memory shares do not follow",
+                            "write `strategy: timeSlicing`");
+            return Optional.empty();
+        }
+        GpuSharing.Strategy strategy = strategyNode
+                .flatMap(x -> x.oneOf(GpuSharing.Strategy.keys()))
+                .map(x -> GpuSharing.Strategy.TIME_SLICING)
+                .orElse(GpuSharing.Strategy.TIME_SLICING);
+        Optional<YamlNode> replicasNode = m.get().require("replicas", "2");
+        Optional<Long> replicas = replicasNode.flatMap(r -> r.integer(0, Long.MAX_VALUE));
+        if (replicas.isEmpty()) {
+            return Optional.empty();
+        }
+        if (replicas.get() < GpuSharing.MIN_REPLICAS || replicas.get() > GpuSharing.MAX_REPLICAS) {
+            s.problems()
+                    .at(
+                            replicasNode.get(),
+                            "replicas must be " + GpuSharing.MIN_REPLICAS + " to " + GpuSharing.MAX_REPLICAS
+                                    + ": the number of pods that share each GPU",
+                            "write the number of deployments this node runs, e.g. `replicas: 2`");
+            return Optional.empty();
+        }
+        if (gpus.isEmpty()) {
+            s.problems().at(s, "gpuSharing on a node without GPUs", "remove `gpuSharing:` (there is no GPU to share)");
+            return Optional.empty();
+        }
+        if (!vendors.contains(Hardware.Vendor.NVIDIA) || vendors.size() > 1) {
+            s.problems()
+                    .at(
+                            s,
+                            "gpuSharing configures NVIDIA's device plugin (time-slicing); this node's GPUs are not"
+                                    + " NVIDIA's",
+                            "remove `gpuSharing:`, or serve the node with `serving: systemd` (its deployments then"
+                                    + " share the GPUs without a device plugin)");
+            return Optional.empty();
+        }
+        if (serving != Serving.KUBERNETES) {
+            s.problems()
+                    .at(
+                            s,
+                            "gpuSharing configures Kubernetes' device plugin, but this node is served by systemd"
+                                    + (servingWritten ? "" : " (the default for the Docker runtime)"),
+                            "remove `gpuSharing:` (systemd units share the GPUs without it), or write"
+                                    + " `serving: kubernetes`");
+            return Optional.empty();
+        }
+        return Optional.of(new GpuSharing(strategy, (int) (long) replicas.get()));
     }
 
     /** {@code power: {loadWatts, idleWatts}}: both, positive, idle at most load. */

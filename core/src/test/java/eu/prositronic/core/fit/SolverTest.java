@@ -25,7 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SolverTest {
-    /** Two GPU nodes (24 GiB in zone a, 16 GiB in zone b) and a 32 GiB CPU box in zone a. */
+    /**
+     * Two GPU nodes (24 GiB in zone a, 16 GiB in zone b) and a 32 GiB CPU box in zone a; big shares its GPU among up to
+     * four pods, so that Kubernetes schedules several deployments there (mid takes one).
+     */
     static final String NODES = """
             cluster: {name: lab, namespace: llm}
             %s
@@ -35,6 +38,7 @@ class SolverTest {
                 ram: 64GiB
                 cpu: {cores: 16}
                 gpus: [{model: nvidia-rtx3090}]
+                gpuSharing: {strategy: timeSlicing, replicas: 4}
                 labels: {zone: a}
               - name: mid
                 address: 10.0.0.2

@@ -54,10 +54,11 @@ class WhatIfTest {
 
     @Test
     void aDeploymentTheSolverPlacesMovesToTheNewNodeWhenThatServesItBetter() throws Exception {
+        // gpu-01 shares its GPU between two pods, so that Kubernetes schedules both; the new node is its copy
         String shared = """
                 cluster: {name: lab, namespace: llm}
                 nodes:
-                  - {name: gpu-01, address: 10.0.0.1, ram: 64GiB, cpu: {cores: 16}, gpus: [{model: nvidia-rtx3090}]}
+                  - {name: gpu-01, address: 10.0.0.1, ram: 64GiB, cpu: {cores: 16}, gpus: [{model: nvidia-rtx3090}], gpuSharing: {replicas: 2}}
                 deployments:
                   - {name: big, model: qwen3-5-27b, quant: Q4_K_M, node: gpu-01, context: 65536}
                   - {name: chat, model: qwen3-5-9b, quant: auto, node: auto, context: 32768, port: 8081}

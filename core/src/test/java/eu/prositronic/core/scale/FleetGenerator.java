@@ -10,6 +10,7 @@ import java.util.List;
  * Deterministic large inventories for the scale benchmark: {@code nodes} nodes, four in five with GPUs from the
  * catalog (one or two of them), one in five CPU-only; one to three small Qwen3.5 deployments per node that fit there.
  * {@code noFit} deployments (on nodes that already run others) are too large for their node, for the failure path.
+ * The GPU nodes share their GPUs among up to four pods ({@code gpuSharing}), so that Kubernetes schedules them all.
  */
 public final class FleetGenerator {
     private FleetGenerator() {}
@@ -57,6 +58,7 @@ public final class FleetGenerator {
                         .append(1 + (i / 7) % 2)
                         .append("}]\n");
                 sb.append("    gpuDriver: \"580.82.07\"\n");
+                sb.append("    gpuSharing: {strategy: timeSlicing, replicas: 4}\n");
             }
         }
         sb.append("\ndeployments:\n");
