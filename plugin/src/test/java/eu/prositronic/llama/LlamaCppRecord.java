@@ -153,15 +153,11 @@ record LlamaCppRecord(
     }
 
     /**
-     * Host weights within 2 %. Known gap of the engine, being fixed in #8: on a CPU-only host a tied model's output is
-     * token_embd itself (TENSOR_DUPLICATED creates no second buffer), the engine adds it a second time; such a line
-     * passes when the prediction without that copy is within 2 %.
+     * Host weights within 2 %. On a CPU-only host a tied model's output is token_embd itself (TENSOR_DUPLICATED creates
+     * no second buffer) and the engine counts it once, so tied models need no exception.
      */
     boolean weightsWithinTarget() {
-        if (Math.abs(weightsError()) <= 2.0) {
-            return true;
-        }
-        return tied && Math.abs(error(predictedWeights - predictedOutputWeights, weights)) <= 2.0;
+        return Math.abs(weightsError()) <= 2.0;
     }
 
     /** Relative error of a prediction, in per cent; 0 when both are 0. */
@@ -181,37 +177,15 @@ record LlamaCppRecord(
     }
 
     /**
-     * The compute target: within 5 % for exact records (ctxprobe), 10 % for log lines, with two cases the model does
-     * not reach, each bounded by its own check:
-     *
-     * <ul>
-     *   <li>flash attention off with one KV stream per slot (several slots): the attention stage of the multi-stream
-     *       graph is not modelled; measured misses are underestimates of at most 11 % (the planner never turns flash
-     *       attention off by itself);
-     *   <li>node-llama-cpp reserves logits for every ubatch token (n_outputs_max = n_batch), and whether ggml-alloc
-     *       reuses the KQ mask's block for them varies between models: the measurement lies between the largest
-     *       stage and the largest stage plus the mask (each within 10 %). llama-server reserves one output per slot.
-     * </ul>
+     * The compute target: within 5 % for every llama-server context (exact records from ctxprobe and the real
+     * llama-server's log lines), with one named case the model does not reach ({@link #KNOWN_COMPUTE_GAPS}).
+     * node-llama-cpp reserves logits for every ubatch token (n_outputs_max = n_batch), and whether ggml-alloc reuses
+     * the KQ mask's block for them varies between models: the measurement lies between the largest stage and the
+     * largest stage plus the mask (each within 10 %). llama-server reserves one output per slot.
      */
     boolean computeWithinTarget() {
-        JsonNode c;
-        try {
-            c = new com.fasterxml.jackson.databind.ObjectMapper().readTree(config);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        JsonNode c = configNode();
         double error = computeError();
-        boolean faOffMultiStream = c.path("fa").asText().equals("off")
-                && c.path("np").asInt() > 1
-                && !c.path("kvu").asBoolean();
-        if (faOffMultiStream) {
-            return error >= -11.0 && error <= 10.0;
-        }
-        if (exact()) {
-            // the target, for every family but Qwen3.5, whose gated-delta-net stage with several sequences or
-            // an ubatch under 256 is up to 7 % under (open; its log-line records keep the 10 % bound)
-            return Math.abs(error) <= (arch.startsWith("qwen35") ? 10.0 : 5.0);
-        }
         if (harness.equals("node-llama-cpp")) {
             long mask = 2L
                     * c.path("ctx").asLong()
@@ -219,7 +193,38 @@ record LlamaCppRecord(
                     * c.path("ub").asLong();
             return compute >= predictedCompute * 0.9 && compute <= (predictedCompute + mask) * 1.1;
         }
-        return Math.abs(error) <= 10.0;
+        if (knownComputeGap()) {
+            return Math.abs(error) <= KNOWN_GAP_BOUND;
+        }
+        return Math.abs(error) <= 5.0;
+    }
+
+    /**
+     * Contexts whose compute buffer the engine does not reach within 5 %, by model and setting, with the measured
+     * error: Gemma 3 12B with flash attention off at 4 slots, one KV stream per slot (+6.0 %, results/gemma3-cpu.jsonl:
+     * 4,096 and 32,768 tokens, ubatch 512; the FA-off attention stage is modelled as three rows of n_head·head_dim for
+     * every Gemma 3 size while the 12B measured two, and at several slots that stage is the largest; the planner never
+     * turns flash attention off by itself). Nothing else misses.
+     */
+    static final String KNOWN_COMPUTE_GAPS = "gemma-3-12b, flash attention off, np > 1, per-slot KV";
+
+    /** The bound for {@link #KNOWN_COMPUTE_GAPS}: its measured error, +6.0 %, rounded up. */
+    static final double KNOWN_GAP_BOUND = 6.5;
+
+    boolean knownComputeGap() {
+        JsonNode c = configNode();
+        return model.equals("gemma-3-12b")
+                && c.path("fa").asText().equals("off")
+                && c.path("np").asInt() > 1
+                && !c.path("kvu").asBoolean();
+    }
+
+    private JsonNode configNode() {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(config);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A row of the comparison table. */

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
  * The engine against every context llama.cpp v0.5.0 logged in tools/llama-measure/results/*.jsonl (each line holds
  * the command that produced it): Qwen3.5 through the real llama-server, its no-alloc --fit dry runs and
  * node-llama-cpp (qwen35-cpu.jsonl, log lines rounded to 0.01 MiB: KV + recurrent state within 1 %, compute within
- * 10 %); every other catalog family through ctxprobe (results/&lt;arch&gt;-cpu.jsonl, exact bytes: KV exact, compute
- * within 5 %, host weights within 2 %). Records of other harnesses in the same format (the GPU kit's) are replayed
+ * 5 %); every catalog model through ctxprobe (results/&lt;arch&gt;-cpu.jsonl, qwen35-ctxprobe-cpu.jsonl, exact bytes:
+ * KV exact, compute within 5 % but for {@link LlamaCppRecord#KNOWN_COMPUTE_GAPS}, host weights within 2 %). Records of other harnesses in the same format (the GPU kit's) are replayed
  * too. Writes the per-model summary to plugin/target/llama-cpp-recorded.md.
  */
 class RecordedLlamaCppTest {
@@ -83,18 +83,27 @@ class RecordedLlamaCppTest {
         assertThat(misses).isEmpty();
     }
 
-    /** Within 5 % (exact records) or 10 %, but for the two cases {@link LlamaCppRecord#computeWithinTarget()} bounds apart. */
+    /** Within 5 % for every llama-server context, but for the named {@link LlamaCppRecord#KNOWN_COMPUTE_GAPS}. */
     @Test
     void computeBufferWithinTargetForEveryModel() throws Exception {
         List<String> misses = new ArrayList<>();
         List<LlamaCppRecord> records = records();
+        List<String> knownGaps = new ArrayList<>();
         for (LlamaCppRecord r : records) {
             if (!r.computeWithinTarget()) {
                 misses.add(r.row());
             }
+            if (r.knownComputeGap() && Math.abs(r.computeError()) > 5.0) {
+                knownGaps.add(String.format(Locale.ROOT, "%s %s: %+.2f %%", r.model(), r.config(), r.computeError()));
+            }
         }
+        // the named gap is real (it would be stale, and should go, once the engine reaches it)
+        assertThat(knownGaps).as(LlamaCppRecord.KNOWN_COMPUTE_GAPS).isNotEmpty();
         Files.createDirectories(TestSupport.repoRoot().resolve("plugin/target"));
-        Files.writeString(TestSupport.repoRoot().resolve("plugin/target/llama-cpp-recorded.md"), summary(records));
+        Files.writeString(
+                TestSupport.repoRoot().resolve("plugin/target/llama-cpp-recorded.md"),
+                summary(records) + "\nKnown compute gaps (" + LlamaCppRecord.KNOWN_COMPUTE_GAPS + "):\n\n"
+                        + String.join("\n", knownGaps) + "\n");
         assertThat(records).hasSizeGreaterThan(1300);
         assertThat(misses).isEmpty();
     }
@@ -146,18 +155,12 @@ class RecordedLlamaCppTest {
                 String w = list.stream()
                         .filter(r -> r.weights() > 0)
                         .findFirst()
-                        .map(r -> String.format(Locale.ROOT, "%+.2f %%", r.weightsError())
-                                + (r.tied()
-                                        ? String.format(
-                                                Locale.ROOT,
-                                                " (%+.2f %% without the second token_embd)",
-                                                LlamaCppRecord.error(
-                                                        r.predictedWeights() - r.predictedOutputWeights(), r.weights()))
-                                        : ""))
+                        .map(r ->
+                                String.format(Locale.ROOT, "%+.2f %%", r.weightsError()) + (r.tied() ? " (tied)" : ""))
                         .orElse("–");
                 b.append(String.format(
                         Locale.ROOT,
-                        "| %s | %s | %d | %s | %+.1f … %+.1f %% | %d | %s |%n",
+                        "| %s | %s | %d | %s | %+.2f … %+.2f %% | %d | %s |%n",
                         model,
                         harness,
                         list.size(),

@@ -3,12 +3,15 @@ package eu.prositronic.core.fit;
 import eu.prositronic.core.catalog.Architecture;
 import eu.prositronic.core.catalog.LayerKind;
 import eu.prositronic.core.inventory.CacheType;
+import java.util.Set;
 
 /**
  * The compute buffer llama.cpp reserves: ggml-alloc's high-water mark over the worst-case graph of {@code
  * sched_reserve} (llama-context.cpp: {@code n_tokens = min(n_ctx, n_ubatch)}, {@code n_seqs = n_seq_max}, {@code
  * n_outputs = min(n_tokens, n_outputs_max)}). Buffers are reused between layers, so it is the largest stage that is
- * live at once, not a sum over layers. The stages and their sizes were read from the graph builders and are checked
+ * live at once, not a sum over layers. For the families with one attention and one FFN or MoE block per layer that
+ * stage is a closed formula per family; Qwen3.5's hybrid graph leaves holes whose placement decides the mark, so
+ * {@link Qwen35Graph} replays ggml-alloc over its tensors instead. The stages and their sizes were read from the graph builders and are checked
  * against llama.cpp v0.5.0 by RecordedLlamaCppTest: the Qwen3.5 contexts of tools/llama-measure/results/qwen35-cpu.jsonl
  * (log lines; {@code node analyze.mjs} prints the fit) and, in exact bytes from ctxprobe, 45 contexts of every catalog
  * model (results/&lt;arch&gt;-cpu.jsonl, qwen35-ctxprobe-cpu.jsonl; docs/fit-engine.md, "Accuracy per family on CPU").
@@ -16,6 +19,9 @@ import eu.prositronic.core.inventory.CacheType;
  * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-context.cpp#L630-L676">src/llama-context.cpp L630-L676</a>
  */
 final class ComputeModel {
+    /** The families with one attention block and one FFN or MoE block per layer, modelled by stages. */
+    private static final Set<String> FAMILIES = Set.of("llama", "gemma3", "qwen3moe", "gpt-oss");
+
     private final Architecture a;
 
     ComputeModel(Architecture a) {
@@ -28,6 +34,10 @@ final class ComputeModel {
      * @param nKv KV cells of one stream ({@code n_ctx_seq}): the width of the KQ mask
      */
     long graphBytes(RunSettings s, long nKv, boolean withOutput) {
+        if (!FAMILIES.contains(a.ggufArchitecture())) {
+            // Qwen3.5: ggml-alloc's placement over the graph, replayed (the holes decide its high-water mark)
+            return new Qwen35Graph(a).bytes(s, nKv, withOutput);
+        }
         long t = s.graphTokens();
         long embd = a.embeddingLength();
         // KQ mask, live until the last attention layer: F16 with flash attention, F32 without
@@ -39,12 +49,7 @@ final class ComputeModel {
                 ? new MemoryModel(a, null).kvCellsPerStream(s, LayerKind.SLIDING)
                 : 0;
         long mask = maskBytes * (nKv + swaKv) * t;
-        long body =
-                switch (a.ggufArchitecture()) {
-                    case "llama", "gemma3", "qwen3moe", "gpt-oss" -> familyBodyPerToken(s) * t;
-                    default -> qwen35Body(s, t);
-                };
-        long graph = mask + body;
+        long graph = mask + familyBodyPerToken(s) * t;
         if (!s.flashAttn()) {
             // without flash attention the F32 KQ scores of one full-attention layer: n_head × n_kv × n_tokens, plus
             // Q, K, V and the projections (llama-graph.cpp build_attn_mha: ggml_mul_mat(k, q), ggml_soft_max_ext);
@@ -62,14 +67,14 @@ final class ComputeModel {
                         case "gemma3" -> 3 * q + 3 * embd + 2 * kv;
                         case "qwen3moe" -> 3 * q + 6 * kv;
                         case "gpt-oss" -> 3 * q + 2 * embd;
-                        default -> 3 * q + 3 * embd + 2 * kv + (a.isMoe() ? embd : 0);
+                        default -> throw new IllegalStateException(a.ggufArchitecture());
                     };
             long attention = 4L * (nKv + swaKv) * t + 4L * at.headCount() * nKv * t + 4L * rows * t;
             graph = Math.max(graph, attention);
         }
         if (withOutput) {
             // logits F32 plus the final norm: 4 × n_outputs × (n_vocab + 3 n_embd) (build_lora_mm(model.output, cur))
-            // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/qwen35.cpp#L219-L219
+            // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/llama.cpp#L240-L240
             graph = Math.max(graph, 4L * s.graphOutputs() * (a.vocabSize() + 3L * embd));
         }
         return graph;
@@ -127,34 +132,4 @@ final class ComputeModel {
 
     /** gpt-oss: bytes per ubatch token above the experts' four rows, measured (see familyBodyPerToken). */
     private static final long GPT_OSS_UNATTRIBUTED = 4_880;
-
-    /** The Qwen3.5 stages (dense FFN or routed experts, and the gated delta net), fitted to results/qwen35-cpu.jsonl. */
-    private long qwen35Body(RunSettings s, long t) {
-        long embd = a.embeddingLength();
-        long convDim = a.ssm()
-                .map(x -> 2L * x.groupCount() * x.stateSize() + x.innerSize())
-                .orElse(0L);
-        // dense FFN (gate, up, down) or the linear-attention input projections, F32 (qwen35.cpp build_layer_ffn)
-        // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/qwen35.cpp#L470-L483
-        long perToken = 4L * (3L * Math.max(a.feedForwardLength(), convDim) + 3L * embd);
-        if (a.moe().isPresent()) {
-            // routed experts: the selected experts' gate/up/down activations (llama-graph.cpp build_moe_ffn)
-            // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-graph.cpp#L1993-L2359
-            var m = a.moe().get();
-            long k = m.expertUsedCount();
-            perToken = Math.max(perToken, 4L * (k * embd + 3L * k * m.expertFeedForwardLength() + 4L * embd));
-        }
-        long body = perToken * t;
-        if (a.ssm().isPresent() && a.attention().layerPattern().contains(LayerKind.RECURRENT)) {
-            // gated delta net: conv input, q/k/v and the state read and written (delta-net-base.cpp)
-            // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/delta-net-base.cpp#L449-L606
-            var x = a.ssm().get();
-            long gdn = 4L * (2L * convDim + x.innerSize() + 3L * embd) * t;
-            long nEmbdR = (long) (x.convKernel() - 1) * convDim;
-            long nEmbdS = (long) x.stateSize() * x.innerSize();
-            gdn += 8L * (nEmbdR + nEmbdS) * s.nSeq();
-            body = Math.max(body, gdn);
-        }
-        return body;
-    }
 }
