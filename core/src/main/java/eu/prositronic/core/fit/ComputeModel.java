@@ -10,8 +10,9 @@ import java.util.Set;
  * sched_reserve} (llama-context.cpp: {@code n_tokens = min(n_ctx, n_ubatch)}, {@code n_seqs = n_seq_max}, {@code
  * n_outputs = min(n_tokens, n_outputs_max)}). Buffers are reused between layers, so it is the largest stage that is
  * live at once, not a sum over layers. For the families with one attention and one FFN or MoE block per layer that
- * stage is a closed formula per family; Qwen3.5's hybrid graph leaves holes whose placement decides the mark, so
- * {@link Qwen35Graph} replays ggml-alloc over its tensors instead. The stages and their sizes were read from the graph builders and are checked
+ * stage is a closed formula per family (llama, qwen3moe, gpt-oss); where the holes ggml-alloc leaves decide the mark
+ * (Qwen3.5's hybrid graph, Gemma 3 without flash attention at several slots), {@link Qwen35Graph} and {@link
+ * Gemma3Graph} replay ggml-alloc over the graph's tensors instead. The stages and their sizes were read from the graph builders and are checked
  * against llama.cpp v0.5.0 by RecordedLlamaCppTest: the Qwen3.5 contexts of tools/llama-measure/results/qwen35-cpu.jsonl
  * (log lines; {@code node analyze.mjs} prints the fit) and, in exact bytes from ctxprobe, 45 contexts of every catalog
  * model (results/&lt;arch&gt;-cpu.jsonl, qwen35-ctxprobe-cpu.jsonl; docs/fit-engine.md, "Accuracy per family on CPU").
@@ -34,8 +35,12 @@ final class ComputeModel {
      * @param nKv KV cells of one stream ({@code n_ctx_seq}): the width of the KQ mask
      */
     long graphBytes(RunSettings s, long nKv, boolean withOutput) {
+        // Qwen3.5 and Gemma 3: ggml-alloc's placement over the graph, replayed (the holes decide its high-water mark)
+        if (a.ggufArchitecture().equals("gemma3")) {
+            return new Gemma3Graph(a)
+                    .bytes(s, nKv, new MemoryModel(a, null).kvCellsPerStream(s, LayerKind.SLIDING), withOutput);
+        }
         if (!FAMILIES.contains(a.ggufArchitecture())) {
-            // Qwen3.5: ggml-alloc's placement over the graph, replayed (the holes decide its high-water mark)
             return new Qwen35Graph(a).bytes(s, nKv, withOutput);
         }
         long t = s.graphTokens();
