@@ -3,7 +3,9 @@ package eu.prositronic.core.fit;
 import eu.prositronic.core.catalog.Architecture;
 import eu.prositronic.core.catalog.LayerKind;
 import eu.prositronic.core.inventory.CacheType;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The compute buffer llama.cpp reserves: ggml-alloc's high-water mark over the worst-case graph of {@code
@@ -21,7 +23,22 @@ import java.util.Set;
  */
 final class ComputeModel {
     /** The families with one attention block and one FFN or MoE block per layer, modelled by stages. */
-    private static final Set<String> FAMILIES = Set.of("llama", "gemma3", "qwen3moe", "gpt-oss");
+    private static final Set<String> FAMILIES = Set.of("llama", "qwen3moe", "gpt-oss");
+
+    /** What a replay depends on; the planner asks for the same graph many times (context search, alternatives). */
+    private record Replay(
+            Architecture a,
+            long tokens,
+            int seqs,
+            long outputs,
+            int rsSeq,
+            boolean flashAttn,
+            CacheType k,
+            CacheType v,
+            long nKv,
+            long swaKv) {}
+
+    private static final Map<Replay, Long> REPLAYS = new ConcurrentHashMap<>();
 
     private final Architecture a;
 
@@ -36,12 +53,45 @@ final class ComputeModel {
      */
     long graphBytes(RunSettings s, long nKv, boolean withOutput) {
         // Qwen3.5 and Gemma 3: ggml-alloc's placement over the graph, replayed (the holes decide its high-water mark)
-        if (a.ggufArchitecture().equals("gemma3")) {
-            return new Gemma3Graph(a)
-                    .bytes(s, nKv, new MemoryModel(a, null).kvCellsPerStream(s, LayerKind.SLIDING), withOutput);
-        }
         if (!FAMILIES.contains(a.ggufArchitecture())) {
-            return new Qwen35Graph(a).bytes(s, nKv, withOutput);
+            boolean gemma = a.ggufArchitecture().equals("gemma3");
+            long swaKv = gemma ? new MemoryModel(a, null).kvCellsPerStream(s, LayerKind.SLIDING) : 0;
+            // With flash attention the KV width only sizes the masks, inputs allocated first and kept below every
+            // block's tensors: the mark moves by their bytes, so one replay (without masks) serves every context.
+            boolean fa = s.flashAttn();
+            Replay key = new Replay(
+                    a,
+                    s.graphTokens(),
+                    s.nSeq(),
+                    s.graphOutputs(),
+                    s.nRsSeq(),
+                    fa,
+                    s.cacheTypeK(),
+                    s.cacheTypeV(),
+                    fa ? 0 : nKv,
+                    fa ? 0 : swaKv);
+            Long known = REPLAYS.get(key);
+            long blocks;
+            if (known != null) {
+                blocks = known;
+            } else {
+                blocks = gemma
+                        ? new Gemma3Graph(a).bytes(s, key.nKv(), key.swaKv(), false)
+                        : new Qwen35Graph(a).bytes(s, key.nKv(), false);
+                if (REPLAYS.size() > 100_000) {
+                    REPLAYS.clear();
+                }
+                REPLAYS.put(key, blocks);
+            }
+            if (fa) {
+                int seqs = Math.max(1, s.nSeq());
+                long t = (s.graphTokens() + seqs - 1) / seqs * seqs;
+                blocks += LlamaCpp.MASK_BYTES_FA * (nKv + swaKv) * t;
+            }
+            if (!withOutput) {
+                return blocks;
+            }
+            return Math.max(blocks, gemma ? new Gemma3Graph(a).outputStage(s) : new Qwen35Graph(a).outputStage(s));
         }
         long t = s.graphTokens();
         long embd = a.embeddingLength();
@@ -64,12 +114,11 @@ final class ComputeModel {
             long q = (long) at.headCount() * at.keyLength();
             long kv = (long) at.headCountKv() * at.keyLength();
             // Q, K, V and the projections a token beside its scores; for the measured families (tools/llama-measure
-            // results/<arch>-cpu.jsonl, exact for every size at one slot): llama 2·Q + 3·E + 2·KV, gemma3 (q/k norms)
-            // 3·Q + 3·E + 2·KV, qwen3moe 3·Q + 6·KV, gpt-oss 3·Q + 2·E (within 4 %); Qwen3.5 as fitted before
+            // results/<arch>-cpu.jsonl, exact for every size at one slot): llama 2·Q + 3·E + 2·KV, qwen3moe 3·Q + 6·KV,
+            // gpt-oss 3·Q + 2·E (within 4 %)
             long rows =
                     switch (a.ggufArchitecture()) {
                         case "llama" -> 2 * q + 3 * embd + 2 * kv;
-                        case "gemma3" -> 3 * q + 3 * embd + 2 * kv;
                         case "qwen3moe" -> 3 * q + 6 * kv;
                         case "gpt-oss" -> 3 * q + 2 * embd;
                         default -> throw new IllegalStateException(a.ggufArchitecture());
@@ -96,10 +145,6 @@ final class ComputeModel {
      *   <li>llama (src/models/llama.cpp): the SwiGLU FFN's gate, up and product plus three residual-stream rows, F32,
      *       {@code 4·(3·n_ff + 3·n_embd)}; with flash attention and an F16 K cache one more row of {@code n_embd}
      *       (measured for the 8B and the 70B, not attributed to a tensor), so {@code 4·(3·n_ff + 4·n_embd)};
-     *   <li>gemma3 (src/models/gemma3.cpp): the GELU FFN as llama plus one row of {@code n_head·head_dim} (measured for
-     *       the 4B, 12B and 27B; the attention output before its post-attention norm), {@code 4·(3·n_ff + 3·n_embd + n_head·head_dim)} (a quantized K
-     *       cache measured 0 to 1 row more: 4B +8 KiB, 12B 0, 27B +16 KiB a token, modelled as half a row); without
-     *       flash attention three rows (measured 4B and 27B 4 rows, 12B 2; the 12B at several slots is 6 % over);
      *   <li>qwen3moe (src/models/qwen3moe.cpp, llama-graph.cpp build_moe_ffn): the selected experts' rows {@code
      *       k·n_embd}, their gate/up/product {@code 3·k·n_ff_exp}, and five residual-stream rows;
      *   <li>gpt-oss (src/models/openai-moe.cpp, build_moe_ffn with biases, LLM_FFN_SWIGLU_OAI_MOE): the selected
@@ -116,12 +161,6 @@ final class ComputeModel {
         var at = a.attention();
         return switch (a.ggufArchitecture()) {
             case "llama" -> 4L * (3L * ff + 3L * e + (s.flashAttn() && s.cacheTypeK() == CacheType.F16 ? e : 0));
-            case "gemma3" -> {
-                // rows of n_head·head_dim, in halves: 2 with flash attention and an F16 K cache, 3 with a quantized
-                // one (measured 2…4), 6 without flash attention
-                long halves = !s.flashAttn() ? 6 : s.cacheTypeK() == CacheType.F16 ? 2 : 3;
-                yield 4L * (3L * ff + 3L * e) + 2L * halves * at.headCount() * at.keyLength();
-            }
             case "qwen3moe" -> {
                 var m = a.moe().orElseThrow();
                 long k = m.expertUsedCount();

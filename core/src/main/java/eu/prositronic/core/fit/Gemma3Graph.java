@@ -65,7 +65,19 @@ final class Gemma3Graph {
         // the embedding rows, scaled by sqrt(n_embd) in place: the first residual
         m.alloc("residual", 4 * e * t);
         m.free("inp_tokens");
+        int period = a.attention().layerPattern().size();
+        String before = null;
         for (int il = 0; il < a.blockCount(); il++) {
+            if (il % period == 0 && il + period < a.blockCount()) {
+                // the blocks repeat with the layer pattern: once a period starts from the state the previous one
+                // started from, every later period repeats it; only the last period differs, by the frees of the
+                // inputs after their last consumer, which open holes (no recorded context peaks there)
+                String now = m.state();
+                if (now.equals(before)) {
+                    break;
+                }
+                before = now;
+            }
             long cells = a.layerKind(il) == LayerKind.SLIDING ? nKvSwa : nKv;
             m.alloc("attn_norm", 4 * e * t);
             m.alloc("q", 4 * q * t);
@@ -128,11 +140,20 @@ final class Gemma3Graph {
             m.inPlace("ffn_out", "residual");
         }
         long graph = m.maxSize();
-        if (withOutput) {
-            // the output stage placed low, as for Qwen3.5: the input-embedding row, the last residual, result_norm
-            // of the outputs and the F32 logits
-            graph = Math.max(graph, 8 * e * t + 4 * outs + 4 * outs * (a.vocabSize() + e));
-        }
-        return graph;
+        return withOutput ? Math.max(graph, outputStage(s)) : graph;
+    }
+
+    /**
+     * The output stage, placed low (the blocks' tensors are freed by then): the input-embedding row, the last
+     * residual, out_ids, result_norm of the outputs and the F32 logits.
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/gemma3.cpp#L198-L222">src/models/gemma3.cpp L198-L222</a>
+     */
+    long outputStage(RunSettings s) {
+        int seqs = Math.max(1, s.nSeq());
+        long t = (s.graphTokens() + seqs - 1) / seqs * seqs;
+        long e = a.embeddingLength();
+        long outs = s.graphOutputs();
+        return 8 * e * t + 4 * outs + 4 * outs * (a.vocabSize() + e);
     }
 }

@@ -30,10 +30,12 @@ final class GgmlAllocator {
         free.add(new long[] {0, Long.MAX_VALUE / 4});
     }
 
-    /** Allocates {@code bytes} for the tensor {@code name} (a name not live yet); nothing for 0 bytes. */
+    /** Allocates {@code bytes} for the tensor {@code name} (a name not live yet); no block for 0 bytes. */
     void alloc(String name, long bytes) {
         long size = (bytes + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
         if (size == 0) {
+            // nothing to place (ggml_gallocr skips empty tensors); freeing it later is a no-op
+            live.put(name, new long[] {0, 0});
             return;
         }
         int best = -1;
@@ -70,6 +72,9 @@ final class GgmlAllocator {
         }
         long offset = t[0];
         long size = t[1];
+        if (size == 0) {
+            return;
+        }
         for (int i = 0; i < free.size(); i++) {
             long[] b = free.get(i);
             if (b[0] + b[1] == offset) {
@@ -109,6 +114,20 @@ final class GgmlAllocator {
             throw new IllegalStateException("tensor not live: " + from);
         }
         live.put(to, t);
+    }
+
+    /**
+     * The allocator's state: the free blocks and where each live tensor is. Replaying the same ops from two equal
+     * states gives the same result, so a graph whose blocks repeat can stop once a state repeats.
+     */
+    String state() {
+        StringBuilder b = new StringBuilder();
+        for (long[] f : free) {
+            b.append(f[0]).append('+').append(f[1]).append(' ');
+        }
+        new java.util.TreeMap<>(live)
+                .forEach((n, t) -> b.append(n).append('@').append(t[0]).append(' '));
+        return b.toString();
     }
 
     /** The buffer's size so far: the highest end of any block allocated. */

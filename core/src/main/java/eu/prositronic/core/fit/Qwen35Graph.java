@@ -88,7 +88,19 @@ final class Qwen35Graph {
                 lastFull = il;
             }
         }
+        int period = a.attention().layerPattern().size();
+        String before = null;
         for (int il = 0; il < a.blockCount(); il++) {
+            if (il % period == 0 && il + period < a.blockCount()) {
+                // the blocks repeat with the layer pattern: once a period starts from the state the previous one
+                // started from, every later period repeats it; only the last period differs, by the frees of the
+                // inputs after their last consumer, which open holes (no recorded context peaks there)
+                String now = m.state();
+                if (now.equals(before)) {
+                    break;
+                }
+                before = now;
+            }
             m.alloc("attn_norm", 4 * e * t);
             if (a.layerKind(il) == LayerKind.RECURRENT) {
                 linearAttention(m, s, t, seqs, il == lastRecurrent);
@@ -98,13 +110,21 @@ final class Qwen35Graph {
             ffn(m, t);
         }
         long graph = m.maxSize();
-        if (withOutput) {
-            // the output stage, placed low (the blocks' tensors are freed by then): the input-embedding row, the last
-            // residual, result_norm of the outputs and the F32 logits (qwen35.cpp build_lora_mm(model.output, cur))
-            // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/qwen35.cpp#L204-L224
-            graph = Math.max(graph, 8 * e * t + 4 * outs + 4 * outs * (a.vocabSize() + e));
-        }
-        return graph;
+        return withOutput ? Math.max(graph, outputStage(s)) : graph;
+    }
+
+    /**
+     * The output stage, placed low (the blocks' tensors are freed by then): the input-embedding row, the last
+     * residual, out_ids, result_norm of the outputs and the F32 logits.
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/qwen35.cpp#L204-L224">src/models/qwen35.cpp L204-L224</a>
+     */
+    long outputStage(RunSettings s) {
+        int seqs = Math.max(1, s.nSeq());
+        long t = (s.graphTokens() + seqs - 1) / seqs * seqs;
+        long e = a.embeddingLength();
+        long outs = s.graphOutputs();
+        return 8 * e * t + 4 * outs + 4 * outs * (a.vocabSize() + e);
     }
 
     /** The largest power of two from 64 up that divides the head size: the K rotation's side. */
