@@ -143,8 +143,9 @@ final class ComputeModel {
      *
      * <ul>
      *   <li>llama (src/models/llama.cpp): the SwiGLU FFN's gate, up and product plus three residual-stream rows, F32,
-     *       {@code 4·(3·n_ff + 3·n_embd)}; with flash attention and an F16 K cache one more row of {@code n_embd}
-     *       (measured for the 8B and the 70B, not attributed to a tensor), so {@code 4·(3·n_ff + 4·n_embd)};
+     *       {@code 4·(3·n_ff + 3·n_embd)}; with flash attention and an unquantized V cache one more row of {@code
+     *       n_embd} (a hole best fit leaves; measured for the 8B and the 70B, and with mixed caches: f16 K with q4_0 V
+     *       has no such row, q8_0 K with f16 V has it), so {@code 4·(3·n_ff + 4·n_embd)};
      *   <li>qwen3moe (src/models/qwen3moe.cpp, llama-graph.cpp build_moe_ffn): the selected experts' rows {@code
      *       k·n_embd}, their gate/up/product {@code 3·k·n_ff_exp}, and five residual-stream rows;
      *   <li>gpt-oss (src/models/openai-moe.cpp, build_moe_ffn with biases, LLM_FFN_SWIGLU_OAI_MOE): the selected
@@ -160,7 +161,8 @@ final class ComputeModel {
         long ff = a.feedForwardLength();
         var at = a.attention();
         return switch (a.ggufArchitecture()) {
-            case "llama" -> 4L * (3L * ff + 3L * e + (s.flashAttn() && s.cacheTypeK() == CacheType.F16 ? e : 0));
+            case "llama" ->
+                4L * (3L * ff + 3L * e + (s.flashAttn() && !s.cacheTypeV().quantized() ? e : 0));
             case "qwen3moe" -> {
                 var m = a.moe().orElseThrow();
                 long k = m.expertUsedCount();
