@@ -45,6 +45,21 @@ export function grid(name) {
         add({ctx: 16384, ub: 512, np: 4, kvu: true});
         return out;
     }
+    if (name === "offgrid") {
+        // contexts outside the full grid (odd slot counts, ubatches between the grid's, mixed cache types), to check
+        // that the compute model generalizes beyond the contexts it was checked on
+        add({ctx: 8192, ub: 96, np: 2});
+        add({ctx: 8192, ub: 256, np: 3});
+        add({ctx: 12288, ub: 1024, np: 6, fa: "off"});
+        add({ctx: 65536, ub: 512, np: 16});
+        add({ctx: 49152, ub: 384, np: 4, fa: "off", kvu: true});
+        add({ctx: 4096, ub: 128, np: 2, fa: "off"});
+        add({ctx: 30000, ub: 640, np: 5, kvu: true});
+        add({ctx: 16384, ub: 512, np: 2, ctk: "q8_0", ctv: "f16", fa: "off"});
+        add({ctx: 16384, ub: 512, np: 4, ctk: "f16", ctv: "q4_0"});
+        add({ctx: 24576, ub: 2048, np: 3, ctk: "q4_0", ctv: "q8_0"});
+        return out;
+    }
     for (const ctx of [4096, 32768, 131072])
         for (const ub of [512, 2048])
             for (const np of [1, 4])

@@ -38,8 +38,7 @@ class LiveLlamaCppTest {
     /**
      * Every catalog model, every family: llama.cpp's no-alloc accounting (ctxprobe, contexts made as llama-server makes
      * them, exact bytes) on shape-exact Q5_0 files from the test kit against the engine: KV exact, compute within 5 %
-     * (outside the bounded cases of {@link LlamaCppRecord#computeWithinTarget()}), host weights within 2 % (the known
-     * tied-embedding gap apart). By default the smallest model of every GGUF architecture in the catalog (six models,
+     * ({@link LlamaCppRecord#computeWithinTarget()}), host weights within 2 %. By default the smallest model of every GGUF architecture in the catalog (six models,
      * about 30 s on 2 cores); {@code -Dprositronic.llama.models=all} runs every catalog model (about 5 minutes: the
      * 397B's tensor table alone takes a minute to load), or a comma-separated list of ids. Writes
      * plugin/target/llama-cpp-every-family.md.

@@ -153,15 +153,11 @@ record LlamaCppRecord(
     }
 
     /**
-     * Host weights within 2 %. Known gap of the engine, being fixed in #8: on a CPU-only host a tied model's output is
-     * token_embd itself (TENSOR_DUPLICATED creates no second buffer), the engine adds it a second time; such a line
-     * passes when the prediction without that copy is within 2 %.
+     * Host weights within 2 %. On a CPU-only host a tied model's output is token_embd itself (TENSOR_DUPLICATED creates
+     * no second buffer) and the engine counts it once, so tied models need no exception.
      */
     boolean weightsWithinTarget() {
-        if (Math.abs(weightsError()) <= 2.0) {
-            return true;
-        }
-        return tied && Math.abs(error(predictedWeights - predictedOutputWeights, weights)) <= 2.0;
+        return Math.abs(weightsError()) <= 2.0;
     }
 
     /** Relative error of a prediction, in per cent; 0 when both are 0. */
@@ -181,45 +177,55 @@ record LlamaCppRecord(
     }
 
     /**
-     * The compute target: within 5 % for exact records (ctxprobe), 10 % for log lines, with two cases the model does
-     * not reach, each bounded by its own check:
-     *
-     * <ul>
-     *   <li>flash attention off with one KV stream per slot (several slots): the attention stage of the multi-stream
-     *       graph is not modelled; measured misses are underestimates of at most 11 % (the planner never turns flash
-     *       attention off by itself);
-     *   <li>node-llama-cpp reserves logits for every ubatch token (n_outputs_max = n_batch), and whether ggml-alloc
-     *       reuses the KQ mask's block for them varies between models: the measurement lies between the largest
-     *       stage and the largest stage plus the mask (each within 10 %). llama-server reserves one output per slot.
-     * </ul>
+     * The compute target: within 5 % for every llama-server context (exact records from ctxprobe and the real
+     * llama-server's log lines), every family, but for the named {@link #KNOWN_COMPUTE_GAP}. node-llama-cpp reserves logits for every ubatch token
+     * (n_outputs_max = n_batch), and whether ggml-alloc reuses the KQ mask's block for them varies between models: the
+     * measurement lies between the engine's figure (logits placed low) and that figure plus the mask (each within 10
+     * %). llama-server reserves one output per slot.
      */
     boolean computeWithinTarget() {
-        JsonNode c;
-        try {
-            c = new com.fasterxml.jackson.databind.ObjectMapper().readTree(config);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        double error = computeError();
-        boolean faOffMultiStream = c.path("fa").asText().equals("off")
-                && c.path("np").asInt() > 1
-                && !c.path("kvu").asBoolean();
-        if (faOffMultiStream) {
-            return error >= -11.0 && error <= 10.0;
-        }
-        if (exact()) {
-            // the target, for every family but Qwen3.5, whose gated-delta-net stage with several sequences or
-            // an ubatch under 256 is up to 7 % under (open; its log-line records keep the 10 % bound)
-            return Math.abs(error) <= (arch.startsWith("qwen35") ? 10.0 : 5.0);
-        }
         if (harness.equals("node-llama-cpp")) {
+            JsonNode c = configNode();
             long mask = 2L
                     * c.path("ctx").asLong()
                     * Math.max(1, c.path("np").asLong())
                     * c.path("ub").asLong();
             return compute >= predictedCompute * 0.9 && compute <= (predictedCompute + mask) * 1.1;
         }
-        return Math.abs(error) <= 10.0;
+        if (knownComputeGap()) {
+            return Math.abs(computeError()) <= KNOWN_GAP_BOUND;
+        }
+        return Math.abs(computeError()) <= 5.0;
+    }
+
+    /**
+     * The one case the engine does not reach within 5 %, named with its measured error: gpt-oss and Qwen3 MoE with
+     * flash attention and a K and a V cache of which exactly one is quantized (results/gpt-oss-cpu.jsonl,
+     * qwen3moe-cpu.jsonl, grid {@code offgrid}: f16 K with q4_0 V at 4 slots, +8.8 % for both, over: safe). Their
+     * stage formula holds for equal cache types; with mixed ones best fit closes a hole of about one row that the
+     * formula counts (the Hadamard rotation of only one of K and V changes the order of the attention's tensors).
+     * Qwen3.5, Gemma 3 (replayed) and Llama are within 5 % there too.
+     */
+    static final String KNOWN_COMPUTE_GAP = "gpt-oss and qwen3moe, flash attention on, exactly one of K/V quantized";
+
+    /** The bound of {@link #KNOWN_COMPUTE_GAP}: its measured error, +8.8 %, rounded up. */
+    static final double KNOWN_GAP_BOUND = 9.0;
+
+    boolean knownComputeGap() {
+        JsonNode c = configNode();
+        boolean kq = CacheType.fromFlag(c.path("ctk").asText()).quantized();
+        boolean vq = CacheType.fromFlag(c.path("ctv").asText()).quantized();
+        return (arch.equals("gpt-oss") || arch.equals("qwen3moe"))
+                && c.path("fa").asText().equals("on")
+                && kq != vq;
+    }
+
+    private JsonNode configNode() {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(config);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A row of the comparison table. */

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
  * The engine against every context llama.cpp v0.5.0 logged in tools/llama-measure/results/*.jsonl (each line holds
  * the command that produced it): Qwen3.5 through the real llama-server, its no-alloc --fit dry runs and
  * node-llama-cpp (qwen35-cpu.jsonl, log lines rounded to 0.01 MiB: KV + recurrent state within 1 %, compute within
- * 10 %); every other catalog family through ctxprobe (results/&lt;arch&gt;-cpu.jsonl, exact bytes: KV exact, compute
- * within 5 %, host weights within 2 %). Records of other harnesses in the same format (the GPU kit's) are replayed
+ * 5 %); every catalog model through ctxprobe (results/&lt;arch&gt;-cpu.jsonl, qwen35-ctxprobe-cpu.jsonl, exact bytes:
+ * KV exact, compute within 5 % but for {@link LlamaCppRecord#KNOWN_COMPUTE_GAP}, host weights within 2 %). Records of other harnesses in the same format (the GPU kit's) are replayed
  * too. Writes the per-model summary to plugin/target/llama-cpp-recorded.md.
  */
 class RecordedLlamaCppTest {
@@ -83,18 +83,30 @@ class RecordedLlamaCppTest {
         assertThat(misses).isEmpty();
     }
 
-    /** Within 5 % (exact records) or 10 %, but for the two cases {@link LlamaCppRecord#computeWithinTarget()} bounds apart. */
+    /**
+     * Within 5 % for every llama-server context of every family but the named {@link LlamaCppRecord#KNOWN_COMPUTE_GAP};
+     * node-llama-cpp's in its band (see the record).
+     */
     @Test
     void computeBufferWithinTargetForEveryModel() throws Exception {
         List<String> misses = new ArrayList<>();
         List<LlamaCppRecord> records = records();
+        List<String> knownGap = new ArrayList<>();
         for (LlamaCppRecord r : records) {
             if (!r.computeWithinTarget()) {
                 misses.add(r.row());
             }
+            if (r.knownComputeGap() && Math.abs(r.computeError()) > 5.0) {
+                knownGap.add(String.format(Locale.ROOT, "%s %s: %+.2f %%", r.model(), r.config(), r.computeError()));
+            }
         }
+        // the named gap is real: once the engine reaches it, the exception goes
+        assertThat(knownGap).as(LlamaCppRecord.KNOWN_COMPUTE_GAP).isNotEmpty();
         Files.createDirectories(TestSupport.repoRoot().resolve("plugin/target"));
-        Files.writeString(TestSupport.repoRoot().resolve("plugin/target/llama-cpp-recorded.md"), summary(records));
+        Files.writeString(
+                TestSupport.repoRoot().resolve("plugin/target/llama-cpp-recorded.md"),
+                summary(records) + "\nKnown gap (" + LlamaCppRecord.KNOWN_COMPUTE_GAP + "):\n\n"
+                        + String.join("\n", knownGap) + "\n");
         assertThat(records).hasSizeGreaterThan(1300);
         assertThat(misses).isEmpty();
     }
@@ -123,8 +135,9 @@ class RecordedLlamaCppTest {
             byModel.computeIfAbsent(r.model(), k -> new ArrayList<>()).add(r);
         }
         StringBuilder b = new StringBuilder(
-                "| model | harness | contexts | KV+RS largest miss | compute error min … max | compute beyond ±5 % |"
-                        + " host weights error |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+                "| model | harness | contexts | KV+RS largest miss | compute error min … max | compute largest miss |"
+                        + " compute beyond ±5 % |"
+                        + " host weights error |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
         byModel.forEach((model, rs) -> {
             Map<String, List<LlamaCppRecord>> byHarness = new TreeMap<>();
             rs.forEach(r -> byHarness
@@ -146,24 +159,22 @@ class RecordedLlamaCppTest {
                 String w = list.stream()
                         .filter(r -> r.weights() > 0)
                         .findFirst()
-                        .map(r -> String.format(Locale.ROOT, "%+.2f %%", r.weightsError())
-                                + (r.tied()
-                                        ? String.format(
-                                                Locale.ROOT,
-                                                " (%+.2f %% without the second token_embd)",
-                                                LlamaCppRecord.error(
-                                                        r.predictedWeights() - r.predictedOutputWeights(), r.weights()))
-                                        : ""))
+                        .map(r ->
+                                String.format(Locale.ROOT, "%+.2f %%", r.weightsError()) + (r.tied() ? " (tied)" : ""))
                         .orElse("–");
                 b.append(String.format(
                         Locale.ROOT,
-                        "| %s | %s | %d | %s | %+.1f … %+.1f %% | %d | %s |%n",
+                        "| %s | %s | %d | %s | %+.2f … %+.2f %% | %d B | %d | %s |%n",
                         model,
                         harness,
                         list.size(),
                         kvMiss == 0 ? "0 B" : kvMiss + " B",
                         lo,
                         hi,
+                        list.stream()
+                                .mapToLong(r -> Math.abs(r.predictedCompute() - r.compute()))
+                                .max()
+                                .orElse(0),
                         list.stream()
                                 .filter(r -> Math.abs(r.computeError()) > 5.0)
                                 .count(),

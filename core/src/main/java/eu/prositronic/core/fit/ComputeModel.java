@@ -3,12 +3,18 @@ package eu.prositronic.core.fit;
 import eu.prositronic.core.catalog.Architecture;
 import eu.prositronic.core.catalog.LayerKind;
 import eu.prositronic.core.inventory.CacheType;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The compute buffer llama.cpp reserves: ggml-alloc's high-water mark over the worst-case graph of {@code
  * sched_reserve} (llama-context.cpp: {@code n_tokens = min(n_ctx, n_ubatch)}, {@code n_seqs = n_seq_max}, {@code
  * n_outputs = min(n_tokens, n_outputs_max)}). Buffers are reused between layers, so it is the largest stage that is
- * live at once, not a sum over layers. The stages and their sizes were read from the graph builders and are checked
+ * live at once, not a sum over layers. For the families with one attention and one FFN or MoE block per layer that
+ * stage is a closed formula per family (llama, qwen3moe, gpt-oss); where the holes ggml-alloc leaves decide the mark
+ * (Qwen3.5's hybrid graph, Gemma 3 without flash attention at several slots), {@link Qwen35Graph} and {@link
+ * Gemma3Graph} replay ggml-alloc over the graph's tensors instead. The stages and their sizes were read from the graph builders and are checked
  * against llama.cpp v0.5.0 by RecordedLlamaCppTest: the Qwen3.5 contexts of tools/llama-measure/results/qwen35-cpu.jsonl
  * (log lines; {@code node analyze.mjs} prints the fit) and, in exact bytes from ctxprobe, 45 contexts of every catalog
  * model (results/&lt;arch&gt;-cpu.jsonl, qwen35-ctxprobe-cpu.jsonl; docs/fit-engine.md, "Accuracy per family on CPU").
@@ -16,6 +22,24 @@ import eu.prositronic.core.inventory.CacheType;
  * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-context.cpp#L630-L676">src/llama-context.cpp L630-L676</a>
  */
 final class ComputeModel {
+    /** The families with one attention block and one FFN or MoE block per layer, modelled by stages. */
+    private static final Set<String> FAMILIES = Set.of("llama", "qwen3moe", "gpt-oss");
+
+    /** What a replay depends on; the planner asks for the same graph many times (context search, alternatives). */
+    private record Replay(
+            Architecture a,
+            long tokens,
+            int seqs,
+            long outputs,
+            int rsSeq,
+            boolean flashAttn,
+            CacheType k,
+            CacheType v,
+            long nKv,
+            long swaKv) {}
+
+    private static final Map<Replay, Long> REPLAYS = new ConcurrentHashMap<>();
+
     private final Architecture a;
 
     ComputeModel(Architecture a) {
@@ -36,6 +60,47 @@ final class ComputeModel {
      * #cpuBackendOnlyBytesPerToken} on a GPU.
      */
     long graphBytes(RunSettings s, long nKv, boolean withOutput, boolean gpu) {
+        // Qwen3.5 and Gemma 3: ggml-alloc's placement over the graph, replayed (the holes decide its high-water mark)
+        if (!FAMILIES.contains(a.ggufArchitecture())) {
+            boolean gemma = a.ggufArchitecture().equals("gemma3");
+            long swaKv = gemma ? new MemoryModel(a, null).kvCellsPerStream(s, LayerKind.SLIDING) : 0;
+            // With flash attention the KV width only sizes the masks, inputs allocated first and kept below every
+            // block's tensors: the mark moves by their bytes, so one replay (without masks) serves every context.
+            boolean fa = s.flashAttn();
+            Replay key = new Replay(
+                    a,
+                    s.graphTokens(),
+                    s.nSeq(),
+                    s.graphOutputs(),
+                    s.nRsSeq(),
+                    fa,
+                    s.cacheTypeK(),
+                    s.cacheTypeV(),
+                    fa ? 0 : nKv,
+                    fa ? 0 : swaKv);
+            Long known = REPLAYS.get(key);
+            long blocks;
+            if (known != null) {
+                blocks = known;
+            } else {
+                blocks = gemma
+                        ? new Gemma3Graph(a).bytes(s, key.nKv(), key.swaKv(), false)
+                        : new Qwen35Graph(a).bytes(s, key.nKv(), false);
+                if (REPLAYS.size() > 100_000) {
+                    REPLAYS.clear();
+                }
+                REPLAYS.put(key, blocks);
+            }
+            if (fa) {
+                int seqs = Math.max(1, s.nSeq());
+                long t = (s.graphTokens() + seqs - 1) / seqs * seqs;
+                blocks += LlamaCpp.MASK_BYTES_FA * (nKv + swaKv) * t;
+            }
+            if (!withOutput) {
+                return blocks;
+            }
+            return Math.max(blocks, gemma ? new Gemma3Graph(a).outputStage(s) : new Qwen35Graph(a).outputStage(s));
+        }
         long t = s.graphTokens();
         long embd = a.embeddingLength();
         // KQ mask, live until the last attention layer: F16 with flash attention, F32 without
@@ -47,13 +112,7 @@ final class ComputeModel {
                 ? new MemoryModel(a, null).kvCellsPerStream(s, LayerKind.SLIDING)
                 : 0;
         long mask = maskBytes * (nKv + swaKv) * t;
-        long body =
-                switch (a.ggufArchitecture()) {
-                    case "llama", "gemma3", "qwen3moe", "gpt-oss" ->
-                        (familyBodyPerToken(s) - (gpu ? cpuBackendOnlyBytesPerToken(s) : 0)) * t;
-                    default -> qwen35Body(s, t);
-                };
-        long graph = mask + body;
+        long graph = mask + (familyBodyPerToken(s) - (gpu ? cpuBackendOnlyBytesPerToken(s) : 0)) * t;
         if (!s.flashAttn()) {
             // without flash attention the F32 KQ scores of one full-attention layer: n_head × n_kv × n_tokens, plus
             // Q, K, V and the projections (llama-graph.cpp build_attn_mha: ggml_mul_mat(k, q), ggml_soft_max_ext);
@@ -63,22 +122,21 @@ final class ComputeModel {
             long q = (long) at.headCount() * at.keyLength();
             long kv = (long) at.headCountKv() * at.keyLength();
             // Q, K, V and the projections a token beside its scores; for the measured families (tools/llama-measure
-            // results/<arch>-cpu.jsonl, exact for every size at one slot): llama 2·Q + 3·E + 2·KV, gemma3 (q/k norms)
-            // 3·Q + 3·E + 2·KV, qwen3moe 3·Q + 6·KV, gpt-oss 3·Q + 2·E (within 4 %); Qwen3.5 as fitted before
+            // results/<arch>-cpu.jsonl, exact for every size at one slot): llama 2·Q + 3·E + 2·KV, qwen3moe 3·Q + 6·KV,
+            // gpt-oss 3·Q + 2·E (within 4 %)
             long rows =
                     switch (a.ggufArchitecture()) {
                         case "llama" -> 2 * q + 3 * embd + 2 * kv;
-                        case "gemma3" -> 3 * q + 3 * embd + 2 * kv;
                         case "qwen3moe" -> 3 * q + 6 * kv;
                         case "gpt-oss" -> 3 * q + 2 * embd;
-                        default -> 3 * q + 3 * embd + 2 * kv + (a.isMoe() ? embd : 0);
+                        default -> throw new IllegalStateException(a.ggufArchitecture());
                     };
             long attention = 4L * (nKv + swaKv) * t + 4L * at.headCount() * nKv * t + 4L * rows * t;
             graph = Math.max(graph, attention);
         }
         if (withOutput) {
             // logits F32 plus the final norm: 4 × n_outputs × (n_vocab + 3 n_embd) (build_lora_mm(model.output, cur))
-            // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/qwen35.cpp#L219-L219
+            // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/llama.cpp#L240-L240
             graph = Math.max(graph, 4L * s.graphOutputs() * (a.vocabSize() + 3L * embd));
         }
         return graph;
@@ -93,12 +151,9 @@ final class ComputeModel {
      *
      * <ul>
      *   <li>llama (src/models/llama.cpp): the SwiGLU FFN's gate, up and product plus three residual-stream rows, F32,
-     *       {@code 4·(3·n_ff + 3·n_embd)}; with flash attention and an F16 K cache one more row of {@code n_embd}
-     *       (measured for the 8B and the 70B, not attributed to a tensor), so {@code 4·(3·n_ff + 4·n_embd)};
-     *   <li>gemma3 (src/models/gemma3.cpp): the GELU FFN as llama plus one row of {@code n_head·head_dim} (measured for
-     *       the 4B, 12B and 27B; the attention output before its post-attention norm), {@code 4·(3·n_ff + 3·n_embd + n_head·head_dim)} (a quantized K
-     *       cache measured 0 to 1 row more: 4B +8 KiB, 12B 0, 27B +16 KiB a token, modelled as half a row); without
-     *       flash attention three rows (measured 4B and 27B 4 rows, 12B 2; the 12B at several slots is 6 % over);
+     *       {@code 4·(3·n_ff + 3·n_embd)}; with flash attention and an unquantized V cache one more row of {@code
+     *       n_embd} (a hole best fit leaves; measured for the 8B and the 70B, and with mixed caches: f16 K with q4_0 V
+     *       has no such row, q8_0 K with f16 V has it), so {@code 4·(3·n_ff + 4·n_embd)};
      *   <li>qwen3moe (src/models/qwen3moe.cpp, llama-graph.cpp build_moe_ffn): the selected experts' rows {@code
      *       k·n_embd}, their gate/up/product {@code 3·k·n_ff_exp}, and five residual-stream rows;
      *   <li>gpt-oss (src/models/openai-moe.cpp, build_moe_ffn with biases, LLM_FFN_SWIGLU_OAI_MOE): the selected
@@ -114,13 +169,8 @@ final class ComputeModel {
         long ff = a.feedForwardLength();
         var at = a.attention();
         return switch (a.ggufArchitecture()) {
-            case "llama" -> 4L * (3L * ff + 3L * e + (s.flashAttn() && s.cacheTypeK() == CacheType.F16 ? e : 0));
-            case "gemma3" -> {
-                // rows of n_head·head_dim, in halves: 2 with flash attention and an F16 K cache, 3 with a quantized
-                // one (measured 2…4), 6 without flash attention
-                long halves = !s.flashAttn() ? 6 : s.cacheTypeK() == CacheType.F16 ? 2 : 3;
-                yield 4L * (3L * ff + 3L * e) + 2L * halves * at.headCount() * at.keyLength();
-            }
+            case "llama" ->
+                4L * (3L * ff + 3L * e + (s.flashAttn() && !s.cacheTypeV().quantized() ? e : 0));
             case "qwen3moe" -> {
                 var m = a.moe().orElseThrow();
                 long k = m.expertUsedCount();
@@ -137,45 +187,17 @@ final class ComputeModel {
     /** gpt-oss: bytes per ubatch token above the experts' four rows, measured (see familyBodyPerToken). */
     private static final long GPT_OSS_UNATTRIBUTED = 4_880;
 
-    /** The Qwen3.5 stages (dense FFN or routed experts, and the gated delta net), fitted to results/qwen35-cpu.jsonl. */
-    private long qwen35Body(RunSettings s, long t) {
-        long embd = a.embeddingLength();
-        long convDim = a.ssm()
-                .map(x -> 2L * x.groupCount() * x.stateSize() + x.innerSize())
-                .orElse(0L);
-        // dense FFN (gate, up, down) or the linear-attention input projections, F32 (qwen35.cpp build_layer_ffn)
-        // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/qwen35.cpp#L470-L483
-        long perToken = 4L * (3L * Math.max(a.feedForwardLength(), convDim) + 3L * embd);
-        if (a.moe().isPresent()) {
-            // routed experts: the selected experts' gate/up/down activations (llama-graph.cpp build_moe_ffn)
-            // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-graph.cpp#L1993-L2359
-            var m = a.moe().get();
-            long k = m.expertUsedCount();
-            perToken = Math.max(perToken, 4L * (k * embd + 3L * k * m.expertFeedForwardLength() + 4L * embd));
-        }
-        long body = perToken * t;
-        if (a.ssm().isPresent() && a.attention().layerPattern().contains(LayerKind.RECURRENT)) {
-            // gated delta net: conv input, q/k/v and the state read and written (delta-net-base.cpp)
-            // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/delta-net-base.cpp#L449-L606
-            var x = a.ssm().get();
-            long gdn = 4L * (2L * convDim + x.innerSize() + 3L * embd) * t;
-            long nEmbdR = (long) (x.convKernel() - 1) * convDim;
-            long nEmbdS = (long) x.stateSize() * x.innerSize();
-            gdn += 8L * (nEmbdR + nEmbdS) * s.nSeq();
-            body = Math.max(body, gdn);
-        }
-        return body;
-    }
-
     /**
      * What the CPU backend's run of the graph holds per ubatch token beyond a GPU's: Llama's one row of {@code
-     * n_embd} with flash attention and an F16 K cache (familyBodyPerToken, measured on the CPU and not attributed to
+     * n_embd} with flash attention and an unquantized V cache (familyBodyPerToken, measured on the CPU and not attributed to
      * a tensor). A GPU holds the three rows: the public CUDA log of Llama 3.1 8B Q4_0 (ctx 32768, ubatch 512) shows
      * 140 MiB of compute with every layer on the GPU, {@code 4·(3·n_ff + 3·n_embd)·T + 2·n_kv·T} to the MiB, and so
      * does a CPU build at the pin with an RPC device as the GPU (140.01 MiB; gpu-public-logs.md, "RPC device").
      */
     private long cpuBackendOnlyBytesPerToken(RunSettings s) {
-        return a.ggufArchitecture().equals("llama") && s.flashAttn() && s.cacheTypeK() == CacheType.F16
+        return a.ggufArchitecture().equals("llama")
+                        && s.flashAttn()
+                        && !s.cacheTypeV().quantized()
                 ? 4L * a.embeddingLength()
                 : 0;
     }
