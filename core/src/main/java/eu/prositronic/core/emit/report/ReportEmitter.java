@@ -50,27 +50,27 @@ public final class ReportEmitter implements Emitter {
         List<DeploymentPlan> all = c.plan().deployments();
         List<FleetHtml.Warning> warnings = new ArrayList<>();
         List<Placed> placed = new ArrayList<>(all.size());
-        for (int from = 0; from < all.size(); from += BATCH) {
-            List<Pages> pages;
-            try {
-                pages = Parallel.map(all.subList(from, Math.min(all.size(), from + BATCH)), d -> {
-                    try {
-                        return pages(c, out, d, perThread.get(), neighbours);
-                    } catch (ProsiException e) {
-                        throw new Failed(e);
-                    }
-                });
-            } catch (Failed f) {
-                throw (ProsiException) f.getCause();
-            }
-            for (Pages p : pages) {
-                String name = p.d().name();
-                out.put("report/" + name + ".md", p.markdown());
-                out.put("report/" + name + "-memory.svg", p.svg());
-                out.put("report/" + name + ".html", p.html());
-                p.warnings().forEach(w -> warnings.add(new FleetHtml.Warning(name, w)));
-                placed.add(new Placed(p.d(), p.memory()));
-            }
+        try {
+            Parallel.inOrder(
+                    all,
+                    BATCH,
+                    d -> {
+                        try {
+                            return pages(c, out, d, perThread.get(), neighbours);
+                        } catch (ProsiException e) {
+                            throw new Failed(e);
+                        }
+                    },
+                    p -> {
+                        String name = p.d().name();
+                        out.put("report/" + name + ".md", p.markdown());
+                        out.put("report/" + name + "-memory.svg", p.svg());
+                        out.put("report/" + name + ".html", p.html());
+                        p.warnings().forEach(w -> warnings.add(new FleetHtml.Warning(name, w)));
+                        placed.add(new Placed(p.d(), p.memory()));
+                    });
+        } catch (Failed f) {
+            throw (ProsiException) f.getCause();
         }
         FleetPage fleet = FleetPage.of(c.plan());
         out.put("report/index.md", templates.render("index.md.jinja", fleet));
