@@ -83,7 +83,8 @@ public final class AnsibleEmitter implements Emitter {
      * size and sha256 are checked where the catalog has them.
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Mmproj(String huggingFaceRepo, String revision, String file, long sizeBytes, String sha256) {
+    record Mmproj(
+            String huggingFaceRepo, String revision, String file, long sizeBytes, String sha256, boolean sizeExact) {
         static Mmproj of(DeploymentPlan p) {
             if (!p.deployment().vision().enabled()) {
                 return null;
@@ -95,7 +96,8 @@ public final class AnsibleEmitter implements Emitter {
                     f.revision().orElse(""),
                     f.file(),
                     f.size().value(),
-                    f.sha256().orElse(""));
+                    f.sha256().orElse(""),
+                    f.verified());
         }
 
         /** The draft model's file (speculative decoding), in the same shape; absent without a draft. */
@@ -108,7 +110,8 @@ public final class AnsibleEmitter implements Emitter {
                             f.revision().orElse(""),
                             f.file(),
                             f.size().value(),
-                            f.sha256().orElse("")))
+                            f.sha256().orElse(""),
+                            f.verified()))
                     .orElse(null);
         }
     }
@@ -123,9 +126,13 @@ public final class AnsibleEmitter implements Emitter {
             String revision,
             List<Part> parts) {}
 
-    /** One file to download (a shard of a split GGUF, or the whole file), checked by size and sha256 when known. */
+    /**
+     * One file to download (a shard of a split GGUF, or the whole file), checked by size and sha256 when known. {@code
+     * sizeExact}: the size is the catalog's exact one (a verified file); otherwise it is an estimate, used for the
+     * free-disk check only and never asserted against the download (as the chart's init container does).
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Part(String path, long sizeBytes, String sha256) {}
+    record Part(String path, long sizeBytes, String sha256, boolean sizeExact) {}
 
     @Override
     public String name() {
@@ -218,7 +225,8 @@ public final class AnsibleEmitter implements Emitter {
                                     .map(s -> new Part(
                                             s.path(),
                                             s.size().value(),
-                                            s.sha256().orElse("")))
+                                            s.sha256().orElse(""),
+                                            q.verified()))
                                     .toList()),
                     Mmproj.of(p),
                     Mmproj.draft(p),

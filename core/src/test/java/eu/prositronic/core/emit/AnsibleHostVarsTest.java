@@ -32,6 +32,29 @@ class AnsibleHostVarsTest {
     }
 
     @Test
+    void onlyAVerifiedFilesSizeIsMarkedExactForTheRolesCheck() throws Exception {
+        var q0 = TestSupport.catalog()
+                .model("qwen3-5-0-8b")
+                .orElseThrow()
+                .quant("Q4_0")
+                .orElseThrow();
+        String vars = hostVars(inventory("containerd", ""), "box");
+        assertThat(vars)
+                .as("the role asserts a downloaded file's size only where the catalog's is exact, as the chart does")
+                .contains("size_exact: " + q0.verified());
+        String unverified = inventory("containerd", "").replace("quant: Q4_0, node: box", "quant: Q4_K_M, node: box");
+        var qk = TestSupport.catalog()
+                .model("qwen3-5-0-8b")
+                .orElseThrow()
+                .quant("Q4_K_M")
+                .orElseThrow();
+        assertThat(hostVars(unverified, "box")).contains("size_exact: " + qk.verified());
+        assertThat(q0.verified() != qk.verified())
+                .as("one file of each kind (the catalog's Q4_0 has no revision, its Q4_K_M is pinned)")
+                .isTrue();
+    }
+
+    @Test
     void aNodeOfAKubernetesRuntimeIsServedByHelmfileAndGetsNoSystemdInstances() throws Exception {
         String vars = hostVars(inventory("containerd", ""), "gpu-01");
         assertThat(vars).contains("prositronic_serving: kubernetes").contains("llama_server_instances: []");
