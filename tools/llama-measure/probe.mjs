@@ -60,6 +60,15 @@ export function grid(name) {
         add({ctx: 24576, ub: 2048, np: 3, ctk: "q4_0", ctv: "q8_0"});
         return out;
     }
+    if (name === "rotation") {
+        // flash attention with exactly one of K and V quantized (one Hadamard rotation, attn_rot_k or attn_rot_v),
+        // which moves the MoE families' peak (ComputeModel oneRotationBytesPerToken)
+        add({ctx: 32768, ub: 512, ctk: "q8_0", ctv: "f16"});
+        add({ctx: 65536, ub: 2048, np: 4, ctk: "f16", ctv: "q8_0"});
+        add({ctx: 8192, ub: 128, np: 2, ctk: "q4_0", ctv: "f16"});
+        add({ctx: 16384, ub: 1024, np: 4, kvu: true, ctk: "f16", ctv: "q4_0"});
+        return out;
+    }
     for (const ctx of [4096, 32768, 131072])
         for (const ub of [512, 2048])
             for (const np of [1, 4])

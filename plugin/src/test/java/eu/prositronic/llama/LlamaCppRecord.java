@@ -178,7 +178,7 @@ record LlamaCppRecord(
 
     /**
      * The compute target: within 5 % for every llama-server context (exact records from ctxprobe and the real
-     * llama-server's log lines), every family, but for the named {@link #KNOWN_COMPUTE_GAP}. node-llama-cpp reserves logits for every ubatch token
+     * llama-server's log lines), every family. node-llama-cpp reserves logits for every ubatch token
      * (n_outputs_max = n_batch), and whether ggml-alloc reuses the KQ mask's block for them varies between models: the
      * measurement lies between the engine's figure (logits placed low) and that figure plus the mask (each within 10
      * %). llama-server reserves one output per slot.
@@ -192,32 +192,7 @@ record LlamaCppRecord(
                     * c.path("ub").asLong();
             return compute >= predictedCompute * 0.9 && compute <= (predictedCompute + mask) * 1.1;
         }
-        if (knownComputeGap()) {
-            return Math.abs(computeError()) <= KNOWN_GAP_BOUND;
-        }
         return Math.abs(computeError()) <= 5.0;
-    }
-
-    /**
-     * The one case the engine does not reach within 5 %, named with its measured error: gpt-oss and Qwen3 MoE with
-     * flash attention and a K and a V cache of which exactly one is quantized (results/gpt-oss-cpu.jsonl,
-     * qwen3moe-cpu.jsonl, grid {@code offgrid}: f16 K with q4_0 V at 4 slots, +8.8 % for both, over: safe). Their
-     * stage formula holds for equal cache types; with mixed ones best fit closes a hole of about one row that the
-     * formula counts (the Hadamard rotation of only one of K and V changes the order of the attention's tensors).
-     * Qwen3.5, Gemma 3 (replayed) and Llama are within 5 % there too.
-     */
-    static final String KNOWN_COMPUTE_GAP = "gpt-oss and qwen3moe, flash attention on, exactly one of K/V quantized";
-
-    /** The bound of {@link #KNOWN_COMPUTE_GAP}: its measured error, +8.8 %, rounded up. */
-    static final double KNOWN_GAP_BOUND = 9.0;
-
-    boolean knownComputeGap() {
-        JsonNode c = configNode();
-        boolean kq = CacheType.fromFlag(c.path("ctk").asText()).quantized();
-        boolean vq = CacheType.fromFlag(c.path("ctv").asText()).quantized();
-        return (arch.equals("gpt-oss") || arch.equals("qwen3moe"))
-                && c.path("fa").asText().equals("on")
-                && kq != vq;
     }
 
     private JsonNode configNode() {

@@ -174,14 +174,43 @@ final class ComputeModel {
             case "qwen3moe" -> {
                 var m = a.moe().orElseThrow();
                 long k = m.expertUsedCount();
-                yield 4L * (k * e + 3L * k * m.expertFeedForwardLength() + 5L * e);
+                yield 4L * (k * e + 3L * k * m.expertFeedForwardLength() + 5L * e) - oneRotationBytesPerToken(s);
             }
             case "gpt-oss" -> {
                 var m = a.moe().orElseThrow();
-                yield 4L * 4L * m.expertUsedCount() * m.expertFeedForwardLength() + GPT_OSS_UNATTRIBUTED;
+                yield 4L * 4L * m.expertUsedCount() * m.expertFeedForwardLength()
+                        + GPT_OSS_UNATTRIBUTED
+                        - oneRotationBytesPerToken(s);
             }
             default -> throw new IllegalStateException(a.ggufArchitecture());
         };
+    }
+
+    /**
+     * The MoE families (qwen3moe, gpt-oss) with flash attention when exactly one of K and V is Hadamard-rotated: the
+     * hole of the attention's output is gone, {@code 4·(n_head·n_embd_head_v − 2·n_expert)} bytes a token. A quantized K
+     * cache turns on {@code attn_rot_k} (Q_cur and K_cur rotated before the store), a quantized V {@code attn_rot_v}
+     * (V_cur rotated before the store, kqv_out after flash attention); each needs a head size that is a multiple of 64.
+     * Without a rotation, or with both, flash attention's output (F32 {@code n_head·n_embd_head_v} a token) lies
+     * low and the output projection (wo) is placed above it; when it is freed, only the router's probabilities and
+     * their argsort (two F32/I32 rows of {@code n_expert}) go into its hole, and the MoE stage sits above the
+     * projection, so the family formulas count the hole. With one rotation the extra tensors change best fit's
+     * order, the projection lands in the low hole and the MoE stage is that much lower. Traced with ggml-alloc's
+     * GGML_ALLOCATOR_DEBUG (tools/llama-measure build-ctxprobe-trace.sh, f16/f16 against f16/q4_0, q8_0/f16 and
+     * q4_0/f16, flash attention on): exact to the byte for Qwen3 30B-A3B (15,360 B a token), gpt-oss 20B (16,128)
+     * and 120B (15,360) at ubatch 64 to 2,048, 1 to 4 slots, 4,096 to 131,072 tokens, less the rotation matrices
+     * ({@code attn_inp_k_rot}, {@code attn_inp_v_rot}, 16–64 KiB, not counted here as with equal cache types).
+     *
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-kv-cache.cpp#L321-L338">src/llama-kv-cache.cpp attn_rot_k, attn_rot_v L321-L338</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-graph.cpp#L2866-L2904">src/llama-graph.cpp build_attn, the rotations L2866-L2904</a>
+     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-graph.cpp#L3104-L3159">src/llama-graph.cpp build_attn (iSWA, gpt-oss), the rotations L3104-L3159</a>
+     */
+    private long oneRotationBytesPerToken(RunSettings s) {
+        var at = a.attention();
+        boolean rotK = s.cacheTypeK().quantized() && at.keyLength() % 64 == 0;
+        boolean rotV = s.cacheTypeV().quantized() && at.valueLength() % 64 == 0;
+        long nExpert = a.moe().orElseThrow().expertCount();
+        return s.flashAttn() && rotK != rotV ? 4L * ((long) at.headCount() * at.valueLength() - 2L * nExpert) : 0;
     }
 
     /** gpt-oss: bytes per ubatch token above the experts' four rows, measured (see familyBodyPerToken). */
