@@ -92,14 +92,12 @@ final class ComputeModel {
                 REPLAYS.put(key, blocks);
             }
             if (fa) {
-                int seqs = Math.max(1, s.nSeq());
-                long t = (s.graphTokens() + seqs - 1) / seqs * seqs;
-                blocks += LlamaCpp.MASK_BYTES_FA * (nKv + swaKv) * t;
+                blocks += LlamaCpp.MASK_BYTES_FA * (nKv + swaKv) * GraphInputs.tokens(s);
             }
             if (!withOutput) {
                 return blocks;
             }
-            return Math.max(blocks, gemma ? new Gemma3Graph(a).outputStage(s) : new Qwen35Graph(a).outputStage(s));
+            return Math.max(blocks, GraphInputs.outputStage(a, s));
         }
         long t = s.graphTokens();
         long embd = a.embeddingLength();
@@ -207,8 +205,8 @@ final class ComputeModel {
      */
     private long oneRotationBytesPerToken(RunSettings s) {
         var at = a.attention();
-        boolean rotK = s.cacheTypeK().quantized() && at.keyLength() % 64 == 0;
-        boolean rotV = s.cacheTypeV().quantized() && at.valueLength() % 64 == 0;
+        boolean rotK = GraphInputs.rotatesK(a, s);
+        boolean rotV = GraphInputs.rotatesV(a, s);
         long nExpert = a.moe().orElseThrow().expertCount();
         return s.flashAttn() && rotK != rotV ? 4L * ((long) at.headCount() * at.valueLength() - 2L * nExpert) : 0;
     }

@@ -33,8 +33,7 @@ final class Gemma3Graph {
      * @param nKvSwa KV cells of one stream of the sliding-window cache
      */
     long bytes(RunSettings s, long nKv, long nKvSwa, boolean withOutput) {
-        int seqs = Math.max(1, s.nSeq());
-        long t = (s.graphTokens() + seqs - 1) / seqs * seqs;
+        long t = GraphInputs.tokens(s);
         long e = a.embeddingLength();
         long ff = a.feedForwardLength();
         long outs = s.graphOutputs();
@@ -42,21 +41,16 @@ final class Gemma3Graph {
         long q = (long) at.headCount() * at.keyLength();
         long kv = (long) at.headCountKv() * at.keyLength();
         boolean fa = s.flashAttn();
-        boolean rotK = s.cacheTypeK().quantized() && at.keyLength() % 64 == 0;
-        boolean rotV = s.cacheTypeV().quantized() && at.valueLength() % 64 == 0;
-        long kRot = 64;
-        do {
-            kRot *= 2;
-        } while (at.keyLength() % kRot == 0);
-        kRot /= 2;
+        boolean rotK = GraphInputs.rotatesK(a, s);
+        boolean rotV = GraphInputs.rotatesV(a, s);
         long maskBytes = fa ? LlamaCpp.MASK_BYTES_FA : LlamaCpp.MASK_BYTES_NO_FA;
         GgmlAllocator m = new GgmlAllocator();
         m.alloc("inp_tokens", 4 * t);
         m.alloc("inp_embd", 4 * e * t);
         m.alloc("inp_pos", 4 * t);
         for (String cache : new String[] {"swa", "full"}) {
-            m.alloc("k_rot_" + cache, rotK ? 4 * kRot * kRot : 0);
-            m.alloc("v_rot_" + cache, rotV ? 4 * 64 * 64 : 0);
+            m.alloc("k_rot_" + cache, rotK ? GraphInputs.kRotationBytes(at.keyLength()) : 0);
+            m.alloc("v_rot_" + cache, rotV ? GraphInputs.V_ROTATION_BYTES : 0);
             m.alloc("k_idxs_" + cache, 8 * t);
             m.alloc("v_idxs_" + cache, fa ? 8 * t : 8 * kv * t);
             m.alloc("kq_mask_" + cache, maskBytes * (cache.equals("swa") ? nKvSwa : nKv) * t);
@@ -140,20 +134,6 @@ final class Gemma3Graph {
             m.inPlace("ffn_out", "residual");
         }
         long graph = m.maxSize();
-        return withOutput ? Math.max(graph, outputStage(s)) : graph;
-    }
-
-    /**
-     * The output stage, placed low (the blocks' tensors are freed by then): the input-embedding row, the last
-     * residual, out_ids, result_norm of the outputs and the F32 logits.
-     *
-     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/gemma3.cpp#L198-L222">src/models/gemma3.cpp L198-L222</a>
-     */
-    long outputStage(RunSettings s) {
-        int seqs = Math.max(1, s.nSeq());
-        long t = (s.graphTokens() + seqs - 1) / seqs * seqs;
-        long e = a.embeddingLength();
-        long outs = s.graphOutputs();
-        return 8 * e * t + 4 * outs + 4 * outs * (a.vocabSize() + e);
+        return withOutput ? Math.max(graph, GraphInputs.outputStage(a, s)) : graph;
     }
 }

@@ -48,17 +48,15 @@ final class Qwen35Graph {
      */
     long bytes(RunSettings s, long nKv, boolean withOutput) {
         int seqs = Math.max(1, s.nSeq());
-        // graph_reserve rounds n_tokens up to a multiple of n_seqs
-        // https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/llama-context.cpp#L2492-L2495
-        long t = (s.graphTokens() + seqs - 1) / seqs * seqs;
+        long t = GraphInputs.tokens(s);
         long e = a.embeddingLength();
         long outs = s.graphOutputs();
         var at = a.attention();
         long q = (long) at.headCount() * at.keyLength();
         long kv = (long) at.headCountKv() * at.keyLength();
         boolean fa = s.flashAttn();
-        boolean rotK = s.cacheTypeK().quantized() && at.keyLength() % 64 == 0;
-        boolean rotV = s.cacheTypeV().quantized() && at.valueLength() % 64 == 0;
+        boolean rotK = GraphInputs.rotatesK(a, s);
+        boolean rotV = GraphInputs.rotatesV(a, s);
         GgmlAllocator m = new GgmlAllocator();
 
         // inputs: llama-graph.cpp build_inp_embd, build_inp_mem_hybrid (build_inp_rs, build_attn_inp_kv_impl),
@@ -69,9 +67,9 @@ final class Qwen35Graph {
         m.alloc("inp_tokens", 4 * t);
         m.alloc("inp_embd", 4 * e * t);
         m.alloc("rs_s_copy", 4L * seqs);
-        m.alloc("k_rot", rotK ? 4 * square(kRotation(at.keyLength())) : 0);
+        m.alloc("k_rot", rotK ? GraphInputs.kRotationBytes(at.keyLength()) : 0);
         m.alloc("inp_pos", 16 * t);
-        m.alloc("v_rot", rotV ? 4 * 64 * 64 : 0);
+        m.alloc("v_rot", rotV ? GraphInputs.V_ROTATION_BYTES : 0);
         m.alloc("k_idxs", 8 * t);
         m.alloc("v_idxs", fa ? 8 * t : 8 * kv * t);
         m.alloc("kq_mask", (fa ? LlamaCpp.MASK_BYTES_FA : LlamaCpp.MASK_BYTES_NO_FA) * nKv * t);
@@ -110,34 +108,7 @@ final class Qwen35Graph {
             ffn(m, t);
         }
         long graph = m.maxSize();
-        return withOutput ? Math.max(graph, outputStage(s)) : graph;
-    }
-
-    /**
-     * The output stage, placed low (the blocks' tensors are freed by then): the input-embedding row, the last
-     * residual, out_ids, result_norm of the outputs and the F32 logits.
-     *
-     * @see <a href="https://github.com/ggml-org/llama.cpp/blob/7fe450e19305b828c199d602c23a8337aaa1f03b/src/models/qwen35.cpp#L204-L224">src/models/qwen35.cpp L204-L224</a>
-     */
-    long outputStage(RunSettings s) {
-        int seqs = Math.max(1, s.nSeq());
-        long t = (s.graphTokens() + seqs - 1) / seqs * seqs;
-        long e = a.embeddingLength();
-        long outs = s.graphOutputs();
-        return 8 * e * t + 4 * outs + 4 * outs * (a.vocabSize() + e);
-    }
-
-    /** The largest power of two from 64 up that divides the head size: the K rotation's side. */
-    private static long kRotation(int headSize) {
-        long n = 64;
-        do {
-            n *= 2;
-        } while (headSize % n == 0);
-        return n / 2;
-    }
-
-    private static long square(long n) {
-        return n * n;
+        return withOutput ? Math.max(graph, GraphInputs.outputStage(a, s)) : graph;
     }
 
     /**
