@@ -85,6 +85,7 @@ public final class Compiler {
         debug.accept("catalog: " + catalog.models().size() + " models, "
                 + catalog.hardware().size() + " hardware entries");
         InventoryRequest inventory = InventoryLoader.read(request.inventory(), read(request.inventory()), catalog);
+        debug.accept("inventory: " + inventory.nodes().size() + " nodes");
         Optional<List<WhatIf.Edit>> edits = request.whatIf().isPresent()
                 ? Optional.of(WhatIf.parse(request.whatIf().get(), inventory.nodes(), catalog))
                 : Optional.empty();
@@ -104,6 +105,7 @@ public final class Compiler {
                     whatIf.isEmpty() ? message : message + "\n\n" + String.join("\n", whatIf), failure);
         }
         Plan plan = outcome.plan().get();
+        debug.accept("plan: " + plan.deployments().size() + " deployments");
         plan.solver()
                 .ifPresent(s -> debug.accept("solver: " + s.method().key() + ", " + s.evaluations() + " fits, "
                         + s.cacheHits() + " from the cache"));
@@ -111,7 +113,9 @@ public final class Compiler {
         // memory whole), then switched in at once; a failed step leaves the output as it was
         try (OutputWriter.Session session = OutputWriter.open(request.outputDirectory(), request.writer())) {
             emit(new EmitContext(plan, catalog, inventory.file(), request.version()), session.tree(), debug);
-            return new Result(plan, session.commit(), whatIf);
+            OutputWriter.Summary summary = session.commit();
+            debug.accept("written");
+            return new Result(plan, summary, whatIf);
         }
     }
 
