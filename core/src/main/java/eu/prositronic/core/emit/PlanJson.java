@@ -1,6 +1,7 @@
 package eu.prositronic.core.emit;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import eu.prositronic.core.fit.DeploymentPlan;
 import eu.prositronic.core.fit.DeviceMemory;
 import eu.prositronic.core.fit.Plan;
@@ -24,7 +25,7 @@ public final class PlanJson {
             String cluster,
             String namespace,
             String containerRuntime,
-            List<Deployment> deployments,
+            @JsonSerialize(using = ParallelJsonList.class) List<Deployment> deployments,
             List<Node> nodes,
             Power power,
             @JsonInclude(JsonInclude.Include.NON_NULL) Solver solver) {}
@@ -227,9 +228,9 @@ public final class PlanJson {
                 plan.cluster().name(),
                 plan.cluster().namespace(),
                 plan.cluster().containerRuntime().key(),
-                plan.deployments().stream()
-                        .map(d -> of(d, plan.power().deployments().get(d.name()), plan.choice(d.name())))
-                        .toList(),
+                Parallel.map(
+                        plan.deployments(),
+                        d -> of(d, plan.power().deployments().get(d.name()), plan.choice(d.name()))),
                 plan.nodes().stream().map(PlanJson::of).toList(),
                 power(plan.power()),
                 plan.solver()

@@ -41,6 +41,17 @@ class DecimalsTest {
                         .isEqualTo(String.format(Locale.ROOT, "%." + places + "f", v));
             }
         }
+        for (int i = 0; i < 200_000; i++) {
+            // the fast path's whole range and past it, and values a hair from a half at every scale
+            double v = (r.nextBoolean() ? 1 : -1) * r.nextDouble() * Math.pow(10, r.nextInt(-4, 11));
+            int places = r.nextInt(4);
+            double half = (Math.floor(v * Math.pow(10, places)) + 0.5) / Math.pow(10, places);
+            for (double x : new double[] {v, half, Math.nextUp(half), Math.nextDown(half)}) {
+                assertThat(Decimals.fixed(x, places))
+                        .as("%s to %d places", x, places)
+                        .isEqualTo(String.format(Locale.ROOT, "%." + places + "f", x));
+            }
+        }
         for (int i = 0; i < 20_000; i++) {
             long bytes = r.nextLong(1L << (1 + r.nextInt(50)));
             double[] values = {

@@ -307,7 +307,7 @@ record DeploymentPage(
      */
     static String ollamaTag(ModelSpec model, String quant) {
         String q = quant.toLowerCase(Locale.ROOT);
-        if (!q.matches("q[2-8]_(k_[sm]|k|0)")) {
+        if (!OLLAMA_QUANT.matcher(q).matches()) {
             return "";
         }
         return model.aliases().stream()
@@ -330,7 +330,18 @@ record DeploymentPage(
         return Decimals.grouped(n);
     }
 
+    private static final java.util.regex.Pattern OLLAMA_QUANT = java.util.regex.Pattern.compile("q[2-8]_(k_[sm]|k|0)");
+
+    /** {@code s} as a shell word: bare when it is only {@code [A-Za-z0-9_./:=,+-]}, else single-quoted. */
     static String shellQuote(String s) {
-        return s.matches("[A-Za-z0-9_./:=,+-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+        boolean bare = !s.isEmpty();
+        for (int i = 0; i < s.length() && bare; i++) {
+            char c = s.charAt(i);
+            bare = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || "_./:=,+-".indexOf(c) >= 0;
+        }
+        return bare ? s : "'" + s.replace("'", "'\\''") + "'";
     }
 }
