@@ -47,8 +47,14 @@ public final class Planner {
         Map<String, List<Deployment>> byNode = inventory.deploymentsByNode();
         Map<String, Placement> placements = new LinkedHashMap<>();
         List<Deployment> failed = new ArrayList<>();
-        for (Node node : inventory.nodes()) {
-            Placement placed = place(node, byNode.get(node.name()), catalog);
+        // each node is placed on its own (its budget, its deployments), so the nodes are placed in parallel and
+        // taken in the inventory's order
+        List<Placement> placedInOrder = inventory.nodes().parallelStream()
+                .map(node -> place(node, byNode.get(node.name()), catalog))
+                .toList();
+        for (int n = 0; n < placedInOrder.size(); n++) {
+            Node node = inventory.nodes().get(n);
+            Placement placed = placedInOrder.get(n);
             placements.put(node.name(), placed);
             List<Plan.Share> shares = new ArrayList<>();
             for (Deployment d : placed.order) {

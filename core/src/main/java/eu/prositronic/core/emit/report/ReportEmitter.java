@@ -87,13 +87,13 @@ public final class ReportEmitter implements Emitter {
     /** What the fleet page needs of a deployment once its pages are written: where it runs and its memory. */
     private record Placed(DeploymentPlan d, PlanJson.Memory memory) {}
 
-    /** One deployment's pages, rendered. */
+    /** One deployment's pages, rendered and encoded (UTF-8, by the worker: the writer's thread only writes). */
     private record Pages(
             DeploymentPlan d,
             PlanJson.Memory memory,
-            String markdown,
-            String svg,
-            String html,
+            byte[] markdown,
+            byte[] svg,
+            byte[] html,
             List<String> warnings) {}
 
     /** A template's failure inside the parallel render, unwrapped by {@link #emit}. */
@@ -127,9 +127,9 @@ public final class ReportEmitter implements Emitter {
         return new Pages(
                 d,
                 page.d().memory(),
-                templates.render("deployment.md.jinja", page),
-                bars.svg(false),
-                templates.render("deployment.html.jinja", html),
+                utf8(templates.render("deployment.md.jinja", page)),
+                utf8(bars.svg(false)),
+                utf8(templates.render("deployment.html.jinja", html)),
                 html.warnings());
     }
 
@@ -204,6 +204,10 @@ public final class ReportEmitter implements Emitter {
             }
             return FleetHtml.card(n, here.stream().map(Placed::d).toList(), svg);
         });
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static String text(OutputTree out, String path, java.util.function.Supplier<String> otherwise) {
