@@ -174,6 +174,7 @@ public final class OutputWriter {
 
         private Summary commit(OutputTree t) throws ProsiException {
             try {
+                t.flush();
                 return writeLocked(t, out, writer, this);
             } catch (IOException | java.io.UncheckedIOException e) {
                 throw cannotWrite(
@@ -183,6 +184,9 @@ public final class OutputWriter {
 
         @Override
         public void close() throws ProsiException {
+            if (tree != null) {
+                tree.close(); // its writer finishes before the staging folder goes
+            }
             try {
                 if (!journalled) {
                     deleteTree(staging);

@@ -234,6 +234,29 @@ class OutputWriterTest {
     }
 
     @Test
+    void aFileTheWriterThreadCannotStageFailsTheCommitAndLeavesTheOutputAsItWas() throws Exception {
+        Path out = dir.resolve("out");
+        OutputWriter.write(tree("a.yaml", "a"), out);
+        var before = contents(out);
+        try (OutputWriter.Session session = OutputWriter.open(out, OutputWriter.Writer.ANONYMOUS)) {
+            // a file where the staged tree needs a folder: the writer's createDirectories fails behind the put
+            Files.writeString(session.tree().stagedIn().orElseThrow().resolve("sub"), "in the way");
+            session.tree().put("a.yaml", "changed");
+            session.tree().put("sub/b.yaml", "b");
+            assertThat(session.tree().text("sub/b.yaml")).isEqualTo("b");
+            assertThatThrownBy(session::commit)
+                    .isInstanceOf(eu.prositronic.core.problem.ProsiException.class)
+                    .hasMessageContaining("cannot write " + out.toAbsolutePath().normalize())
+                    .hasMessageContaining("sub/b.yaml")
+                    .hasMessageContaining("check that the folder is writable and the disk has room");
+        }
+        assertThat(contents(out)).isEqualTo(before);
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactlyInAnyOrder(out, dir.resolve(".prositronic-out.lock"));
+        }
+    }
+
+    @Test
     void aStagedTreeRefusesTwoDifferentFilesOfOnePath() throws Exception {
         try (OutputWriter.Session session = OutputWriter.open(dir.resolve("out"), OutputWriter.Writer.ANONYMOUS)) {
             session.tree().put("a.yaml", "a");
