@@ -78,7 +78,7 @@ public final class ReportEmitter implements Emitter {
                 "report/index.html",
                 templates.render(
                         "index.html.jinja",
-                        fleetHtml(c.plan(), fleet, warnings, placed, templates, out, nodesPerPage)));
+                        fleetHtml(c.plan(), fleet, warnings, placed, templates, perThread, out, nodesPerPage)));
     }
 
     /** Deployments rendered per batch. */
@@ -146,6 +146,7 @@ public final class ReportEmitter implements Emitter {
             List<FleetHtml.Warning> warnings,
             List<Placed> pages,
             Templates templates,
+            ThreadLocal<Templates> perThread,
             OutputTree out,
             int perPage)
             throws ProsiException {
@@ -162,18 +163,41 @@ public final class ReportEmitter implements Emitter {
                         page == 1 ? "index.html" : "nodes-" + page + ".html",
                         "nodes " + (from + 1) + "–" + Math.min(nodes.size(), from + perPage)));
             }
+            // the further pages are independent: rendered in parallel, two at a time (each is megabytes), in order
+            List<Integer> starts = new ArrayList<>();
             for (int from = perPage; from < nodes.size(); from += perPage) {
-                FleetHtml.PageLink link = nodePages.get(from / perPage);
-                out.put(
-                        "report/" + link.href(),
-                        templates.render(
-                                "nodes.html.jinja",
-                                new FleetHtml.NodesPage(
-                                        plan.cluster().name(),
-                                        link.label(),
-                                        nodes.size(),
-                                        cards(nodes.subList(from, Math.min(nodes.size(), from + perPage)), byNode),
-                                        nodePages)));
+                starts.add(from);
+            }
+            try {
+                Parallel.inOrder(
+                        starts,
+                        2,
+                        from -> {
+                            FleetHtml.PageLink link = nodePages.get(from / perPage);
+                            try {
+                                return java.util.Map.entry(
+                                        "report/" + link.href(),
+                                        utf8(perThread
+                                                .get()
+                                                .render(
+                                                        "nodes.html.jinja",
+                                                        new FleetHtml.NodesPage(
+                                                                plan.cluster().name(),
+                                                                link.label(),
+                                                                nodes.size(),
+                                                                cards(
+                                                                        nodes.subList(
+                                                                                from,
+                                                                                Math.min(nodes.size(), from + perPage)),
+                                                                        byNode),
+                                                                nodePages))));
+                            } catch (ProsiException e) {
+                                throw new Failed(e);
+                            }
+                        },
+                        page -> out.put(page.getKey(), page.getValue()));
+            } catch (Failed f) {
+                throw (ProsiException) f.getCause();
             }
         }
         int gpus = nodes.stream().mapToInt(n -> n.gpus().size()).sum();
