@@ -110,8 +110,9 @@ public final class OutputTree {
                 if (failed.get() == null) {
                     Path file = staging.resolve(path);
                     Path folder = file.getParent();
-                    if (folders.add(folder)) {
-                        Files.createDirectories(folder);
+                    if (!folders.contains(folder)) {
+                        Files.createDirectories(folder); // known once it exists: the two writers may race here
+                        folders.add(folder);
                     }
                     Files.write(file, bytes);
                 }
@@ -184,8 +185,9 @@ public final class OutputTree {
                 throwIfWriteFailed();
                 Path file = staging.resolve(path);
                 Path folder = file.getParent();
-                if (folders.add(folder)) {
+                if (!folders.contains(folder)) {
                     Files.createDirectories(folder);
+                    folders.add(folder);
                 }
                 long n;
                 try (java.io.OutputStream raw = Files.newOutputStream(file);
