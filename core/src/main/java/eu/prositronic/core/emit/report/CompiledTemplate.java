@@ -43,8 +43,8 @@ import java.util.regex.Pattern;
  * ({@code ObjectTruthValue}: an empty string, "false" in any case, zero and an empty list are false); integers compare
  * as longs, strings by equality, as the expression language coerces them; the loop variables are a Jinjava
  * {@code ForLoop}'s. Wherever a page meets a value outside that (null or undefined, which Jinjava reports as an unknown
- * token; a map, a double, an object; a printed list; a value that holds {@code {{} or {@code {%}, which Jinjava
- * renders once more), {@link #render} gives null and the page renders through Jinjava, errors included.
+ * token; a map, a double, an object; a printed list; a value that holds <code>&#123;&#123;</code> or <code>&#123;%</code>, which
+ * Jinjava renders once more), {@link #render} gives null and the page renders through Jinjava, errors included.
  */
 final class CompiledTemplate {
     private final Part[] parts;

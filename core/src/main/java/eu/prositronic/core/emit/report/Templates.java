@@ -56,6 +56,7 @@ final class Templates {
 
     private final Map<String, Parsed> parsed = new HashMap<>();
     private final Optional<Path> overrides;
+    /** {@link #mode} when this was made. */
     private final Mode renders = mode;
 
     /** A template parsed by Jinjava, and compiled where it is in the subset (else null). */
