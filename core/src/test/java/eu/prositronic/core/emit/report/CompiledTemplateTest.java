@@ -198,6 +198,7 @@ class CompiledTemplateTest {
             List<Item> items,
             List<String> words,
             List<String> none,
+            List<List<String>> matrix,
             Map<String, String> map,
             double ratio,
             Child nothing) {}
@@ -208,7 +209,7 @@ class CompiledTemplateTest {
             {% if blank %}E{% elif falsy %}F{% elif zero %}Z{% elif count > 2 %}C{% else %}N{% endif %}
             {% if not blank %}not-blank{% endif %}{% if not falsy %}not-falsy{% endif %}{% if not none %}no-list{% endif %}
             {% for i in items %}{% if loop.first %}[{% endif %}{{ loop.index }}/{{ loop.index0 }}/{{ loop.length }}:{{ i.name }}={{ i.n }},{{ i.big }},{{ i.on }}:{% for t in i.tags %}{{ t }}{% if not loop.last %};{% endif %}{% endfor %}{% for i in i.children %}<{{ i.name }}>{% endfor %}{{ i.name }}{% if i.n == 0 %} zero{% endif %}{% if loop.last %}]{% else %}, {% endif %}{% endfor %}
-            {% for w in none %}never{% endfor %}
+            {% for w in none %}never{% endfor %}{% for row in matrix %}{% for c in row %}{{ c }}{% endfor %}{% if row %}+{% endif %};{% endfor %}{% if count == 3 %}three{% elif title == 'plain' %}plain{% endif %}
               {%- if count >= 3 -%}
                 ge
               {%- endif %}
@@ -227,6 +228,7 @@ class CompiledTemplateTest {
                 items,
                 List.of("a<", "b&", "c"),
                 List.of(),
+                List.of(List.of("m1", "m2"), List.of(), List.of("m<3>")),
                 Map.of("zone", "z1"),
                 0.25,
                 new Child("kid"));
@@ -269,7 +271,7 @@ class CompiledTemplateTest {
                 .contains("</h1>a <b> & \"c\" 'd'|a&lt;, b&amp;, c|a&lt;-b&amp;-c||\nC\nnot-blanknot-falsyno-list\n")
                 .contains("[1/0/3:x&quot;y=0,12345678901,true:t1;t&lt;2&gt;<c1>x&quot;y zero, "
                         + "2/1/3:second=-7,0,false:second, 3/2/3:third=2,-1,true:only<a><b>third]")
-                .contains("]\nge\nlelteqTYW\n3 0 true .");
+                .contains("]\nm1m2+;;m&lt;3&gt;+;threege\nlelteqTYW\n3 0 true .");
         String md = render(Templates.Mode.COMPILED, "subset.md.jinja", MODELS.get(0));
         assertThat(md).startsWith("<h1 title=\"a <b> & \"c\" 'd'\">").contains("|a<, b&, c|a<-b&-c||");
         assertThat(render(Templates.Mode.COMPILED, "subset.md.jinja", MODELS.get(1)))
@@ -349,8 +351,8 @@ class CompiledTemplateTest {
                 .hasMessageContaining("missing");
         // a component that holds null is an unknown token to Jinjava too
         Files.writeString(dir.resolve("null.md.jinja"), "{{ nothing.name }}");
-        Model withNull =
-                new Model("t", "", "", 0, 1, false, List.of(), List.of(), List.of(), Map.of(), 0, new Child(null));
+        Model withNull = new Model(
+                "t", "", "", 0, 1, false, List.of(), List.of(), List.of(), List.of(), Map.of(), 0, new Child(null));
         assertThatThrownBy(() -> own.render("null.md.jinja", withNull))
                 .isInstanceOf(ProsiException.class)
                 .hasMessageContaining("the report template null.md.jinja failed")
