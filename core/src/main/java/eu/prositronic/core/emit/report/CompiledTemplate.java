@@ -151,7 +151,7 @@ final class CompiledTemplate {
         public void render(Page page, StringBuilder out) {
             Object v = value.get(page);
             String s = filter == Filter.JOIN ? join(v, separator) : text(v);
-            if (s.contains("{{") || s.contains("{%")) {
+            if (holdsExpression(s)) {
                 // Jinjava's nested interpretation renders such a value as a template of its own
                 throw NeedsJinjava.INSTANCE;
             }
@@ -161,6 +161,17 @@ final class CompiledTemplate {
                 out.append(s);
             }
         }
+    }
+
+    /** Whether {@code s} holds <code>&#123;&#123;</code> or <code>&#123;%</code>: Jinjava would render it again. */
+    private static boolean holdsExpression(String s) {
+        for (int i = s.indexOf('{'); i >= 0 && i + 1 < s.length(); i = s.indexOf('{', i + 1)) {
+            char next = s.charAt(i + 1);
+            if (next == '{' || next == '%') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private record If(Condition[] conditions, Part[][] bodies, Part[] otherwise) implements Part {
@@ -343,23 +354,39 @@ final class CompiledTemplate {
 
     /** What Jinjava's autoescape replaces: {@code & > < ' "}. */
     static void escapeHtml(String s, StringBuilder out) {
-        int from = 0;
-        for (int i = 0; i < s.length(); i++) {
-            String r =
-                    switch (s.charAt(i)) {
-                        case '&' -> "&amp;";
-                        case '>' -> "&gt;";
-                        case '<' -> "&lt;";
-                        case '\'' -> "&#39;";
-                        case '"' -> "&quot;";
-                        default -> null;
-                    };
-            if (r != null) {
-                out.append(s, from, i).append(r);
-                from = i + 1;
+        int first = 0;
+        while (first < s.length() && replacement(s.charAt(first)) == null) {
+            first++;
+        }
+        if (first == s.length()) {
+            // most values: one copy of the whole string
+            out.append(s);
+            return;
+        }
+        out.append(s, 0, first);
+        for (int i = first; i < s.length(); i++) {
+            char c = s.charAt(i);
+            String r = replacement(c);
+            if (r == null) {
+                out.append(c);
+            } else {
+                out.append(r);
             }
         }
-        out.append(s, from, s.length());
+    }
+
+    private static String replacement(char c) {
+        if (c > '>') {
+            return null;
+        }
+        return switch (c) {
+            case '&' -> "&amp;";
+            case '>' -> "&gt;";
+            case '<' -> "&lt;";
+            case '\'' -> "&#39;";
+            case '"' -> "&quot;";
+            default -> null;
+        };
     }
 
     /** Walks the parsed tree; the loop variables in scope, outermost first. */
