@@ -65,6 +65,23 @@ final class PathExpressions extends ExpressionFactory {
         return jinjava.coerceToType(value, targetType);
     }
 
+    /**
+     * The one reading of a plain path outside Jinjava (here and in {@link CompiledTemplate}): from {@code value} (the
+     * path's first step, already looked up), each of {@code steps} from {@code from} on as a record component. Returns
+     * the value where it is a string, boolean, int or long, or a list as it is (not yet wrapped as Jinjava wraps it);
+     * null where only Jinjava can tell what the path gives (null on the way, a map, a bean, an optional, a double, a
+     * step that is no record component).
+     */
+    static Object plain(Object value, String[] steps, int from) {
+        for (int i = from; i < steps.length && value != null; i++) {
+            value = value instanceof Record r ? RecordResolver.component(r, steps[i]) : null;
+        }
+        if (value instanceof String || value instanceof Boolean || value instanceof Integer || value instanceof Long) {
+            return value;
+        }
+        return value instanceof List<?> && !(value instanceof PyWrapper) ? value : null;
+    }
+
     /** A plain path: read directly where it can be, else by Jinjava's own expression. */
     private static final class Path extends ValueExpression {
         private final String expression;
@@ -92,22 +109,13 @@ final class PathExpressions extends ExpressionFactory {
             if (interpreter == null || interpreter.getContext().getDynamicVariableResolver() != null) {
                 return null;
             }
-            Object value = interpreter.getContext().get(steps[0]);
-            for (int i = 1; i < steps.length && value != null; i++) {
-                value = value instanceof Record r ? RecordResolver.component(r, steps[i]) : null;
-            }
-            if (value instanceof String
-                    || value instanceof Boolean
-                    || value instanceof Integer
-                    || value instanceof Long) {
-                return value;
-            }
-            if (value instanceof List<?> list && !(value instanceof PyWrapper)) {
+            Object value = plain(interpreter.getContext().get(steps[0]), steps, 1);
+            if (value instanceof List<?> list) {
                 @SuppressWarnings("unchecked")
                 List<Object> items = (List<Object>) list;
                 return new SizeLimitingPyList(items, interpreter.getConfig().getMaxListSize());
             }
-            return null;
+            return value;
         }
 
         @Override

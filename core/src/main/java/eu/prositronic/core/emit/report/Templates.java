@@ -26,6 +26,12 @@ import jinjava.javax.el.ExpressionFactory;
  * style is one such part). HTML templates ({@code *.html.jinja}) escape what they print: they render with autoescape on. {@link Jinjava#render} parses the template and copies the global context (every filter, function and tag
  * library) on each call, which was most of a large fleet's build; here each page gets a fresh child of one copy of the
  * global context and the parsed tree, as {@code render} would, and the same trailing-newline rule.
+ *
+ * <p>A template made only of the subset the default templates use (text, plain paths, {@code safe}, {@code join}, {@code
+ * if}/{@code elif}/{@code else} on paths and comparisons, {@code for} with {@code loop.*}) is also compiled
+ * ({@link CompiledTemplate}) and its pages render without Jinjava's interpreter, to the same bytes; a page that meets
+ * what only Jinjava renders exactly (an undefined or null value, a map, a printed list, ...) and any other template (an
+ * override with a macro, a filter, {@code set}, {@code include}) render through Jinjava as before.
  */
 final class Templates {
     private static final String FOLDER = "prositronic/templates/report/";
@@ -48,8 +54,29 @@ final class Templates {
     /** The parent of every page's context, copied once; reset after each page (Jinjava records resolved values there). */
     private final Context base = jinjava.getGlobalContextCopy();
 
-    private final Map<String, Node> parsed = new HashMap<>();
+    private final Map<String, Parsed> parsed = new HashMap<>();
     private final Optional<Path> overrides;
+    /** {@link #mode} when this was made. */
+    private final Mode renders = mode;
+
+    /** A template parsed by Jinjava, and compiled where it is in the subset (else null). */
+    private record Parsed(Node tree, CompiledTemplate compiled) {}
+
+    /** How the pages of a {@code Templates} made from now on render: tests compare both ways. */
+    enum Mode {
+        /** Compiled where the template and the page allow it, else Jinjava (the default). */
+        COMPILED,
+        /** Jinjava only, as before the compiled renderer. */
+        JINJAVA
+    }
+
+    /** For tests only: set around a whole emit, read when a {@code Templates} is made. */
+    static volatile Mode mode = Mode.COMPILED;
+
+    /** Pages rendered compiled and through Jinjava, since the JVM started (for tests and benchmarks). */
+    static final java.util.concurrent.atomic.LongAdder COMPILED_PAGES = new java.util.concurrent.atomic.LongAdder();
+
+    static final java.util.concurrent.atomic.LongAdder JINJAVA_PAGES = new java.util.concurrent.atomic.LongAdder();
 
     /** The templates in the jar only. */
     Templates() {
@@ -83,11 +110,20 @@ final class Templates {
     /** With {@code extra} variables beside the page model's (a flag, a part rendered before). */
     String render(String name, Object pageModel, Map<String, Object> extra) throws ProsiException {
         try {
-            Node tree = tree(name);
+            Parsed template = parsed(name);
             Map<String, Object> variables =
                     pageModel instanceof Record r ? RecordResolver.variables(r) : asMap(pageModel);
             variables.put("style", style());
             variables.putAll(extra);
+            if (template.compiled() != null) {
+                String output = template.compiled().render(variables);
+                if (output != null) {
+                    COMPILED_PAGES.increment();
+                    return withoutTrailingNewline(output);
+                }
+            }
+            JINJAVA_PAGES.increment();
+            Node tree = template.tree();
             Context context = new PageContext(base, variables, config.getDisabled());
             if (name.endsWith(".html.jinja")) {
                 // HTML pages escape what they print; set here rather than by an {% autoescape %} block around the
@@ -104,12 +140,17 @@ final class Templates {
                 base.reset();
             }
             fail(name, interpreter.getErrors());
-            return !config.isKeepTrailingNewline() && output.endsWith("\n")
-                    ? output.substring(0, output.length() - 1)
-                    : output;
+            return withoutTrailingNewline(output);
         } catch (RuntimeException e) {
             throw new ProsiException("the report template " + name + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** {@link Jinjava#render}'s rule: one trailing newline goes, unless the config keeps it. */
+    private String withoutTrailingNewline(String output) {
+        return !config.isKeepTrailingNewline() && output.endsWith("\n")
+                ? output.substring(0, output.length() - 1)
+                : output;
     }
 
     private String style;
@@ -141,9 +182,10 @@ final class Templates {
         return style;
     }
 
-    private Node tree(String name) throws ProsiException {
-        Node tree = parsed.get(name);
-        if (tree == null) {
+    private Parsed parsed(String name) throws ProsiException {
+        Parsed p = parsed.get(name);
+        if (p == null) {
+            Node tree;
             JinjavaInterpreter interpreter = jinjava.newInterpreter();
             JinjavaInterpreter.pushCurrent(interpreter);
             try {
@@ -152,9 +194,16 @@ final class Templates {
                 JinjavaInterpreter.popCurrent();
             }
             fail(name, interpreter.getErrors());
-            parsed.put(name, tree);
+            p = new Parsed(
+                    tree, renders == Mode.COMPILED ? CompiledTemplate.of(tree, name.endsWith(".html.jinja")) : null);
+            parsed.put(name, p);
         }
-        return tree;
+        return p;
+    }
+
+    /** Whether the template {@code name} renders compiled (for tests). */
+    boolean compiled(String name) throws ProsiException {
+        return parsed(name).compiled() != null;
     }
 
     private static void fail(String name, List<TemplateError> errors) throws ProsiException {
