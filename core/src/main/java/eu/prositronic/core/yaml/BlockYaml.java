@@ -1,0 +1,536 @@
+package eu.prositronic.core.yaml;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import java.io.IOException;
+
+/**
+ * The fast path of {@link Serializers#yaml}: Jackson databind records the value's tokens (records, {@code @JsonProperty},
+ * {@code @JsonInclude} and the key order stay databind's), and this class writes them as block YAML, byte for byte what
+ * {@code YAMLGenerator} (jackson-dataformat-yaml 2.20, with {@link Serializers}' features) and SnakeYAML 2.5's {@code
+ * Emitter} write for them. Each rule names the method it mirrors. What it does not reproduce it refuses ({@link
+ * Unsupported}) before anything is returned, and {@link Serializers} writes that whole document the old way:
+ *
+ * <ul>
+ *   <li>a root that is not a mapping or a sequence;
+ *   <li>type ids, object ids, numeric field ids, binary, raw or embedded values, numbers given as text;
+ *   <li>keys that SnakeYAML would not write as simple keys (empty, 128 characters or more, or with a line break);
+ *   <li>strings with the line breaks NEL, LS or PS (U+0085, U+2028, U+2029) or a lone surrogate.
+ * </ul>
+ *
+ * <p>The emitter's state is SnakeYAML's: the column, whether the last thing written was whitespace or indentation, the
+ * current indent ({@code -1} for SnakeYAML's {@code null}). Scalars are only ever in block context (collections with
+ * content are block, empty ones are {@code {}} or {@code []}), so the flow-context rules never apply.
+ */
+final class BlockYaml {
+    /** SnakeYAML's {@code DumperOptions} as {@code YAMLGenerator.buildDumperOptions} sets them for our features. */
+    private static final int BEST_INDENT = 2;
+
+    private static final int INDICATOR_INDENT = 2;
+    private static final int BEST_WIDTH = 80;
+    private static final int MAX_SIMPLE_KEY_LENGTH = 128;
+
+    /** A document outside what this class reproduces; no stack trace (it is control flow, and cheap). */
+    static final class Unsupported extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Unsupported(String why) {
+            super(why, null, false, false);
+        }
+    }
+
+    private enum Style {
+        PLAIN,
+        SINGLE_QUOTED,
+        DOUBLE_QUOTED,
+        LITERAL
+    }
+
+    private final StringBuilder out = new StringBuilder(2048);
+    private int column;
+    private boolean whitespace = true;
+    private boolean indention = true;
+    private int indent = -1;
+
+    private BlockYaml() {}
+
+    /** {@code value} as {@code mapper} (the YAML mapper) would write it, or {@link Unsupported}. */
+    static String write(ObjectMapper mapper, Object value) throws IOException, Unsupported {
+        Recorder tokens = new Recorder(mapper);
+        mapper.writeValue(tokens, value);
+        if (tokens.unsupported != null) {
+            throw new Unsupported(tokens.unsupported);
+        }
+        BlockYaml y = new BlockYaml();
+        try (JsonParser p = tokens.asParser()) {
+            y.document(p);
+        }
+        return y.out.toString();
+    }
+
+    /**
+     * Databind's tokens. Native type and object ids are on, as in {@code YAMLGenerator.canWriteTypeId/ObjectId}, so
+     * databind takes the same path as for YAML, but a document that uses them is refused (they become YAML tags and
+     * anchors). So is {@code writeFieldId} (YAMLGenerator writes that key unquoted, TokenBuffer would make it a string)
+     * and {@code writeNumber(String)}.
+     */
+    private static final class Recorder extends TokenBuffer {
+        String unsupported;
+
+        Recorder(ObjectMapper codec) {
+            super(codec, true);
+        }
+
+        @Override
+        public void writeTypeId(Object id) {
+            unsupported = "type id";
+            super.writeTypeId(id);
+        }
+
+        @Override
+        public void writeObjectId(Object id) {
+            unsupported = "object id";
+            super.writeObjectId(id);
+        }
+
+        @Override
+        public void writeFieldId(long id) throws IOException {
+            unsupported = "field id";
+            super.writeFieldId(id);
+        }
+
+        @Override
+        public void writeNumber(String encoded) throws IOException {
+            unsupported = "number as text";
+            super.writeNumber(encoded);
+        }
+    }
+
+    // ---- structure: SnakeYAML Emitter's states for one implicit document of block collections ----
+
+    /** {@code ExpectDocumentStart} (implicit: no "---"), {@code ExpectDocumentRoot}, {@code ExpectDocumentEnd}. */
+    private void document(JsonParser p) throws IOException, Unsupported {
+        JsonToken t = p.nextToken();
+        if (t != JsonToken.START_OBJECT && t != JsonToken.START_ARRAY) {
+            throw new Unsupported("root scalar");
+        }
+        node(p, t, false);
+        if (p.nextToken() != null) {
+            throw new Unsupported("second root");
+        }
+        writeIndent();
+    }
+
+    /** {@code Emitter.expectNode}: an empty collection is a flow one ({@code checkEmptyMapping/Sequence}). */
+    private void node(JsonParser p, JsonToken t, boolean mappingContext) throws IOException, Unsupported {
+        switch (t) {
+            case START_OBJECT -> {
+                JsonToken first = p.nextToken();
+                if (first == JsonToken.END_OBJECT) {
+                    emptyFlow("{", "}");
+                } else {
+                    blockMapping(p, first);
+                }
+            }
+            case START_ARRAY -> {
+                JsonToken first = p.nextToken();
+                if (first == JsonToken.END_ARRAY) {
+                    emptyFlow("[", "]");
+                } else {
+                    blockSequence(p, first, mappingContext);
+                }
+            }
+            case VALUE_STRING -> string(p.getText());
+            // YAMLGenerator.writeNumber(int/long/double/float/BigInteger/BigDecimal): String.valueOf, plain
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> scalar(String.valueOf(p.getNumberValue()), Style.PLAIN, false);
+            case VALUE_TRUE -> scalar("true", Style.PLAIN, false);
+            case VALUE_FALSE -> scalar("false", Style.PLAIN, false);
+            case VALUE_NULL -> scalar("null", Style.PLAIN, false);
+            default -> throw new Unsupported(t.toString());
+        }
+    }
+
+    /** {@code expectFlowMapping} + {@code ExpectFirstFlowMappingKey} on the end event (and the sequence twins). */
+    private void emptyFlow(String open, String close) throws IOException {
+        writeIndicator(open, true, true, false);
+        writeIndicator(close, false, false, false);
+    }
+
+    /** {@code expectBlockMapping}, {@code ExpectBlockMappingKey}, {@code ExpectBlockMappingSimpleValue}. */
+    private void blockMapping(JsonParser p, JsonToken first) throws IOException, Unsupported {
+        int saved = indent;
+        indent = saved < 0 ? 0 : saved + BEST_INDENT; // increaseIndent(false, false)
+        for (JsonToken t = first; t != JsonToken.END_OBJECT; t = p.nextToken()) {
+            if (t != JsonToken.FIELD_NAME) {
+                throw new Unsupported(String.valueOf(t));
+            }
+            writeIndent();
+            key(p.currentName());
+            writeIndicator(":", false, false, false);
+            node(p, p.nextToken(), true);
+        }
+        indent = saved;
+    }
+
+    /**
+     * {@code expectBlockSequence} and {@code ExpectBlockSequenceItem} with {@code indentWithIndicator} and indicator
+     * indent 2: a sequence that is a mapping's value is indentless, the first item writes the indicator indent and then
+     * indents by it.
+     */
+    private void blockSequence(JsonParser p, JsonToken first, boolean mappingContext) throws IOException, Unsupported {
+        boolean indentless = mappingContext && !indention;
+        int saved = indent;
+        indent = saved < 0 ? 0 : indentless ? saved : saved + BEST_INDENT;
+        boolean firstItem = true;
+        for (JsonToken t = first; t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            writeIndent();
+            if (firstItem) {
+                writeWhitespace(INDICATOR_INDENT);
+            }
+            writeIndicator("-", true, false, true);
+            if (firstItem) {
+                indent += INDICATOR_INDENT;
+            }
+            node(p, t, false);
+            firstItem = false;
+        }
+        indent = saved;
+    }
+
+    // ---- scalars: YAMLGenerator's requested style, then SnakeYAML's choice and writers ----
+
+    /** {@code YAMLGenerator._writeFieldName}, then {@code Emitter.checkSimpleKey}. */
+    private void key(String name) throws IOException, Unsupported {
+        Style requested = Quoting.needToQuoteName(name) ? Style.DOUBLE_QUOTED : Style.PLAIN;
+        if (name.isEmpty() || name.length() >= MAX_SIMPLE_KEY_LENGTH) {
+            throw new Unsupported("complex key");
+        }
+        scalar(name, requested, true);
+    }
+
+    /** {@code YAMLGenerator.writeString} with MINIMIZE_QUOTES and ALWAYS_QUOTE_NUMBERS_AS_STRINGS. */
+    private void string(String text) throws IOException, Unsupported {
+        Style requested;
+        if (text.isEmpty()) {
+            requested = Style.DOUBLE_QUOTED;
+        } else if (text.indexOf('\n') >= 0) {
+            requested = Style.LITERAL;
+        } else if (Quoting.needToQuoteValue(text) || Quoting.plainNumber(text)) {
+            requested = Style.DOUBLE_QUOTED;
+        } else {
+            requested = Style.PLAIN;
+        }
+        scalar(text, requested, false);
+    }
+
+    /** {@code Emitter.expectScalar}: {@code increaseIndent(true, false)}, {@code processScalar}. */
+    private void scalar(String text, Style requested, boolean simpleKey) throws IOException, Unsupported {
+        int a = Analysis.of(text);
+        if (simpleKey && (a & Analysis.LINE_BREAKS) != 0) {
+            throw new Unsupported("multi-line key");
+        }
+        Style style = choose(requested, a, simpleKey);
+        int saved = indent;
+        indent = saved < 0 ? BEST_INDENT : saved + BEST_INDENT;
+        boolean split = !simpleKey; // DumperOptions.splitLines is on (SPLIT_LINES)
+        switch (style) {
+            case PLAIN -> writePlain(text, split);
+            case SINGLE_QUOTED -> writeSingleQuoted(text, split);
+            case DOUBLE_QUOTED -> writeDoubleQuoted(text, split);
+            case LITERAL -> writeLiteral(text);
+        }
+        indent = saved;
+    }
+
+    /**
+     * {@code Emitter.chooseScalarStyle} at flow level 0 with implicit tags: double quotes stay; plain if the analysis
+     * allows block plain; literal if it allows a block; a plain request falls back to single quotes, then double.
+     */
+    private static Style choose(Style requested, int a, boolean simpleKey) {
+        boolean multiline = (a & Analysis.LINE_BREAKS) != 0;
+        if (requested == Style.DOUBLE_QUOTED) {
+            return Style.DOUBLE_QUOTED;
+        }
+        if (requested == Style.PLAIN && !(simpleKey && multiline) && (a & Analysis.BLOCK_PLAIN) != 0) {
+            return Style.PLAIN;
+        }
+        if (requested == Style.LITERAL && !simpleKey && (a & Analysis.BLOCK) != 0) {
+            return Style.LITERAL;
+        }
+        if (requested == Style.PLAIN && (a & Analysis.SINGLE_QUOTED) != 0 && !(simpleKey && multiline)) {
+            return Style.SINGLE_QUOTED;
+        }
+        return Style.DOUBLE_QUOTED;
+    }
+
+    /**
+     * {@code Emitter.writePlain} with split: a single space past the best width becomes a line break and the indent.
+     * Plain text has no line breaks here (a '\n' makes YAMLGenerator ask for a literal; the others are refused).
+     */
+    private void writePlain(String text, boolean split) throws Unsupported {
+        if (text.indexOf('\n') >= 0) {
+            throw new Unsupported("line break in plain");
+        }
+        if (!whitespace) {
+            out.append(' ');
+            column++;
+        }
+        whitespace = false;
+        indention = false;
+        int n = text.length();
+        boolean spaces = false;
+        int start = 0;
+        for (int end = 0; end <= n; end++) {
+            char ch = end < n ? text.charAt(end) : 0;
+            if (spaces) {
+                if (ch != ' ') {
+                    if (start + 1 == end && column > BEST_WIDTH && split) {
+                        writeIndent();
+                        whitespace = false;
+                        indention = false;
+                    } else {
+                        append(text, start, end);
+                    }
+                    start = end;
+                }
+            } else if (ch == 0 || ch == ' ') {
+                append(text, start, end);
+                start = end;
+            }
+            if (ch != 0) {
+                spaces = ch == ' ';
+            }
+        }
+    }
+
+    /**
+     * {@code Emitter.writeSingleQuoted}: quotes doubled; a single inner space past the best width becomes a line
+     * break. No line breaks here (see {@link #writePlain}).
+     */
+    private void writeSingleQuoted(String text, boolean split) throws Unsupported {
+        if (text.indexOf('\n') >= 0) {
+            throw new Unsupported("line break in single quotes");
+        }
+        writeIndicator("'", true, false, false);
+        int n = text.length();
+        boolean spaces = false;
+        int start = 0;
+        for (int end = 0; end <= n; end++) {
+            char ch = end < n ? text.charAt(end) : 0;
+            if (spaces) {
+                if (ch != ' ') {
+                    if (start + 1 == end && column > BEST_WIDTH && split && start != 0 && end != n) {
+                        writeIndent();
+                    } else {
+                        append(text, start, end);
+                    }
+                    start = end;
+                }
+            } else if ((ch == 0 || ch == ' ' || ch == '\'') && start < end) {
+                append(text, start, end);
+                start = end;
+            }
+            if (ch == '\'') {
+                out.append("''");
+                column += 2;
+                start = end + 1;
+            }
+            if (ch != 0) {
+                spaces = ch == ' ';
+            }
+        }
+        writeIndicator("'", false, false, false);
+    }
+
+    /**
+     * {@code Emitter.writeDoubleQuoted}: printable non-ASCII as it is (allowUnicode), the named escapes of {@code
+     * ESCAPE_REPLACEMENTS}, else {@code \xXX} / {@code \\uXXXX}; past the best width, at a space or after an escape,
+     * the line ends in a backslash and the next starts at the indent (a leading space escaped).
+     */
+    private void writeDoubleQuoted(String text, boolean split) {
+        writeIndicator("\"", true, false, false);
+        int n = text.length();
+        int start = 0;
+        for (int end = 0; end <= n; end++) {
+            char ch = end < n ? text.charAt(end) : 0;
+            if (end == n || ch == '"' || ch == '\\' || ch == '\uFEFF' || ch < 0x20 || ch > 0x7E) {
+                if (start < end) {
+                    append(text, start, end);
+                    start = end;
+                }
+                if (end < n) {
+                    String named = named(ch);
+                    if (named != null) {
+                        out.append(named);
+                        column += named.length();
+                    } else if (Character.isHighSurrogate(ch)) {
+                        // a pair (lone surrogates are refused): printable, written as it is, both chars
+                        out.append(ch).append(text.charAt(end + 1));
+                        column += 2;
+                        end++;
+                    } else if (printable(ch)) {
+                        out.append(ch);
+                        column++;
+                    } else if (ch <= 0xFF) {
+                        out.append("\\x").append(HEX[ch >> 4]).append(HEX[ch & 15]);
+                        column += 4;
+                    } else {
+                        out.append("\\u")
+                                .append(HEX[ch >> 12])
+                                .append(HEX[(ch >> 8) & 15])
+                                .append(HEX[(ch >> 4) & 15])
+                                .append(HEX[ch & 15]);
+                        column += 6;
+                    }
+                    start = end + 1;
+                }
+            }
+            if (0 < end && end < n - 1 && (ch == ' ' || start >= end) && column + (end - start) > BEST_WIDTH && split) {
+                if (start < end) {
+                    append(text, start, end);
+                    start = end;
+                }
+                out.append('\\');
+                column++;
+                writeIndent();
+                whitespace = false;
+                indention = false;
+                if (text.charAt(start) == ' ') {
+                    out.append('\\');
+                    column++;
+                }
+            }
+        }
+        writeIndicator("\"", false, false, false);
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** {@code Emitter.ESCAPE_REPLACEMENTS}. */
+    private static String named(char ch) {
+        return switch (ch) {
+            case 0 -> "\\0";
+            case 7 -> "\\a";
+            case 8 -> "\\b";
+            case 9 -> "\\t";
+            case '\n' -> "\\n";
+            case 0x0B -> "\\v";
+            case 0x0C -> "\\f";
+            case '\r' -> "\\r";
+            case 0x1B -> "\\e";
+            case '"' -> "\\\"";
+            case '\\' -> "\\\\";
+            case 0x85 -> "\\N";
+            case 0xA0 -> "\\_";
+            case 0x2028 -> "\\L";
+            case 0x2029 -> "\\P";
+            default -> null;
+        };
+    }
+
+    /** {@code StreamReader.isPrintable} for a BMP char that is not a surrogate. */
+    static boolean printable(int c) {
+        return (c >= 0x20 && c <= 0x7E)
+                || c == 0x9
+                || c == 0xA
+                || c == 0xD
+                || c == 0x85
+                || (c >= 0xA0 && c <= 0xD7FF)
+                || (c >= 0xE000 && c <= 0xFFFD)
+                || (c >= 0x10000 && c <= 0x10FFFF);
+    }
+
+    /**
+     * {@code Emitter.writeLiteral} with {@code determineBlockHints}: "2" for a leading space or break, "-" without a
+     * final break, "+" for more than one; the text's lines at the indent, empty lines empty. Like SnakeYAML, the text
+     * itself does not move the column (the literal always ends on a line break).
+     */
+    private void writeLiteral(String text) {
+        int n = text.length();
+        char firstCh = text.charAt(0);
+        char lastCh = text.charAt(n - 1);
+        String hints = firstCh == '\n' || firstCh == ' ' ? "2" : "";
+        if (lastCh != '\n') {
+            hints += "-";
+        } else if (n == 1 || text.charAt(n - 2) == '\n') {
+            hints += "+";
+        }
+        writeIndicator("|" + hints, true, false, false);
+        writeLineBreak();
+        boolean breaks = true;
+        int start = 0;
+        for (int end = 0; end <= n; end++) {
+            char ch = end < n ? text.charAt(end) : 0;
+            if (breaks) {
+                if (ch != '\n') {
+                    for (int i = start; i < end; i++) {
+                        writeLineBreak();
+                    }
+                    if (end < n) {
+                        writeIndent();
+                    }
+                    start = end;
+                }
+            } else if (end == n || ch == '\n') {
+                out.append(text, start, end);
+                if (end == n) {
+                    writeLineBreak();
+                }
+                start = end;
+            }
+            if (end < n) {
+                breaks = ch == '\n';
+            }
+        }
+    }
+
+    // ---- SnakeYAML Emitter's low-level writers ----
+
+    private void append(String text, int start, int end) {
+        out.append(text, start, end);
+        column += end - start;
+    }
+
+    /** {@code Emitter.writeIndicator}. */
+    private void writeIndicator(String indicator, boolean needWhitespace, boolean isWhitespace, boolean indentation) {
+        if (!whitespace && needWhitespace) {
+            out.append(' ');
+            column++;
+        }
+        whitespace = isWhitespace;
+        indention = indention && indentation;
+        column += indicator.length();
+        out.append(indicator);
+    }
+
+    /** {@code Emitter.writeIndent}. */
+    private void writeIndent() {
+        int i = Math.max(indent, 0);
+        if (!indention || column > i || (column == i && !whitespace)) {
+            writeLineBreak();
+        }
+        writeWhitespace(i - column);
+    }
+
+    /** {@code Emitter.writeWhitespace}. */
+    private void writeWhitespace(int length) {
+        if (length <= 0) {
+            return;
+        }
+        whitespace = true;
+        column += length;
+        for (int k = 0; k < length; k++) {
+            out.append(' ');
+        }
+    }
+
+    /** {@code Emitter.writeLineBreak} (LF: USE_PLATFORM_LINE_BREAKS is off). */
+    private void writeLineBreak() {
+        whitespace = true;
+        indention = true;
+        column = 0;
+        out.append('\n');
+    }
+}
