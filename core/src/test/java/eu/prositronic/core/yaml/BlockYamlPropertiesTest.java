@@ -71,14 +71,11 @@ class BlockYamlPropertiesTest {
             "\u001b",
             "\u001f",
             "\u007f",
-            "\u0085",
             "\u009f",
             "\u00a0",
             "é",
             "ü",
             "ß",
-            "\u2028",
-            "\u2029",
             "\ufeff",
             "\ufffe",
             "\uffff",
@@ -86,8 +83,6 @@ class BlockYamlPropertiesTest {
             "Ω",
             "😀",
             "𝔘",
-            "\ud800",
-            "\udc00",
             "1",
             "0x1F",
             "1e3",
@@ -122,6 +117,9 @@ class BlockYamlPropertiesTest {
             "Q4_K_M",
             "a b",
             "word");
+
+    /** What {@link BlockYaml} refuses (line breaks NEL, LS, PS; lone surrogates): rarer, for the fallback. */
+    private static final List<String> REFUSED = List.of("\u0085", "\u2028", "\u2029", "\ud800", "\udc00");
 
     private static final AtomicInteger CASES = new AtomicInteger();
 
@@ -179,7 +177,8 @@ class BlockYamlPropertiesTest {
                         Arbitraries.of("", "'", "&", "\"", " ", "\t", "é", "-", ": "),
                         Arbitraries.of("", "\n", " ", "\t", "\n\n", "x"))
                 .as((words, head, tail) -> head + String.join("", words) + tail);
-        Arbitrary<String> keys = Arbitraries.of("k", "key", "a-much-longer-key-name", "llama", "x");
+        Arbitrary<String> keys =
+                Arbitraries.of("k", "key", "a-much-longer-key-name", "llama", "x", "k".repeat(70), "long-".repeat(25));
         return Combinators.combine(
                         text,
                         keys,
@@ -208,6 +207,11 @@ class BlockYamlPropertiesTest {
     private static Arbitrary<String> nasty() {
         return Arbitraries.frequencyOf(
                 Tuple.of(6, Arbitraries.of(FRAGMENTS).list().ofMaxSize(6).map(l -> String.join("", l))),
+                Tuple.of(
+                        1,
+                        Combinators.combine(
+                                        Arbitraries.of(FRAGMENTS), Arbitraries.of(REFUSED), Arbitraries.of(FRAGMENTS))
+                                .as((a, b, c) -> a + b + c)),
                 Tuple.of(2, Arbitraries.of(FRAGMENTS)),
                 Tuple.of(1, Arbitraries.strings().all().ofMaxLength(8)),
                 Tuple.of(1, Arbitraries.strings().ascii().ofMaxLength(140)));
@@ -269,7 +273,7 @@ class BlockYamlPropertiesTest {
     @AfterContainer
     static void report() {
         System.out.printf(
-                "BlockYaml properties: %d cases, %d on the fast path, %d fell back (all identical to YAMLGenerator)%n",
+                "BlockYaml properties: %d cases, %d on the fast path, %d fell back (each compared with YAMLGenerator's bytes)%n",
                 CASES.get(), FAST.get(), FALLBACK.get());
     }
 }
