@@ -19,6 +19,11 @@ final class Analysis {
             // ScalarAnalysis(empty): block plain and single quotes allowed, no block
             return BLOCK_PLAIN | SINGLE_QUOTED;
         }
+        if (simple(s)) {
+            // no blanks, breaks, indicators or special characters: only "---", "...", a lone "-" and leading zeros
+            boolean plain = !(s.startsWith("---") || s.startsWith("...") || s.equals("-") || leadingZero(s));
+            return (plain ? BLOCK_PLAIN : 0) | SINGLE_QUOTED | BLOCK;
+        }
         boolean blockIndicators = s.startsWith("---") || s.startsWith("...");
         boolean lineBreaks = false;
         boolean special = false;
@@ -104,6 +109,26 @@ final class Analysis {
                 | (blockPlain ? BLOCK_PLAIN : 0)
                 | (singleQuoted ? SINGLE_QUOTED : 0)
                 | (block ? BLOCK : 0);
+    }
+
+    /** Printable ASCII that is neither blank nor any of SnakeYAML's indicators: {@link #of}'s loop sets nothing for it. */
+    private static final boolean[] SIMPLE = new boolean[128];
+
+    static {
+        for (char c = 0x21; c < 0x7F; c++) {
+            SIMPLE[c] = "#,[]{}&*!|>'\"%@`?:".indexOf(c) < 0;
+        }
+    }
+
+    /** Only {@link #SIMPLE} characters. */
+    private static boolean simple(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 128 || !SIMPLE[c]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code Constant.NULL_BL_T_LINEBR}: NUL, space, tab, CR, LF, NEL, LS, PS. */

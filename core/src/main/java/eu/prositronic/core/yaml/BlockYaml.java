@@ -1,10 +1,10 @@
 package eu.prositronic.core.yaml;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.io.IOException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The fast path of {@link Serializers#yaml}: Jackson databind records the value's tokens (records, {@code @JsonProperty},
@@ -48,11 +48,22 @@ final class BlockYaml {
         LITERAL
     }
 
-    private final StringBuilder out = new StringBuilder(2048);
+    /** One per thread, reset per document: the buffer grows once to the largest document. */
+    private static final ThreadLocal<BlockYaml> EMITTERS = ThreadLocal.withInitial(BlockYaml::new);
+
+    /**
+     * Keys as written (the same few hundred names in every document). A simple key is never split and always starts
+     * right after an indent, where SnakeYAML's {@code whitespace} is true, so its text does not depend on where it is.
+     */
+    private static final ConcurrentHashMap<String, String> KEYS = new ConcurrentHashMap<>();
+
+    private static final int MAX_CACHED_KEYS = 4096;
+
+    private final StringBuilder out = new StringBuilder(8192);
     private int column;
-    private boolean whitespace = true;
-    private boolean indention = true;
-    private int indent = -1;
+    private boolean whitespace;
+    private boolean indention;
+    private int indent;
 
     private BlockYaml() {}
 
@@ -63,11 +74,19 @@ final class BlockYaml {
         if (tokens.unsupported != null) {
             throw new Unsupported(tokens.unsupported);
         }
-        BlockYaml y = new BlockYaml();
-        try (JsonParser p = tokens.asParser()) {
-            y.document(p);
+        BlockYaml y = EMITTERS.get();
+        y.out.setLength(0);
+        y.column = 0;
+        y.whitespace = true;
+        y.indention = true;
+        y.indent = -1;
+        tokens.rewind();
+        y.document(tokens);
+        String text = y.out.toString();
+        if (y.out.capacity() > 1 << 20) {
+            EMITTERS.remove(); // a huge document does not pin its buffer
         }
-        return y.out.toString();
+        return text;
     }
 
     /**
@@ -106,28 +125,63 @@ final class BlockYaml {
             unsupported = "number as text";
             super.writeNumber(encoded);
         }
+
+        // a cursor over the tokens, read straight from the segments (TokenBuffer's parser does more per token)
+
+        private Segment segment;
+        private int index = -1;
+
+        void rewind() {
+            segment = _first;
+            index = -1;
+        }
+
+        /** The next token; {@code null} after the last (unused slots of the last segment have no type). */
+        JsonToken next() {
+            if (segment == null) {
+                return null;
+            }
+            if (++index == Segment.TOKENS_PER_SEGMENT) {
+                segment = segment.next();
+                index = 0;
+                if (segment == null) {
+                    return null;
+                }
+            }
+            return segment.type(index);
+        }
+
+        /** A field name's or string's text (TokenBuffer keeps a String or a SerializableString). */
+        String text() {
+            Object v = segment.get(index);
+            return v instanceof String s ? s : String.valueOf(v);
+        }
+
+        Object value() {
+            return segment.get(index);
+        }
     }
 
     // ---- structure: SnakeYAML Emitter's states for one implicit document of block collections ----
 
     /** {@code ExpectDocumentStart} (implicit: no "---"), {@code ExpectDocumentRoot}, {@code ExpectDocumentEnd}. */
-    private void document(JsonParser p) throws IOException, Unsupported {
-        JsonToken t = p.nextToken();
+    private void document(Recorder p) throws Unsupported {
+        JsonToken t = p.next();
         if (t != JsonToken.START_OBJECT && t != JsonToken.START_ARRAY) {
             throw new Unsupported("root scalar");
         }
         node(p, t, false);
-        if (p.nextToken() != null) {
+        if (p.next() != null) {
             throw new Unsupported("second root");
         }
         writeIndent();
     }
 
     /** {@code Emitter.expectNode}: an empty collection is a flow one ({@code checkEmptyMapping/Sequence}). */
-    private void node(JsonParser p, JsonToken t, boolean mappingContext) throws IOException, Unsupported {
+    private void node(Recorder p, JsonToken t, boolean mappingContext) throws Unsupported {
         switch (t) {
             case START_OBJECT -> {
-                JsonToken first = p.nextToken();
+                JsonToken first = p.next();
                 if (first == JsonToken.END_OBJECT) {
                     emptyFlow("{", "}");
                 } else {
@@ -135,16 +189,21 @@ final class BlockYaml {
                 }
             }
             case START_ARRAY -> {
-                JsonToken first = p.nextToken();
+                JsonToken first = p.next();
                 if (first == JsonToken.END_ARRAY) {
                     emptyFlow("[", "]");
                 } else {
                     blockSequence(p, first, mappingContext);
                 }
             }
-            case VALUE_STRING -> string(p.getText());
+            case VALUE_STRING -> string(p.text());
             // YAMLGenerator.writeNumber(int/long/double/float/BigInteger/BigDecimal): String.valueOf, plain
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> scalar(String.valueOf(p.getNumberValue()), Style.PLAIN, false);
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                if (!(p.value() instanceof Number n)) {
+                    throw new Unsupported("number as text");
+                }
+                scalar(n.toString(), Style.PLAIN, false);
+            }
             case VALUE_TRUE -> scalar("true", Style.PLAIN, false);
             case VALUE_FALSE -> scalar("false", Style.PLAIN, false);
             case VALUE_NULL -> scalar("null", Style.PLAIN, false);
@@ -153,23 +212,23 @@ final class BlockYaml {
     }
 
     /** {@code expectFlowMapping} + {@code ExpectFirstFlowMappingKey} on the end event (and the sequence twins). */
-    private void emptyFlow(String open, String close) throws IOException {
+    private void emptyFlow(String open, String close) {
         writeIndicator(open, true, true, false);
         writeIndicator(close, false, false, false);
     }
 
     /** {@code expectBlockMapping}, {@code ExpectBlockMappingKey}, {@code ExpectBlockMappingSimpleValue}. */
-    private void blockMapping(JsonParser p, JsonToken first) throws IOException, Unsupported {
+    private void blockMapping(Recorder p, JsonToken first) throws Unsupported {
         int saved = indent;
         indent = saved < 0 ? 0 : saved + BEST_INDENT; // increaseIndent(false, false)
-        for (JsonToken t = first; t != JsonToken.END_OBJECT; t = p.nextToken()) {
+        for (JsonToken t = first; t != JsonToken.END_OBJECT; t = p.next()) {
             if (t != JsonToken.FIELD_NAME) {
                 throw new Unsupported(String.valueOf(t));
             }
             writeIndent();
-            key(p.currentName());
+            key(p.text());
             writeIndicator(":", false, false, false);
-            node(p, p.nextToken(), true);
+            node(p, p.next(), true);
         }
         indent = saved;
     }
@@ -179,12 +238,12 @@ final class BlockYaml {
      * indent 2: a sequence that is a mapping's value is indentless, the first item writes the indicator indent and then
      * indents by it.
      */
-    private void blockSequence(JsonParser p, JsonToken first, boolean mappingContext) throws IOException, Unsupported {
+    private void blockSequence(Recorder p, JsonToken first, boolean mappingContext) throws Unsupported {
         boolean indentless = mappingContext && !indention;
         int saved = indent;
         indent = saved < 0 ? 0 : indentless ? saved : saved + BEST_INDENT;
         boolean firstItem = true;
-        for (JsonToken t = first; t != JsonToken.END_ARRAY; t = p.nextToken()) {
+        for (JsonToken t = first; t != JsonToken.END_ARRAY; t = p.next()) {
             writeIndent();
             if (firstItem) {
                 writeWhitespace(INDICATOR_INDENT);
@@ -202,16 +261,37 @@ final class BlockYaml {
     // ---- scalars: YAMLGenerator's requested style, then SnakeYAML's choice and writers ----
 
     /** {@code YAMLGenerator._writeFieldName}, then {@code Emitter.checkSimpleKey}. */
-    private void key(String name) throws IOException, Unsupported {
-        Style requested = Quoting.needToQuoteName(name) ? Style.DOUBLE_QUOTED : Style.PLAIN;
-        if (name.isEmpty() || name.length() >= MAX_SIMPLE_KEY_LENGTH) {
-            throw new Unsupported("complex key");
+    private void key(String name) throws Unsupported {
+        String written = KEYS.get(name);
+        if (written == null) {
+            if (name.isEmpty() || name.length() >= MAX_SIMPLE_KEY_LENGTH) {
+                throw new Unsupported("complex key");
+            }
+            int mark = out.length();
+            int col = column;
+            scalar(name, Quoting.needToQuoteName(name) ? Style.DOUBLE_QUOTED : Style.PLAIN, true);
+            if (!whitespaceBefore(mark) || column - col != out.length() - mark) {
+                throw new IllegalStateException("a key moved the column unlike its text: " + name);
+            }
+            if (KEYS.size() < MAX_CACHED_KEYS) {
+                KEYS.putIfAbsent(name, out.substring(mark));
+            }
+            return;
         }
-        scalar(name, requested, true);
+        // what scalar() leaves after a simple key: SnakeYAML's writePlain and closing writeIndicator
+        out.append(written);
+        column += written.length();
+        whitespace = false;
+        indention = false;
+    }
+
+    /** Whether the key at {@code mark} was written right after whitespace (a line start or the indent). */
+    private boolean whitespaceBefore(int mark) {
+        return mark == 0 || out.charAt(mark - 1) == ' ' || out.charAt(mark - 1) == '\n';
     }
 
     /** {@code YAMLGenerator.writeString} with MINIMIZE_QUOTES and ALWAYS_QUOTE_NUMBERS_AS_STRINGS. */
-    private void string(String text) throws IOException, Unsupported {
+    private void string(String text) throws Unsupported {
         Style requested;
         if (text.isEmpty()) {
             requested = Style.DOUBLE_QUOTED;
@@ -226,7 +306,7 @@ final class BlockYaml {
     }
 
     /** {@code Emitter.expectScalar}: {@code increaseIndent(true, false)}, {@code processScalar}. */
-    private void scalar(String text, Style requested, boolean simpleKey) throws IOException, Unsupported {
+    private void scalar(String text, Style requested, boolean simpleKey) throws Unsupported {
         int a = Analysis.of(text);
         if (simpleKey && (a & Analysis.LINE_BREAKS) != 0) {
             throw new Unsupported("multi-line key");
@@ -280,6 +360,10 @@ final class BlockYaml {
         whitespace = false;
         indention = false;
         int n = text.length();
+        if (text.indexOf(' ') < 0) {
+            append(text, 0, n); // no space, nowhere to split
+            return;
+        }
         boolean spaces = false;
         int start = 0;
         for (int end = 0; end <= n; end++) {
@@ -489,7 +573,11 @@ final class BlockYaml {
     // ---- SnakeYAML Emitter's low-level writers ----
 
     private void append(String text, int start, int end) {
-        out.append(text, start, end);
+        if (start == 0 && end == text.length()) {
+            out.append(text);
+        } else {
+            out.append(text, start, end);
+        }
         column += end - start;
     }
 

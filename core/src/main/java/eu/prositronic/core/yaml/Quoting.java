@@ -70,21 +70,35 @@ final class Quoting {
         return i == n;
     }
 
-    /** {@code StringQuotingChecker.isReservedKeyword}: empty, "~…", or one of the YAML 1.1 booleans and nulls. */
+    /**
+     * {@code StringQuotingChecker.isReservedKeyword}: empty, "~…", or one of its RESERVED_KEYWORDS (YAML 1.1 booleans
+     * and nulls in three casings; compared by length, no hashing).
+     */
     private static boolean reserved(String s) {
-        if (s.isEmpty()) {
+        int n = s.length();
+        if (n == 0 || s.charAt(0) == '~') {
             return true;
         }
-        return switch (s.charAt(0)) {
-            case '~' -> true;
-            case 'f', 'n', 'o', 't', 'y', 'F', 'N', 'O', 'T', 'Y' -> RESERVED.contains(s);
-            default -> false;
-        };
+        if (n > 5) {
+            return false;
+        }
+        for (String word : RESERVED[n]) {
+            if (word.equals(s)) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    private static final java.util.Set<String> RESERVED = java.util.Set.of(
-            "false", "False", "FALSE", "n", "N", "no", "No", "NO", "null", "Null", "NULL", "on", "On", "ON", "off",
-            "Off", "OFF", "true", "True", "TRUE", "y", "Y", "yes", "Yes", "YES");
+    /** Jackson's RESERVED_KEYWORDS by length. */
+    private static final String[][] RESERVED = {
+        {},
+        {"n", "N", "y", "Y"},
+        {"no", "No", "NO", "on", "On", "ON"},
+        {"off", "Off", "OFF", "yes", "Yes", "YES"},
+        {"null", "Null", "NULL", "true", "True", "TRUE"},
+        {"false", "False", "FALSE"}
+    };
 
     /** {@code StringQuotingChecker.isBlank}: space or tab. */
     private static boolean blank(char c) {
