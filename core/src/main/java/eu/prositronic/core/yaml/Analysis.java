@@ -20,9 +20,7 @@ final class Analysis {
             return BLOCK_PLAIN | SINGLE_QUOTED;
         }
         if (simple(s)) {
-            // no blanks, breaks, indicators or special characters: only "---", "...", a lone "-" and leading zeros
-            boolean plain = !(s.startsWith("---") || s.startsWith("...") || s.equals("-") || leadingZero(s));
-            return (plain ? BLOCK_PLAIN : 0) | SINGLE_QUOTED | BLOCK;
+            return ofSimple(s);
         }
         boolean blockIndicators = s.startsWith("---") || s.startsWith("...");
         boolean lineBreaks = false;
@@ -120,8 +118,20 @@ final class Analysis {
         }
     }
 
-    /** Only {@link #SIMPLE} characters. */
-    private static boolean simple(String s) {
+    /**
+     * {@link #of} for a non-empty {@link #simple} text: no blanks, breaks, indicators or special characters, so only
+     * "---", "...", a lone "-" (followed by the end, which counts as whitespace) and leading zeros forbid plain.
+     */
+    static int ofSimple(String s) {
+        boolean plain = !(s.startsWith("---") || s.startsWith("...") || s.equals("-") || leadingZero(s));
+        return (plain ? BLOCK_PLAIN : 0) | SINGLE_QUOTED | BLOCK;
+    }
+
+    /** Non-empty, and only {@link #SIMPLE} characters. */
+    static boolean simple(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c >= 128 || !SIMPLE[c]) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.io.IOException;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The fast path of {@link Serializers#yaml}: Jackson databind records the value's tokens (records, {@code @JsonProperty},
@@ -55,9 +54,9 @@ final class BlockYaml {
      * Keys as written (the same few hundred names in every document). A simple key is never split and always starts
      * right after an indent, where SnakeYAML's {@code whitespace} is true, so its text does not depend on where it is.
      */
-    private static final ConcurrentHashMap<String, String> KEYS = new ConcurrentHashMap<>();
-
     private static final int MAX_CACHED_KEYS = 4096;
+
+    private final java.util.HashMap<String, String> keys = new java.util.HashMap<>();
 
     private final StringBuilder out = new StringBuilder(8192);
     private int column;
@@ -202,11 +201,11 @@ final class BlockYaml {
                 if (!(p.value() instanceof Number n)) {
                     throw new Unsupported("number as text");
                 }
-                scalar(n.toString(), Style.PLAIN, false);
+                plainWord(n.toString());
             }
-            case VALUE_TRUE -> scalar("true", Style.PLAIN, false);
-            case VALUE_FALSE -> scalar("false", Style.PLAIN, false);
-            case VALUE_NULL -> scalar("null", Style.PLAIN, false);
+            case VALUE_TRUE -> plainWord("true");
+            case VALUE_FALSE -> plainWord("false");
+            case VALUE_NULL -> plainWord("null");
             default -> throw new Unsupported(t.toString());
         }
     }
@@ -262,7 +261,7 @@ final class BlockYaml {
 
     /** {@code YAMLGenerator._writeFieldName}, then {@code Emitter.checkSimpleKey}. */
     private void key(String name) throws Unsupported {
-        String written = KEYS.get(name);
+        String written = keys.get(name);
         if (written == null) {
             if (name.isEmpty() || name.length() >= MAX_SIMPLE_KEY_LENGTH) {
                 throw new Unsupported("complex key");
@@ -273,8 +272,8 @@ final class BlockYaml {
             if (!whitespaceBefore(mark) || column - col != out.length() - mark) {
                 throw new IllegalStateException("a key moved the column unlike its text: " + name);
             }
-            if (KEYS.size() < MAX_CACHED_KEYS) {
-                KEYS.putIfAbsent(name, out.substring(mark));
+            if (keys.size() < MAX_CACHED_KEYS) {
+                keys.put(name, out.substring(mark));
             }
             return;
         }
@@ -292,6 +291,18 @@ final class BlockYaml {
 
     /** {@code YAMLGenerator.writeString} with MINIMIZE_QUOTES and ALWAYS_QUOTE_NUMBERS_AS_STRINGS. */
     private void string(String text) throws Unsupported {
+        if (Analysis.simple(text)) {
+            // the common case in one scan: no blank, break, indicator or special character, so valueHasQuotableChar
+            // is false and analyzeScalar's verdict is Analysis.ofSimple's
+            if (Quoting.reserved(text) || Quoting.plainNumber(text)) {
+                doubleQuoted(text);
+            } else if ((Analysis.ofSimple(text) & Analysis.BLOCK_PLAIN) != 0) {
+                plainWord(text);
+            } else {
+                scalar(text, Style.PLAIN, false);
+            }
+            return;
+        }
         Style requested;
         if (text.isEmpty()) {
             requested = Style.DOUBLE_QUOTED;
@@ -302,7 +313,37 @@ final class BlockYaml {
         } else {
             requested = Style.PLAIN;
         }
-        scalar(text, requested, false);
+        if (requested == Style.DOUBLE_QUOTED) {
+            doubleQuoted(text);
+        } else {
+            scalar(text, requested, false);
+        }
+    }
+
+    /**
+     * A requested double-quoted value: chooseScalarStyle keeps it whatever the analysis says, so none is made (the
+     * writer refuses the one thing the analysis would have: a high surrogate without its pair).
+     */
+    private void doubleQuoted(String text) throws Unsupported {
+        int saved = indent;
+        indent = saved < 0 ? BEST_INDENT : saved + BEST_INDENT;
+        writeDoubleQuoted(text, true);
+        indent = saved;
+    }
+
+    /**
+     * {@link #scalar} for a plain value without spaces (numbers, booleans, null, simple words): {@code writePlain}
+     * has nothing to split, so only the separating space and the text.
+     */
+    private void plainWord(String text) {
+        if (!whitespace) {
+            out.append(' ');
+            column++;
+        }
+        out.append(text);
+        column += text.length();
+        whitespace = false;
+        indention = false;
     }
 
     /** {@code Emitter.expectScalar}: {@code increaseIndent(true, false)}, {@code processScalar}. */
@@ -433,7 +474,7 @@ final class BlockYaml {
      * ESCAPE_REPLACEMENTS}, else {@code \xXX} / {@code \\uXXXX}; past the best width, at a space or after an escape,
      * the line ends in a backslash and the next starts at the indent (a leading space escaped).
      */
-    private void writeDoubleQuoted(String text, boolean split) {
+    private void writeDoubleQuoted(String text, boolean split) throws Unsupported {
         writeIndicator("\"", true, false, false);
         int n = text.length();
         int start = 0;
@@ -450,7 +491,10 @@ final class BlockYaml {
                         out.append(named);
                         column += named.length();
                     } else if (Character.isHighSurrogate(ch)) {
-                        // a pair (lone surrogates are refused): printable, written as it is, both chars
+                        if (end + 1 >= n || !Character.isLowSurrogate(text.charAt(end + 1))) {
+                            throw new Unsupported("lone surrogate");
+                        }
+                        // a pair: printable (allowUnicode), written as it is, both chars
                         out.append(ch).append(text.charAt(end + 1));
                         column += 2;
                         end++;

@@ -74,7 +74,7 @@ final class Quoting {
      * {@code StringQuotingChecker.isReservedKeyword}: empty, "~…", or one of its RESERVED_KEYWORDS (YAML 1.1 booleans
      * and nulls in three casings; compared by length, no hashing).
      */
-    private static boolean reserved(String s) {
+    static boolean reserved(String s) {
         int n = s.length();
         if (n == 0 || s.charAt(0) == '~') {
             return true;

@@ -14,16 +14,17 @@ import java.util.function.Function;
 
 /**
  * {@link Serializers#yaml}'s two paths on the documents of a generated fleet, one thread, warm: {@code YamlBench [NODES
- * [ROUNDS]]} (default 1,000 nodes, 5 rounds). Per round and path: thread CPU microseconds per document and MB/s, for the
+ * [ROUNDS]]} (default 1,000 nodes, 12 rounds). Per round and path: thread CPU microseconds per document and MB/s, for the
  * release files ({@code releases/<deployment>.yaml}, {@link ChartValues.Release}) and the values files ({@link
- * ChartValues}). Checks that both paths give the same bytes first. Figures only, nothing asserted.
+ * ChartValues}). Checks that both paths give the same bytes first; ends with the medians of the warm rounds (the last two
+ * thirds). Figures only, nothing asserted.
  */
 public final class YamlBench {
     private YamlBench() {}
 
     public static void main(String[] args) throws Exception {
         int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 12;
         Plan plan = Planner.plan(TestSupport.inventory(FleetGenerator.inventory(nodes, 0)), TestSupport.catalog());
         Images images = TestSupport.catalog().images();
         List<Object> releases = plan.deployments().stream()
@@ -39,12 +40,37 @@ public final class YamlBench {
         }
         System.out.printf(
                 Locale.ROOT, "%d nodes: %d release files, %d values files%n", nodes, releases.size(), values.size());
-        for (int r = 1; r <= rounds; r++) {
-            run(r, "releases", releases, Serializers::jacksonYaml, "YAMLGenerator+SnakeYAML");
-            run(r, "releases", releases, YamlBench::fast, "BlockYaml");
-            run(r, "values", values, Serializers::jacksonYaml, "YAMLGenerator+SnakeYAML");
-            run(r, "values", values, YamlBench::fast, "BlockYaml");
+        double[][] us = new double[4][rounds];
+        for (int r = 0; r < rounds; r++) {
+            us[0][r] = run(r + 1, "releases", releases, Serializers::jacksonYaml, OLD);
+            us[1][r] = run(r + 1, "releases", releases, YamlBench::fast, NEW);
+            us[2][r] = run(r + 1, "values", values, Serializers::jacksonYaml, OLD);
+            us[3][r] = run(r + 1, "values", values, YamlBench::fast, NEW);
         }
+        int warm = rounds / 3;
+        System.out.printf(Locale.ROOT, "median of rounds %d-%d (warm):%n", warm + 1, rounds);
+        for (int k = 0; k < 4; k += 2) {
+            double old = median(us[k], warm);
+            double neu = median(us[k + 1], warm);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %-8s %s %.1f µs, %s %.1f µs CPU per document: %.1fx less CPU%n",
+                    k == 0 ? "releases" : "values",
+                    OLD,
+                    old,
+                    NEW,
+                    neu,
+                    old / neu);
+        }
+    }
+
+    private static final String OLD = "YAMLGenerator+SnakeYAML";
+    private static final String NEW = "BlockYaml";
+
+    private static double median(double[] all, int from) {
+        double[] d = java.util.Arrays.copyOfRange(all, from, all.length);
+        java.util.Arrays.sort(d);
+        return d.length % 2 == 1 ? d[d.length / 2] : (d[d.length / 2 - 1] + d[d.length / 2]) / 2;
     }
 
     private static String fast(Object v) {
@@ -55,7 +81,7 @@ public final class YamlBench {
         }
     }
 
-    private static void run(int round, String what, List<Object> docs, Function<Object, String> path, String name) {
+    private static double run(int round, String what, List<Object> docs, Function<Object, String> path, String name) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long chars = 0;
         long cpu0 = mx.getCurrentThreadCpuTime();
@@ -73,5 +99,6 @@ public final class YamlBench {
                 chars / 1e6 / cpu,
                 docs.size(),
                 chars / 1e6);
+        return cpu * 1e6 / docs.size();
     }
 }
