@@ -50,12 +50,13 @@ final class BlockYaml {
     /** One per thread, reset per document: the buffer grows once to the largest document. */
     private static final ThreadLocal<BlockYaml> EMITTERS = ThreadLocal.withInitial(BlockYaml::new);
 
-    /**
-     * Keys as written (the same few hundred names in every document). A simple key is never split and always starts
-     * right after an indent, where SnakeYAML's {@code whitespace} is true, so its text does not depend on where it is.
-     */
     private static final int MAX_CACHED_KEYS = 4096;
 
+    /**
+     * Keys as written, per thread (the same few hundred names in every document). A simple key is never split and
+     * always starts right after an indent, where SnakeYAML's {@code whitespace} is true, so its text does not depend on
+     * where it is.
+     */
     private final java.util.HashMap<String, String> keys = new java.util.HashMap<>();
 
     private final StringBuilder out = new StringBuilder(8192);
