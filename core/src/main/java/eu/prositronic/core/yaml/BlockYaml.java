@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.io.IOException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The fast path of {@link Serializers#yaml}: Jackson databind records the value's tokens (records, {@code @JsonProperty},
@@ -47,23 +48,20 @@ final class BlockYaml {
         LITERAL
     }
 
-    /** One per thread, reset per document: the buffer grows once to the largest document. */
-    private static final ThreadLocal<BlockYaml> EMITTERS = ThreadLocal.withInitial(BlockYaml::new);
-
     private static final int MAX_CACHED_KEYS = 4096;
 
     /**
-     * Keys as written, per thread (the same few hundred names in every document). A simple key is never split and
-     * always starts right after an indent, where SnakeYAML's {@code whitespace} is true, so its text does not depend on
-     * where it is.
+     * Keys as written (the same few hundred names in every document). A simple key is never split and always starts
+     * right after an indent, where SnakeYAML's {@code whitespace} is true, so its text does not depend on where it is.
+     * Static, not per thread: nothing of this class stays on the common pool's threads after a build.
      */
-    private final java.util.HashMap<String, String> keys = new java.util.HashMap<>();
+    private static final ConcurrentHashMap<String, String> KEYS = new ConcurrentHashMap<>();
 
-    private final StringBuilder out = new StringBuilder(8192);
+    private final StringBuilder out = new StringBuilder(4096);
     private int column;
-    private boolean whitespace;
-    private boolean indention;
-    private int indent;
+    private boolean whitespace = true;
+    private boolean indention = true;
+    private int indent = -1;
 
     private BlockYaml() {}
 
@@ -74,19 +72,10 @@ final class BlockYaml {
         if (tokens.unsupported != null) {
             throw new Unsupported(tokens.unsupported);
         }
-        BlockYaml y = EMITTERS.get();
-        y.out.setLength(0);
-        y.column = 0;
-        y.whitespace = true;
-        y.indention = true;
-        y.indent = -1;
+        BlockYaml y = new BlockYaml();
         tokens.rewind();
         y.document(tokens);
-        String text = y.out.toString();
-        if (y.out.capacity() > 1 << 20) {
-            EMITTERS.remove(); // a huge document does not pin its buffer
-        }
-        return text;
+        return y.out.toString();
     }
 
     /**
@@ -262,7 +251,7 @@ final class BlockYaml {
 
     /** {@code YAMLGenerator._writeFieldName}, then {@code Emitter.checkSimpleKey}. */
     private void key(String name) throws Unsupported {
-        String written = keys.get(name);
+        String written = KEYS.get(name);
         if (written == null) {
             if (name.isEmpty() || name.length() >= MAX_SIMPLE_KEY_LENGTH) {
                 throw new Unsupported("complex key");
@@ -273,8 +262,8 @@ final class BlockYaml {
             if (!whitespaceBefore(mark) || column - col != out.length() - mark) {
                 throw new IllegalStateException("a key moved the column unlike its text: " + name);
             }
-            if (keys.size() < MAX_CACHED_KEYS) {
-                keys.put(name, out.substring(mark));
+            if (KEYS.size() < MAX_CACHED_KEYS) {
+                KEYS.putIfAbsent(name, out.substring(mark));
             }
             return;
         }
