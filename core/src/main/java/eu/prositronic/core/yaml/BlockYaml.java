@@ -62,6 +62,13 @@ final class BlockYaml {
     private boolean whitespace = true;
     private boolean indention = true;
     private int indent = -1;
+    private int depth;
+
+    /**
+     * Deeper collections are refused: YAMLGenerator fails past its StreamWriteConstraints' nesting depth (1,000),
+     * TokenBuffer does not check, so the old path decides (with its own error).
+     */
+    private static final int MAX_DEPTH = 100;
 
     private BlockYaml() {}
 
@@ -169,21 +176,12 @@ final class BlockYaml {
     /** {@code Emitter.expectNode}: an empty collection is a flow one ({@code checkEmptyMapping/Sequence}). */
     private void node(Recorder p, JsonToken t, boolean mappingContext) throws Unsupported {
         switch (t) {
-            case START_OBJECT -> {
-                JsonToken first = p.next();
-                if (first == JsonToken.END_OBJECT) {
-                    emptyFlow("{", "}");
-                } else {
-                    blockMapping(p, first);
+            case START_OBJECT, START_ARRAY -> {
+                if (++depth > MAX_DEPTH) {
+                    throw new Unsupported("nested deeper than " + MAX_DEPTH);
                 }
-            }
-            case START_ARRAY -> {
-                JsonToken first = p.next();
-                if (first == JsonToken.END_ARRAY) {
-                    emptyFlow("[", "]");
-                } else {
-                    blockSequence(p, first, mappingContext);
-                }
+                collection(p, t, mappingContext);
+                depth--;
             }
             case VALUE_STRING -> string(p.text());
             // YAMLGenerator.writeNumber(int/long/double/float/BigInteger/BigDecimal): String.valueOf, plain
@@ -197,6 +195,22 @@ final class BlockYaml {
             case VALUE_FALSE -> plainWord("false");
             case VALUE_NULL -> plainWord("null");
             default -> throw new Unsupported(t.toString());
+        }
+    }
+
+    /** {@code expectNode} for a collection: empty ones flow, the others block. */
+    private void collection(Recorder p, JsonToken t, boolean mappingContext) throws Unsupported {
+        JsonToken first = p.next();
+        if (t == JsonToken.START_OBJECT) {
+            if (first == JsonToken.END_OBJECT) {
+                emptyFlow("{", "}");
+            } else {
+                blockMapping(p, first);
+            }
+        } else if (first == JsonToken.END_ARRAY) {
+            emptyFlow("[", "]");
+        } else {
+            blockSequence(p, first, mappingContext);
         }
     }
 
