@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.io.IOException;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The fast path of {@link Serializers#yaml}: Jackson databind records the value's tokens (records, {@code @JsonProperty},
@@ -48,16 +47,18 @@ final class BlockYaml {
         LITERAL
     }
 
-    private static final int MAX_CACHED_KEYS = 4096;
-
     /**
-     * Keys as written (the same few hundred names in every document). A simple key is never split and always starts
-     * right after an indent, where SnakeYAML's {@code whitespace} is true, so its text does not depend on where it is.
-     * Static, not per thread: nothing of this class stays on the common pool's threads after a build.
+     * Keys as written (the same few hundred names in every document), direct-mapped by the name's hash: a collision
+     * replaces the slot, so the table never grows. A simple key is never split and always starts right after an
+     * indent, where SnakeYAML's {@code whitespace} is true, so its text does not depend on where it is. Static, not per
+     * thread (nothing of this class stays on the common pool's threads); slots hold immutable entries, so racing
+     * writers are harmless.
      */
-    private static final ConcurrentHashMap<String, String> KEYS = new ConcurrentHashMap<>();
+    private static final WrittenKey[] KEYS = new WrittenKey[4096];
 
-    private final StringBuilder out = new StringBuilder(4096);
+    private record WrittenKey(String name, String written) {}
+
+    private final Text out = new Text();
     private int column;
     private boolean whitespace = true;
     private boolean indention = true;
@@ -265,7 +266,11 @@ final class BlockYaml {
 
     /** {@code YAMLGenerator._writeFieldName}, then {@code Emitter.checkSimpleKey}. */
     private void key(String name) throws Unsupported {
-        String written = KEYS.get(name);
+        int h = name.hashCode();
+        int slot = (h ^ (h >>> 12)) & (KEYS.length - 1);
+        WrittenKey cached = KEYS[slot];
+        String written =
+                cached != null && (cached.name() == name || cached.name().equals(name)) ? cached.written() : null;
         if (written == null) {
             if (name.isEmpty() || name.length() >= MAX_SIMPLE_KEY_LENGTH) {
                 throw new Unsupported("complex key");
@@ -276,9 +281,7 @@ final class BlockYaml {
             if (!whitespaceBefore(mark) || column - col != out.length() - mark) {
                 throw new IllegalStateException("a key moved the column unlike its text: " + name);
             }
-            if (KEYS.size() < MAX_CACHED_KEYS) {
-                KEYS.putIfAbsent(name, out.substring(mark));
-            }
+            KEYS[slot] = new WrittenKey(name, out.substring(mark));
             return;
         }
         // what scalar() leaves after a simple key: SnakeYAML's writePlain and closing writeIndicator
@@ -307,6 +310,51 @@ final class BlockYaml {
             }
             return;
         }
+        int h = text.hashCode() ^ (column * 31 + indent) * 0x9E3779B9;
+        int slot = (h ^ (h >>> 16)) & (VALUES.length - 1);
+        WrittenValue cached = VALUES[slot];
+        if (cached != null && cached.matches(text, column, indent, whitespace, indention)) {
+            out.append(cached.written());
+            column = cached.endColumn();
+            whitespace = cached.endWhitespace();
+            indention = cached.endIndention();
+            return;
+        }
+        int mark = out.length();
+        WrittenValue before = new WrittenValue(text, column, indent, whitespace, indention, null, 0, false, false);
+        styled(text);
+        VALUES[slot] = before.then(out.substring(mark), column, whitespace, indention);
+    }
+
+    /**
+     * Non-simple values as written, direct-mapped like {@link #KEYS}: the same text at the same column and indent,
+     * after the same whitespace and indentation flags, is always written the same (the style depends on the text
+     * alone, the writers on that state alone), and the repeated long texts (a double-quoted estimate note, a folded
+     * description) are the costly ones to write.
+     */
+    private static final WrittenValue[] VALUES = new WrittenValue[1024];
+
+    private record WrittenValue(
+            String text,
+            int column,
+            int indent,
+            boolean whitespace,
+            boolean indention,
+            String written,
+            int endColumn,
+            boolean endWhitespace,
+            boolean endIndention) {
+        boolean matches(String t, int c, int i, boolean w, boolean d) {
+            return column == c && indent == i && whitespace == w && indention == d && (text == t || text.equals(t));
+        }
+
+        WrittenValue then(String out, int c, boolean w, boolean d) {
+            return new WrittenValue(text, column, indent, whitespace, indention, out, c, w, d);
+        }
+    }
+
+    /** {@link #string} for a text that is not {@link Analysis#simple}. */
+    private void styled(String text) throws Unsupported {
         Style requested;
         if (text.isEmpty()) {
             requested = Style.DOUBLE_QUOTED;
@@ -462,7 +510,7 @@ final class BlockYaml {
                 start = end;
             }
             if (ch == '\'') {
-                out.append("''");
+                out.append('\'').append('\'');
                 column += 2;
                 start = end + 1;
             }
@@ -506,10 +554,11 @@ final class BlockYaml {
                         out.append(ch);
                         column++;
                     } else if (ch <= 0xFF) {
-                        out.append("\\x").append(HEX[ch >> 4]).append(HEX[ch & 15]);
+                        out.append('\\').append('x').append(HEX[ch >> 4]).append(HEX[ch & 15]);
                         column += 4;
                     } else {
-                        out.append("\\u")
+                        out.append('\\')
+                                .append('u')
                                 .append(HEX[ch >> 12])
                                 .append(HEX[(ch >> 8) & 15])
                                 .append(HEX[(ch >> 4) & 15])
@@ -657,9 +706,7 @@ final class BlockYaml {
         }
         whitespace = true;
         column += length;
-        for (int k = 0; k < length; k++) {
-            out.append(' ');
-        }
+        out.spaces(length);
     }
 
     /** {@code Emitter.writeLineBreak} (LF: USE_PLATFORM_LINE_BREAKS is off). */
@@ -668,5 +715,70 @@ final class BlockYaml {
         indention = true;
         column = 0;
         out.append('\n');
+    }
+
+    /**
+     * The output: a plain char array (a StringBuilder checks its coder and capacity in more steps per append, and the
+     * emitter appends a few hundred short pieces per document).
+     */
+    private static final class Text {
+        /** The last document's length, a guess for the next one's (racy on purpose; capped). */
+        private static int hint = 2048;
+
+        private char[] buf = new char[hint];
+        private int len;
+
+        private void room(int more) {
+            if (len + more > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+            }
+        }
+
+        Text append(char c) {
+            room(1);
+            buf[len++] = c;
+            return this;
+        }
+
+        Text append(String s) {
+            int n = s.length();
+            room(n);
+            s.getChars(0, n, buf, len);
+            len += n;
+            return this;
+        }
+
+        Text append(String s, int start, int end) {
+            room(end - start);
+            s.getChars(start, end, buf, len);
+            len += end - start;
+            return this;
+        }
+
+        void spaces(int n) {
+            room(n);
+            for (int i = 0; i < n; i++) {
+                buf[len + i] = ' ';
+            }
+            len += n;
+        }
+
+        int length() {
+            return len;
+        }
+
+        char charAt(int i) {
+            return buf[i];
+        }
+
+        String substring(int from) {
+            return new String(buf, from, len - from);
+        }
+
+        @Override
+        public String toString() {
+            hint = Math.min(len + 256, 1 << 14);
+            return new String(buf, 0, len);
+        }
     }
 }
