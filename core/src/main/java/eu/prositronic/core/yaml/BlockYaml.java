@@ -16,8 +16,11 @@ import java.io.IOException;
  *   <li>a root that is not a mapping or a sequence;
  *   <li>type ids, object ids, numeric field ids, binary, raw or embedded values, numbers given as text;
  *   <li>keys that SnakeYAML would not write as simple keys (empty, 128 characters or more, or with a line break);
- *   <li>strings with the line breaks NEL, LS or PS (U+0085, U+2028, U+2029) or a lone surrogate.
+ *   <li>strings with the line breaks NEL, LS or PS (U+0085, U+2028, U+2029) or a lone surrogate;
+ *   <li>collections nested more than {@value #MAX_DEPTH} deep.
  * </ul>
+ *
+ * <p>Nothing is refused in the documents a build writes ({@code SerializersDifferentialTest}).
  *
  * <p>The emitter's state is SnakeYAML's: the column, whether the last thing written was whitespace or indentation, the
  * current indent ({@code -1} for SnakeYAML's {@code null}). Scalars are only ever in block context (collections with
