@@ -1,47 +1,86 @@
 package eu.prositronic.core.emit;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonStreamContext;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import eu.prositronic.core.yaml.Serializers;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * A long list of plan.json (its deployments) serialized in parallel, a batch at a time, with the bytes of the plain
- * serializer: each element is pretty-printed alone ({@link Serializers#json(Object)}), indented to the depth it
- * takes in the document (two spaces per enclosing object: the pretty printer's arrays are inline and add none), and
- * written as a raw value, which keeps the array's separators. A fleet's plan.json was one core's work while the other
- * waited.
+ * A JSON document with one long top-level list (plan.json's deployments) written with the plain serializer's bytes,
+ * the list's elements serialized in parallel, a batch at a time: the document is serialized with the list empty
+ * ({@code "field" : [ ]}), and the elements, each pretty-printed alone as UTF-8 and indented one object deeper (the
+ * pretty printer's arrays are inline: {@code [ a, b ]}), go between its brackets. A fleet's plan.json was one core's
+ * work while the other waited. ParallelJsonListTest holds it against the plain serializer.
  */
-final class ParallelJsonList extends StdSerializer<List<?>> {
+final class ParallelJsonList {
     private static final int BATCH = 256;
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    ParallelJsonList() {
-        super((Class) List.class);
+    private ParallelJsonList() {}
+
+    /**
+     * @param shell the document with the list empty
+     * @param field the top-level field of the list
+     * @param items the list
+     */
+    static void write(Object shell, String field, List<?> items, OutputStream out) throws IOException {
+        byte[] document = Serializers.jsonBytes(shell);
+        byte[] empty = ("\n  \"" + field + "\" : [ ]").getBytes(StandardCharsets.UTF_8);
+        int at = indexOf(document, empty);
+        if (at < 0) {
+            throw new IllegalStateException("the document has no empty top-level list " + field);
+        }
+        int close = at + empty.length - 1; // its ']'
+        out.write(document, 0, close);
+        for (int from = 0; from < items.size(); from += BATCH) {
+            List<byte[]> texts = Parallel.map(
+                    items.subList(from, Math.min(items.size(), from + BATCH)),
+                    item -> indented(Serializers.jsonBytes(item)));
+            for (int i = 0; i < texts.size(); i++) {
+                if (from + i > 0) {
+                    out.write(',');
+                    out.write(' ');
+                }
+                out.write(texts.get(i));
+            }
+        }
+        if (!items.isEmpty()) {
+            out.write(' ');
+        }
+        out.write(document, close, document.length - close);
+        out.write('\n');
     }
 
-    @Override
-    public void serialize(List<?> items, JsonGenerator gen, SerializerProvider provider) throws IOException {
-        int objects = 0;
-        for (JsonStreamContext c = gen.getOutputContext(); c != null; c = c.getParent()) {
-            if (c.inObject()) {
-                objects++;
+    /** Two spaces after every line break (JSON strings escape theirs, and no UTF-8 sequence holds the byte). */
+    private static byte[] indented(byte[] json) {
+        int breaks = 0;
+        for (byte b : json) {
+            if (b == '\n') {
+                breaks++;
             }
         }
-        String newline = "\n" + "  ".repeat(objects);
-        gen.writeStartArray(items, items.size());
-        for (int from = 0; from < items.size(); from += BATCH) {
-            List<String> texts = Parallel.map(items.subList(from, Math.min(items.size(), from + BATCH)), item -> {
-                String alone = Serializers.json(item);
-                return alone.substring(0, alone.length() - 1).replace("\n", newline);
-            });
-            for (String text : texts) {
-                gen.writeRawValue(text);
+        byte[] out = new byte[json.length + 2 * breaks];
+        int o = 0;
+        for (byte b : json) {
+            out[o++] = b;
+            if (b == '\n') {
+                out[o++] = ' ';
+                out[o++] = ' ';
             }
         }
-        gen.writeEndArray();
+        return out;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 }

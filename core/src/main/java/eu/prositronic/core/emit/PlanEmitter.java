@@ -2,7 +2,6 @@ package eu.prositronic.core.emit;
 
 import eu.prositronic.core.ClasspathTree;
 import eu.prositronic.core.problem.ProsiException;
-import eu.prositronic.core.yaml.Serializers;
 import java.io.IOException;
 
 /** Reads the plan; writes {@code plan.json} (its {@link PlanJson} mapping) and {@code plan.schema.json}. */
@@ -17,7 +16,8 @@ public final class PlanEmitter implements Emitter {
     @Override
     public void emit(EmitContext c, OutputTree out) throws ProsiException {
         PlanJson.Document plan = PlanJson.of(c.plan(), c.generatorVersion());
-        out.put("plan.json", (OutputTree.Content) stream -> Serializers.json(plan, stream));
+        out.put("plan.json", (OutputTree.Content)
+                stream -> ParallelJsonList.write(plan.withoutDeployments(), "deployments", plan.deployments(), stream));
         try {
             for (ClasspathTree.Entry e :
                     ClasspathTree.read(getClass().getClassLoader(), SCHEMA_FOLDER, "plan.schema.json")) {

@@ -1,7 +1,6 @@
 package eu.prositronic.core.emit;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import eu.prositronic.core.fit.DeploymentPlan;
 import eu.prositronic.core.fit.DeviceMemory;
 import eu.prositronic.core.fit.Plan;
@@ -25,10 +24,16 @@ public final class PlanJson {
             String cluster,
             String namespace,
             String containerRuntime,
-            @JsonSerialize(using = ParallelJsonList.class) List<Deployment> deployments,
+            List<Deployment> deployments,
             List<Node> nodes,
             Power power,
-            @JsonInclude(JsonInclude.Include.NON_NULL) Solver solver) {}
+            @JsonInclude(JsonInclude.Include.NON_NULL) Solver solver) {
+        /** The document with no deployments (the shell {@link ParallelJsonList} writes them into). */
+        Document withoutDeployments() {
+            return new Document(
+                    $schema, generator, cluster, namespace, containerRuntime, List.of(), nodes, power, solver);
+        }
+    }
 
     /**
      * How the solver chose, where the inventory left choices (absent when it left none): the method ({@code exhaustive}

@@ -72,6 +72,17 @@ public final class Serializers {
         out.write('\n');
     }
 
+    /** {@link #json(Object)}'s bytes (UTF-8) without the final newline. */
+    public static byte[] jsonBytes(Object value) {
+        try {
+            DefaultPrettyPrinter printer =
+                    new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n"));
+            return JSON.writer(printer).writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize to JSON", e);
+        }
+    }
+
     public static String json(Object value) {
         try {
             DefaultPrettyPrinter printer =

@@ -2,11 +2,6 @@ package eu.prositronic.core.emit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.introspect.Annotated;
-import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import eu.prositronic.TestSupport;
 import eu.prositronic.core.fit.Plan;
 import eu.prositronic.core.fit.Planner;
@@ -14,18 +9,15 @@ import eu.prositronic.core.scale.FleetGenerator;
 import eu.prositronic.core.yaml.Serializers;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ParallelJsonListTest {
-    /** The plain serializer: every annotation but the parallel list's. */
-    private static final ObjectMapper SEQUENTIAL = new ObjectMapper()
-            .setAnnotationIntrospector(new JacksonAnnotationIntrospector() {
-                @Override
-                public Object findSerializer(Annotated a) {
-                    Object s = super.findSerializer(a);
-                    return s == ParallelJsonList.class ? null : s;
-                }
-            });
+    private static String parallel(PlanJson.Document document) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ParallelJsonList.write(document.withoutDeployments(), "deployments", document.deployments(), out);
+        return out.toString(StandardCharsets.UTF_8);
+    }
 
     @Test
     void aFleetsPlanJsonHasTheBytesOfThePlainSerializer() throws Exception {
@@ -34,25 +26,18 @@ class ParallelJsonListTest {
         PlanJson.Document document = PlanJson.of(plan, "test");
         assertThat(document.deployments()).hasSizeGreaterThan(512);
 
-        ByteArrayOutputStream parallel = new ByteArrayOutputStream();
-        Serializers.json(document, parallel);
-        String sequential = SEQUENTIAL
-                        .writer(new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n")))
-                        .writeValueAsString(document)
-                + "\n";
-
-        assertThat(parallel.toString(StandardCharsets.UTF_8)).isEqualTo(sequential);
-        assertThat(Serializers.json(document)).isEqualTo(sequential);
+        assertThat(parallel(document)).isEqualTo(Serializers.json(document));
     }
 
     @Test
-    void anEmptyListIsTheSameToo() throws Exception {
-        PlanJson.Document empty = new PlanJson.Document(
-                "s", "g", "c", "n", "containerd", java.util.List.of(), java.util.List.of(), null, null);
-        assertThat(Serializers.json(empty))
-                .isEqualTo(SEQUENTIAL
-                                .writer(new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n")))
-                                .writeValueAsString(empty)
-                        + "\n");
+    void oneDeploymentAndNoneAreTheSameToo() throws Exception {
+        Plan plan = Planner.plan(TestSupport.inventory(FleetGenerator.inventory(1, 0)), TestSupport.catalog());
+        PlanJson.Document one = PlanJson.of(plan, "test");
+        assertThat(one.deployments()).hasSize(1);
+        assertThat(parallel(one)).isEqualTo(Serializers.json(one));
+
+        PlanJson.Document none =
+                new PlanJson.Document("s", "g", "c", "n", "containerd", List.of(), List.of(), null, null);
+        assertThat(parallel(none)).isEqualTo(Serializers.json(none));
     }
 }
