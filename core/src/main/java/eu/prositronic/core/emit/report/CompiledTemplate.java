@@ -363,16 +363,16 @@ final class CompiledTemplate {
             out.append(s);
             return;
         }
-        out.append(s, 0, first);
+        // the runs between replacements copied whole (a values file embedded in a page is kilobytes)
+        int run = 0;
         for (int i = first; i < s.length(); i++) {
-            char c = s.charAt(i);
-            String r = replacement(c);
-            if (r == null) {
-                out.append(c);
-            } else {
-                out.append(r);
+            String r = replacement(s.charAt(i));
+            if (r != null) {
+                out.append(s, run, i).append(r);
+                run = i + 1;
             }
         }
+        out.append(s, run, s.length());
     }
 
     private static String replacement(char c) {
