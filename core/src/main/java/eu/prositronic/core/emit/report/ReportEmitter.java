@@ -173,24 +173,8 @@ public final class ReportEmitter implements Emitter {
                         starts,
                         2,
                         from -> {
-                            FleetHtml.PageLink link = nodePages.get(from / perPage);
                             try {
-                                return java.util.Map.entry(
-                                        "report/" + link.href(),
-                                        utf8(perThread
-                                                .get()
-                                                .render(
-                                                        "nodes.html.jinja",
-                                                        new FleetHtml.NodesPage(
-                                                                plan.cluster().name(),
-                                                                link.label(),
-                                                                nodes.size(),
-                                                                cards(
-                                                                        nodes.subList(
-                                                                                from,
-                                                                                Math.min(nodes.size(), from + perPage)),
-                                                                        byNode),
-                                                                nodePages))));
+                                return nodesPage(plan, nodePages, from, perPage, byNode, perThread.get());
                             } catch (ProsiException e) {
                                 throw new Failed(e);
                             }
@@ -209,6 +193,26 @@ public final class ReportEmitter implements Emitter {
                 cards(nodes.subList(0, Math.min(nodes.size(), perPage)), byNode),
                 warnings,
                 nodePages);
+    }
+
+    /** The further page of node cards that starts at node {@code from}: its path and bytes. */
+    private static java.util.Map.Entry<String, byte[]> nodesPage(
+            Plan plan,
+            List<FleetHtml.PageLink> nodePages,
+            int from,
+            int perPage,
+            java.util.Map<String, List<Placed>> byNode,
+            Templates templates)
+            throws ProsiException {
+        List<Plan.NodePlan> nodes = plan.nodes();
+        FleetHtml.PageLink link = nodePages.get(from / perPage);
+        FleetHtml.NodesPage page = new FleetHtml.NodesPage(
+                plan.cluster().name(),
+                link.label(),
+                nodes.size(),
+                cards(nodes.subList(from, Math.min(nodes.size(), from + perPage)), byNode),
+                nodePages);
+        return java.util.Map.entry("report/" + link.href(), utf8(templates.render("nodes.html.jinja", page)));
     }
 
     /** The nodes' cards, each with its picture: independent, drawn in parallel, in the plan's order. */
