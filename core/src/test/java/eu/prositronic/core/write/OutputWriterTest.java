@@ -227,10 +227,7 @@ class OutputWriterTest {
             session.tree().put("b.yaml", "b");
             // a later step fails: no commit
         }
-        assertThat(contents(out)).isEqualTo(before);
-        try (var files = Files.list(dir)) {
-            assertThat(files).containsExactlyInAnyOrder(out, dir.resolve(".prositronic-out.lock"));
-        }
+        assertUntouchedAndNoStagingLeft(out, before);
     }
 
     @Test
@@ -250,10 +247,7 @@ class OutputWriterTest {
                     .hasMessageContaining("sub/b.yaml")
                     .hasMessageContaining("check that the folder is writable and the disk has room");
         }
-        assertThat(contents(out)).isEqualTo(before);
-        try (var files = Files.list(dir)) {
-            assertThat(files).containsExactlyInAnyOrder(out, dir.resolve(".prositronic-out.lock"));
-        }
+        assertUntouchedAndNoStagingLeft(out, before);
     }
 
     @Test
@@ -263,6 +257,14 @@ class OutputWriterTest {
             session.tree().put("a.yaml", "a");
             assertThatThrownBy(() -> session.tree().put("a.yaml", "b"))
                     .hasMessageContaining("two generation steps wrote different a.yaml");
+        }
+    }
+
+    /** The output holds what it held before the build, and beside it is only its lock: no staging folder. */
+    private void assertUntouchedAndNoStagingLeft(Path out, java.util.Map<String, String> before) throws Exception {
+        assertThat(contents(out)).isEqualTo(before);
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactlyInAnyOrder(out, dir.resolve(".prositronic-out.lock"));
         }
     }
 
