@@ -138,6 +138,9 @@ public final class CatalogSite {
         }
     }
 
+    /** An entry's values file and page, rendered by a worker. */
+    private record Rendered(Entry entry, String values, byte[] html) {}
+
     private OutputTree render(List<Entry> entries) throws ProsiException {
         OutputTree out = new OutputTree();
         Map<String, List<Entry>> byModel = new TreeMap<>();
@@ -147,23 +150,19 @@ public final class CatalogSite {
             byModel.computeIfAbsent(e.model().id(), k -> new ArrayList<>()).add(e);
             byHardware.get(e.hardware().id()).add(e);
         }
-        List<String[]> pages =
+        List<Rendered> pages =
                 Parallel.map(entries.stream().filter(e -> e.plan().isPresent()).toList(), e -> {
                     String values = Serializers.yaml(ChartValues.of(e.plan().get(), catalog.images()));
                     try {
-                        return new String[] {
-                            e.valuesFile(),
-                            values,
-                            e.pageFile(),
-                            perThread.get().render("deployment.html.jinja", page(e, values, byModel))
-                        };
+                        return new Rendered(
+                                e, values, perThread.get().render("deployment.html.jinja", page(e, values, byModel)));
                     } catch (ProsiException x) {
                         throw new Failed(x);
                     }
                 });
-        for (String[] p : pages) {
-            out.put(p[0], p[1]);
-            out.put(p[2], p[3]);
+        for (Rendered p : pages) {
+            out.put(p.entry().valuesFile(), p.values());
+            out.put(p.entry().pageFile(), p.html());
         }
         for (Map.Entry<String, List<Entry>> m : byModel.entrySet()) {
             out.put(

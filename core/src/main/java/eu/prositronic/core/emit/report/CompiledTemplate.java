@@ -10,6 +10,7 @@ import com.hubspot.jinjava.tree.TagNode;
 import com.hubspot.jinjava.tree.TextNode;
 import com.hubspot.jinjava.tree.parse.ExpressionToken;
 import com.hubspot.jinjava.tree.parse.TextToken;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,10 +73,14 @@ final class CompiledTemplate {
         }
     }
 
-    /** The page, or null where Jinjava has to render it (see the class comment). */
-    String render(Map<String, Object> variables) {
+    /**
+     * The page as UTF-8, or null where Jinjava has to render it (see the class comment).
+     *
+     * @param dropTrailingNewline whether one trailing newline goes ({@code Jinjava#render}'s rule)
+     */
+    byte[] render(Map<String, Object> variables, boolean dropTrailingNewline) {
         Page page = new Page(variables, loops);
-        StringBuilder out = new StringBuilder(size);
+        Utf8Builder out = new Utf8Builder(size);
         try {
             for (Part p : parts) {
                 p.render(page, out);
@@ -84,7 +89,10 @@ final class CompiledTemplate {
             return null;
         }
         size = Math.max(size, out.length());
-        return out.toString();
+        if (dropTrailingNewline) {
+            out.dropTrailingNewline();
+        }
+        return out.toByteArray();
     }
 
     /** A page's variables and where each enclosing loop is. */
@@ -121,7 +129,7 @@ final class CompiledTemplate {
     }
 
     private interface Part {
-        void render(Page page, StringBuilder out);
+        void render(Page page, Utf8Builder out);
     }
 
     private interface Value {
@@ -133,10 +141,11 @@ final class CompiledTemplate {
         boolean test(Page page);
     }
 
-    private record Text(String text) implements Part {
+    /** Template text, encoded once (it holds no lone surrogate: it was decoded from UTF-8). */
+    private record Text(byte[] utf8) implements Part {
         @Override
-        public void render(Page page, StringBuilder out) {
-            out.append(text);
+        public void render(Page page, Utf8Builder out) {
+            out.append(utf8);
         }
     }
 
@@ -148,7 +157,7 @@ final class CompiledTemplate {
 
     private record Print(Value value, Filter filter, String separator, boolean escape) implements Part {
         @Override
-        public void render(Page page, StringBuilder out) {
+        public void render(Page page, Utf8Builder out) {
             Object v = value.get(page);
             String s = filter == Filter.JOIN ? join(v, separator) : text(v);
             if (holdsExpression(s)) {
@@ -176,7 +185,7 @@ final class CompiledTemplate {
 
     private record If(Condition[] conditions, Part[][] bodies, Part[] otherwise) implements Part {
         @Override
-        public void render(Page page, StringBuilder out) {
+        public void render(Page page, Utf8Builder out) {
             // each condition only where those before it were false, as IfTag evaluates them
             for (int i = 0; i < conditions.length; i++) {
                 if (conditions[i].test(page)) {
@@ -190,7 +199,7 @@ final class CompiledTemplate {
 
     private record For(int depth, Value items, Part[] body) implements Part {
         @Override
-        public void render(Page page, StringBuilder out) {
+        public void render(Page page, Utf8Builder out) {
             if (!(items.get(page) instanceof List<?> list)) {
                 throw NeedsJinjava.INSTANCE;
             }
@@ -207,7 +216,7 @@ final class CompiledTemplate {
         }
     }
 
-    private static void renderAll(Part[] parts, Page page, StringBuilder out) {
+    private static void renderAll(Part[] parts, Page page, Utf8Builder out) {
         for (Part p : parts) {
             p.render(page, out);
         }
@@ -353,7 +362,7 @@ final class CompiledTemplate {
     }
 
     /** What Jinjava's autoescape replaces: {@code & > < ' "}. */
-    static void escapeHtml(String s, StringBuilder out) {
+    static void escapeHtml(String s, Utf8Builder out) {
         int first = 0;
         while (first < s.length() && replacement(s.charAt(first)) == null) {
             first++;
@@ -366,7 +375,7 @@ final class CompiledTemplate {
         // the runs between replacements copied whole (a values file embedded in a page is kilobytes)
         int run = 0;
         for (int i = first; i < s.length(); i++) {
-            String r = replacement(s.charAt(i));
+            byte[] r = replacement(s.charAt(i));
             if (r != null) {
                 out.append(s, run, i).append(r);
                 run = i + 1;
@@ -375,18 +384,28 @@ final class CompiledTemplate {
         out.append(s, run, s.length());
     }
 
-    private static String replacement(char c) {
+    private static final byte[] AMP = ascii("&amp;");
+    private static final byte[] GT = ascii("&gt;");
+    private static final byte[] LT = ascii("&lt;");
+    private static final byte[] APOS = ascii("&#39;");
+    private static final byte[] QUOT = ascii("&quot;");
+
+    private static byte[] replacement(char c) {
         if (c > '>') {
             return null;
         }
         return switch (c) {
-            case '&' -> "&amp;";
-            case '>' -> "&gt;";
-            case '<' -> "&lt;";
-            case '\'' -> "&#39;";
-            case '"' -> "&quot;";
+            case '&' -> AMP;
+            case '>' -> GT;
+            case '<' -> LT;
+            case '\'' -> APOS;
+            case '"' -> QUOT;
             default -> null;
         };
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Walks the parsed tree; the loop variables in scope, outermost first. */
@@ -444,7 +463,12 @@ final class CompiledTemplate {
 
         private Part part(Node n) throws Unsupported {
             if (n.getClass() == TextNode.class && n.getMaster() instanceof TextToken t) {
-                return new Text(t.output());
+                String text = t.output();
+                if (holdsLoneSurrogate(text)) {
+                    // not decoded from a file: left to Jinjava rather than encoded apart from its neighbours
+                    throw Unsupported.INSTANCE;
+                }
+                return new Text(text.getBytes(StandardCharsets.UTF_8));
             }
             if (n.getClass() == ExpressionNode.class && n.getMaster() instanceof ExpressionToken t) {
                 return print(t.getExpr());
@@ -582,6 +606,18 @@ final class CompiledTemplate {
                 throw Unsupported.INSTANCE;
             }
             return new Variable(steps[0], steps);
+        }
+
+        private static boolean holdsLoneSurrogate(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private static Matcher match(Pattern p, String s) throws Unsupported {

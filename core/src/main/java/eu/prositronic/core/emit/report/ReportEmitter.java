@@ -127,9 +127,9 @@ public final class ReportEmitter implements Emitter {
         return new Pages(
                 d,
                 page.d().memory(),
-                utf8(templates.render("deployment.md.jinja", page)),
+                templates.render("deployment.md.jinja", page),
                 utf8(bars.svg(false)),
-                utf8(templates.render("deployment.html.jinja", html)),
+                templates.render("deployment.html.jinja", html),
                 html.warnings());
     }
 
@@ -212,7 +212,7 @@ public final class ReportEmitter implements Emitter {
                 nodes.size(),
                 cards(nodes.subList(from, Math.min(nodes.size(), from + perPage)), byNode),
                 nodePages);
-        return java.util.Map.entry("report/" + link.href(), utf8(templates.render("nodes.html.jinja", page)));
+        return java.util.Map.entry("report/" + link.href(), templates.render("nodes.html.jinja", page));
     }
 
     /** The nodes' cards, each with its picture: independent, drawn in parallel, in the plan's order. */

@@ -103,12 +103,13 @@ final class Templates {
                 : Optional.of(parent.resolve("templates").resolve("report"));
     }
 
-    String render(String name, Object pageModel) throws ProsiException {
+    /** The page, as UTF-8. */
+    byte[] render(String name, Object pageModel) throws ProsiException {
         return render(name, pageModel, Map.of());
     }
 
     /** With {@code extra} variables beside the page model's (a flag, a part rendered before). */
-    String render(String name, Object pageModel, Map<String, Object> extra) throws ProsiException {
+    byte[] render(String name, Object pageModel, Map<String, Object> extra) throws ProsiException {
         try {
             Parsed template = parsed(name);
             Map<String, Object> variables =
@@ -116,10 +117,10 @@ final class Templates {
             variables.put("style", style());
             variables.putAll(extra);
             if (template.compiled() != null) {
-                String output = template.compiled().render(variables);
+                byte[] output = template.compiled().render(variables, !config.isKeepTrailingNewline());
                 if (output != null) {
                     COMPILED_PAGES.increment();
-                    return withoutTrailingNewline(output);
+                    return output;
                 }
             }
             JINJAVA_PAGES.increment();
@@ -140,7 +141,7 @@ final class Templates {
                 base.reset();
             }
             fail(name, interpreter.getErrors());
-            return withoutTrailingNewline(output);
+            return withoutTrailingNewline(output).getBytes(StandardCharsets.UTF_8);
         } catch (RuntimeException e) {
             throw new ProsiException("the report template " + name + " failed: " + e.getMessage(), e);
         }

@@ -325,7 +325,7 @@ class CompiledTemplateTest {
         Inventory inv = TestSupport.exampleInventoryLoaded();
         FleetPage fleet = FleetPage.of(Planner.plan(inv, TestSupport.catalog()));
         long jinjava0 = Templates.JINJAVA_PAGES.sum();
-        String page = own.render("index.md.jinja", fleet);
+        String page = new String(own.render("index.md.jinja", fleet), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(Templates.JINJAVA_PAGES.sum() - jinjava0).isEqualTo(1);
         assertThat(page)
                 .startsWith("# " + fleet.plan().cluster() + ": " + fleet.rows().size() + " deployments\n");
@@ -377,7 +377,8 @@ class CompiledTemplateTest {
     private String render(Templates.Mode mode, String name, Object model) throws ProsiException {
         Templates.mode = mode;
         try {
-            return new Templates(Optional.of(dir)).render(name, model);
+            return new String(
+                    new Templates(Optional.of(dir)).render(name, model), java.nio.charset.StandardCharsets.UTF_8);
         } finally {
             Templates.mode = Templates.Mode.COMPILED;
         }
