@@ -165,7 +165,7 @@ final class CompiledTemplate {
                 throw NeedsJinjava.INSTANCE;
             }
             if (escape && !(filter == Filter.SAFE && v instanceof String)) {
-                escapeHtml(s, out);
+                out.appendEscaped(s);
             } else {
                 out.append(s);
             }
@@ -359,53 +359,6 @@ final class CompiledTemplate {
             }
         }
         return b.toString();
-    }
-
-    /** What Jinjava's autoescape replaces: {@code & > < ' "}. */
-    static void escapeHtml(String s, Utf8Builder out) {
-        int first = 0;
-        while (first < s.length() && replacement(s.charAt(first)) == null) {
-            first++;
-        }
-        if (first == s.length()) {
-            // most values: one copy of the whole string
-            out.append(s);
-            return;
-        }
-        // the runs between replacements copied whole (a values file embedded in a page is kilobytes)
-        int run = 0;
-        for (int i = first; i < s.length(); i++) {
-            byte[] r = replacement(s.charAt(i));
-            if (r != null) {
-                out.append(s, run, i).append(r);
-                run = i + 1;
-            }
-        }
-        out.append(s, run, s.length());
-    }
-
-    private static final byte[] AMP = ascii("&amp;");
-    private static final byte[] GT = ascii("&gt;");
-    private static final byte[] LT = ascii("&lt;");
-    private static final byte[] APOS = ascii("&#39;");
-    private static final byte[] QUOT = ascii("&quot;");
-
-    private static byte[] replacement(char c) {
-        if (c > '>') {
-            return null;
-        }
-        return switch (c) {
-            case '&' -> AMP;
-            case '>' -> GT;
-            case '<' -> LT;
-            case '\'' -> APOS;
-            case '"' -> QUOT;
-            default -> null;
-        };
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Walks the parsed tree; the loop variables in scope, outermost first. */

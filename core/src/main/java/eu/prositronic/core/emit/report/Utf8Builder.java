@@ -1,5 +1,6 @@
 package eu.prositronic.core.emit.report;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -33,16 +34,40 @@ final class Utf8Builder {
     }
 
     Utf8Builder append(String s) {
-        return append(s, 0, s.length());
+        int n = s.length();
+        if (n >= LONG && high == 0 && !Character.isHighSurrogate(s.charAt(n - 1))) {
+            // a long string (the page's style, a picture, a values file): the JDK's encoder copies an ASCII one whole
+            return append(s.getBytes(StandardCharsets.UTF_8));
+        }
+        return append(s, 0, n, false);
     }
+
+    /** From this many chars, {@link #append(String)} leaves the encoding to the JDK. */
+    private static final int LONG = 256;
 
     /** The chars of {@code s} from {@code from} to {@code to} (exclusive). */
     Utf8Builder append(String s, int from, int to) {
+        return append(s, from, to, false);
+    }
+
+    /**
+     * {@code s} with what Jinjava's autoescape replaces ({@code & > < ' "}, as {@code HtmlEscaper} does) replaced by
+     * its entity.
+     */
+    Utf8Builder appendEscaped(String s) {
+        return append(s, 0, s.length(), true);
+    }
+
+    /** {@code & " ' < >}: all below 64, so one bit each of a long. */
+    private static final long ESCAPED = 1L << '&' | 1L << '"' | 1L << '\'' | 1L << '<' | 1L << '>';
+
+    private Utf8Builder append(String s, int from, int to, boolean escape) {
         if (from == to) {
             return this;
         }
-        // at most 3 bytes a char (a surrogate pair is 4 bytes for 2 chars), and 3 for a held-back surrogate
-        room(3 * (to - from) + 3);
+        // at most 3 bytes a char (a surrogate pair is 4 bytes for 2 chars; an entity is at most 6 bytes for one
+        // char), and 3 for a held-back surrogate
+        room((escape ? 6 : 3) * (to - from) + 3);
         byte[] b = bytes;
         int n = length;
         int i = from;
@@ -59,7 +84,11 @@ final class Utf8Builder {
         for (; i < to; i++) {
             char c = s.charAt(i);
             if (c < 0x80) {
-                b[n++] = (byte) c;
+                if (escape && c < 64 && (ESCAPED >>> c & 1) != 0) {
+                    n = entity(b, n, c);
+                } else {
+                    b[n++] = (byte) c;
+                }
             } else if (c < 0x800) {
                 b[n++] = (byte) (0xc0 | c >> 6);
                 b[n++] = (byte) (0x80 | c & 0x3f);
@@ -77,6 +106,21 @@ final class Utf8Builder {
         }
         length = n;
         return this;
+    }
+
+    private static int entity(byte[] b, int n, char c) {
+        String e =
+                switch (c) {
+                    case '&' -> "&amp;";
+                    case '>' -> "&gt;";
+                    case '<' -> "&lt;";
+                    case '\'' -> "&#39;";
+                    default -> "&quot;";
+                };
+        for (int k = 0; k < e.length(); k++) {
+            b[n++] = (byte) e.charAt(k);
+        }
+        return n;
     }
 
     private static int four(byte[] b, int n, int codePoint) {
