@@ -11,14 +11,21 @@ import java.util.Optional;
 
 /**
  * One whole compile (load, plan, emit, write) of an inventory into an output folder, timed from inside the JVM; prints
- * {@code wall_s peak_heap_mib outcome}. Run once per JVM: the script starts a fresh one per size.
+ * {@code wall_s peak_heap_mib outcome}. Run once per JVM: the script starts a fresh one per size. With {@code
+ * -Dbench.rounds=N} it compiles N times in the one JVM, round r into {@code OUT-r} from the second on, and prints
+ * each round's line: the first round pays the JIT's compiling, the later ones show the compiled code's own cost.
  */
 public final class ScaleBenchmark {
     private ScaleBenchmark() {}
 
     public static void main(String[] args) {
-        Path inventory = Path.of(args[0]);
-        Path out = Path.of(args[1]);
+        int rounds = Integer.getInteger("bench.rounds", 1);
+        for (int r = 1; r <= rounds; r++) {
+            round(Path.of(args[0]), Path.of(args[1] + (r == 1 ? "" : "-" + r)));
+        }
+    }
+
+    private static void round(Path inventory, Path out) {
         long start = System.nanoTime();
         String outcome;
         try {

@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * where a path is a page variable or a loop variable and then record components ({@code page.d.quant}), read by
- * {@link PathExpressions#plain} as the expression language's short way reads them. Anything else in a template (a
+ * as {@link PathExpressions#plain} reads them (the expression language's short way). Anything else in a template (a
  * macro, {@code set}, {@code include}, another filter or tag, an {@code autoescape} block) leaves it to Jinjava whole:
  * {@link #of} gives null.
  *
@@ -223,18 +223,18 @@ final class CompiledTemplate {
     }
 
     /** A page variable, then record components. */
-    private record Variable(String name, String[] steps) implements Value {
+    private record Variable(String name, PathExpressions.Reader path) implements Value {
         @Override
         public Object get(Page page) {
-            return plain(PathExpressions.plain(page.variables.get(name), steps, 1));
+            return plain(path.read(page.variables.get(name)));
         }
     }
 
     /** The item of the enclosing loop at {@code depth}, then record components. */
-    private record Item(int depth, String[] steps) implements Value {
+    private record Item(int depth, PathExpressions.Reader path) implements Value {
         @Override
         public Object get(Page page) {
-            return plain(PathExpressions.plain(page.items[depth], steps, 1));
+            return plain(path.read(page.items[depth]));
         }
     }
 
@@ -537,7 +537,7 @@ final class CompiledTemplate {
             }
             for (int depth = loopVariables.size() - 1; depth >= 0; depth--) {
                 if (loopVariables.get(depth).equals(steps[0])) {
-                    return new Item(depth, steps);
+                    return new Item(depth, new PathExpressions.Reader(steps));
                 }
                 if (steps[0].equals("loop")) {
                     if (steps.length != 2) {
@@ -558,7 +558,7 @@ final class CompiledTemplate {
             if (steps[0].equals("loop")) {
                 throw Unsupported.INSTANCE;
             }
-            return new Variable(steps[0], steps);
+            return new Variable(steps[0], new PathExpressions.Reader(steps));
         }
 
         private static boolean holdsLoneSurrogate(String s) {

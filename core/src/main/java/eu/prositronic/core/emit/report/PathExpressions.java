@@ -76,10 +76,49 @@ final class PathExpressions extends ExpressionFactory {
         for (int i = from; i < steps.length && value != null; i++) {
             value = value instanceof Record r ? RecordResolver.component(r, steps[i]) : null;
         }
+        return plainValue(value);
+    }
+
+    /** {@link #plain}'s end: the value where it is plain, else null. */
+    private static Object plainValue(Object value) {
         if (value instanceof String || value instanceof Boolean || value instanceof Integer || value instanceof Long) {
             return value;
         }
         return value instanceof List<?> && !(value instanceof PyWrapper) ? value : null;
+    }
+
+    /**
+     * A path read for every page (a compiled template's): {@link #plain} from the second step, with each step's
+     * accessor remembered for the record type it last met there (a path meets one type, or a few), rather than looked
+     * up by type and name for every value printed. Threads may share one: each remembered pair is immutable.
+     */
+    static final class Reader {
+        private final String[] steps;
+        private final Type[] seen;
+
+        /** A step's record type and its accessor of the step's name (null where the type has no such component). */
+        private record Type(Class<?> type, java.lang.reflect.Method accessor) {}
+
+        Reader(String[] steps) {
+            this.steps = steps;
+            this.seen = new Type[steps.length];
+        }
+
+        /** The plain value of the path whose first step gave {@code value}, or null as {@link #plain} gives it. */
+        Object read(Object value) {
+            for (int i = 1; i < steps.length && value != null; i++) {
+                if (!(value instanceof Record)) {
+                    return null;
+                }
+                Type t = seen[i];
+                if (t == null || t.type() != value.getClass()) {
+                    t = new Type(value.getClass(), RecordResolver.accessor(value.getClass(), steps[i]));
+                    seen[i] = t;
+                }
+                value = t.accessor() == null ? null : RecordResolver.read(t.accessor(), value);
+            }
+            return plainValue(value);
+        }
     }
 
     /** A plain path: read directly where it can be, else by Jinjava's own expression. */

@@ -62,7 +62,12 @@ final class RecordResolver extends ELResolver {
         return m == null ? null : read(m, base);
     }
 
-    private static Object read(Method accessor, Object base) {
+    /** The accessor of the component {@code name} of the record type {@code type}, or null where it has none. */
+    static Method accessor(Class<?> type, String name) {
+        return ACCESSORS.get(type).get(name);
+    }
+
+    static Object read(Method accessor, Object base) {
         try {
             return accessor.invoke(base);
         } catch (ReflectiveOperationException e) {
