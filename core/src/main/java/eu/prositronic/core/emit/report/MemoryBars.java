@@ -312,8 +312,16 @@ record MemoryBars(String title, int width, int height, List<Bar> bars, List<Lege
     }
 
     static String xml(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 8);
-        for (int i = 0; i < s.length(); i++) {
+        int first = 0;
+        while (first < s.length() && !needsEscape(s.charAt(first))) {
+            first++;
+        }
+        if (first == s.length()) {
+            // most labels and captions: nothing to replace, no copy
+            return s;
+        }
+        StringBuilder b = new StringBuilder(s.length() + 8).append(s, 0, first);
+        for (int i = first; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '&' -> b.append("&amp;");
@@ -325,6 +333,10 @@ record MemoryBars(String title, int width, int height, List<Bar> bars, List<Lege
             }
         }
         return b.toString();
+    }
+
+    private static boolean needsEscape(char c) {
+        return c == '&' || c == '<' || c == '>' || c == '"' || c == '\'';
     }
 
     static String label(String part) {

@@ -27,23 +27,27 @@ final class Utf8Builder {
     /** Bytes already encoded (template text: it holds no lone surrogate). */
     Utf8Builder append(byte[] encoded) {
         flushHigh();
-        room(encoded.length);
-        System.arraycopy(encoded, 0, bytes, length, encoded.length);
-        length += encoded.length;
+        copy(encoded, 0, encoded.length);
         return this;
     }
 
     Utf8Builder append(String s) {
-        int n = s.length();
-        if (n >= LONG && high == 0 && !Character.isHighSurrogate(s.charAt(n - 1))) {
-            // a long string (the page's style, a picture, a values file): the JDK's encoder copies an ASCII one whole
+        if (s.length() >= WHOLE && encodesAlone(s)) {
             return append(s.getBytes(StandardCharsets.UTF_8));
         }
-        return append(s, 0, n, false);
+        return append(s, 0, s.length(), false);
     }
 
-    /** From this many chars, {@link #append(String)} leaves the encoding to the JDK. */
-    private static final int LONG = 256;
+    /**
+     * From this many chars a string is encoded by the JDK's encoder, whole, and copied: a loop of {@code charAt} here
+     * costs more (most of all in C1-compiled code, the example's {@code .mvn/jvm.config}).
+     */
+    private static final int WHOLE = 16;
+
+    /** Whether {@code s} encodes alone as it would within the page: no surrogate held back, none to hold back. */
+    private boolean encodesAlone(String s) {
+        return high == 0 && !Character.isHighSurrogate(s.charAt(s.length() - 1));
+    }
 
     /** The chars of {@code s} from {@code from} to {@code to} (exclusive). */
     Utf8Builder append(String s, int from, int to) {
@@ -55,7 +59,30 @@ final class Utf8Builder {
      * its entity.
      */
     Utf8Builder appendEscaped(String s) {
-        return append(s, 0, s.length(), true);
+        if (s.length() < WHOLE || !encodesAlone(s)) {
+            return append(s, 0, s.length(), true);
+        }
+        // escaped in the encoded bytes: no byte of a multi-byte UTF-8 sequence is below 0x80
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        room(utf8.length);
+        int run = 0;
+        for (int i = 0; i < utf8.length; i++) {
+            int c = utf8[i];
+            if ((c & 0xc0) == 0 && (ESCAPED >>> c & 1) != 0) {
+                copy(utf8, run, i);
+                room(6);
+                length = entity(bytes, length, (char) c);
+                run = i + 1;
+            }
+        }
+        copy(utf8, run, utf8.length);
+        return this;
+    }
+
+    private void copy(byte[] from, int start, int end) {
+        room(end - start);
+        System.arraycopy(from, start, bytes, length, end - start);
+        length += end - start;
     }
 
     /** {@code & " ' < >}: all below 64, so one bit each of a long. */
