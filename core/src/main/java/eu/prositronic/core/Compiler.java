@@ -81,10 +81,17 @@ public final class Compiler {
     }
 
     public static Result compile(Request request, Consumer<String> debug) throws ProsiException {
+        // the inventory is read and parsed while the catalog loads: neither needs the other until the inventory's
+        // values are checked against the catalog
+        java.util.concurrent.FutureTask<InventoryLoader.Parsed> parsing = new java.util.concurrent.FutureTask<>(
+                () -> InventoryLoader.parse(request.inventory(), read(request.inventory())));
+        Thread parser = new Thread(null, parsing, "prositronic-inventory", PARSER_STACK);
+        parser.setDaemon(true);
+        parser.start();
         Catalog catalog = loadCatalog(request, debug);
         debug.accept("catalog: " + catalog.models().size() + " models, "
                 + catalog.hardware().size() + " hardware entries");
-        InventoryRequest inventory = InventoryLoader.read(request.inventory(), read(request.inventory()), catalog);
+        InventoryRequest inventory = InventoryLoader.read(parsed(parsing), catalog);
         debug.accept("inventory: " + inventory.nodes().size() + " nodes");
         Optional<List<WhatIf.Edit>> edits = request.whatIf().isPresent()
                 ? Optional.of(WhatIf.parse(request.whatIf().get(), inventory.nodes(), catalog))
@@ -116,6 +123,31 @@ public final class Compiler {
             OutputWriter.Summary summary = session.commit();
             debug.accept("written");
             return new Result(plan, summary, whatIf);
+        }
+    }
+
+    /** The parser thread's stack: as deep as a main thread's (8 MiB on Linux), for the deepest YAML it accepts. */
+    private static final long PARSER_STACK = 8L << 20;
+
+    /** The parsed inventory, or the parser's failure as it was thrown (a file that cannot be read, not UTF-8). */
+    private static InventoryLoader.Parsed parsed(java.util.concurrent.FutureTask<InventoryLoader.Parsed> parsing)
+            throws ProsiException {
+        try {
+            return parsing.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProsiException("interrupted while the inventory was parsed", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof ProsiException p) {
+                throw p;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
         }
     }
 

@@ -54,10 +54,27 @@ public final class InventoryLoader {
 
     /** The inventory as asked: nodes resolved, deployments with what they leave to the solver. */
     public static InventoryRequest read(Path file, String text, Catalog catalog) throws InvalidInputException {
+        return read(parse(file, text), catalog);
+    }
+
+    /**
+     * An inventory's YAML parsed, before anything is checked against the catalog (so that it can be parsed while the
+     * catalog loads): its tree where it parsed, and the problems found so far. Read once, by {@link #read(Parsed,
+     * Catalog)}.
+     */
+    public record Parsed(Path file, Optional<YamlNode> root, Problems problems) {}
+
+    public static Parsed parse(Path file, String text) {
         Problems problems = new Problems();
-        Optional<YamlNode> root = YamlFiles.parse(file, text, problems);
-        InventoryRequest inventory = root.flatMap(r -> r.map(TOP_KEYS))
-                .map(m -> read(file, m, catalog, problems))
+        return new Parsed(file, YamlFiles.parse(file, text, problems), problems);
+    }
+
+    /** The inventory as asked, from its parsed YAML. */
+    public static InventoryRequest read(Parsed parsed, Catalog catalog) throws InvalidInputException {
+        Problems problems = parsed.problems();
+        InventoryRequest inventory = parsed.root()
+                .flatMap(r -> r.map(TOP_KEYS))
+                .map(m -> read(parsed.file(), m, catalog, problems))
                 .orElse(null);
         problems.throwIfAny();
         return inventory;
