@@ -155,22 +155,78 @@ final class CompiledTemplate {
         JOIN
     }
 
-    private record Print(Value value, Filter filter, String separator, boolean escape) implements Part {
+    /**
+     * A printed value. A long string printed again (the page's style, a values file shared by many deployments: the
+     * same object on every page) is copied as the bytes it gave the first time: checking it for expressions, escaping
+     * and encoding it again was a fifth of a page in C1-compiled code.
+     */
+    private static final class Print implements Part {
+        private final Value value;
+        private final Filter filter;
+        private final String separator;
+        private final boolean escape;
+        /** Long strings seen once (null) or more (their bytes), by identity; a template is used by one thread. */
+        private final java.util.IdentityHashMap<String, byte[]> seen = new java.util.IdentityHashMap<>();
+
+        Print(Value value, Filter filter, String separator, boolean escape) {
+            this.value = value;
+            this.filter = filter;
+            this.separator = separator;
+            this.escape = escape;
+        }
+
         @Override
         public void render(Page page, Utf8Builder out) {
             Object v = value.get(page);
             String s = filter == Filter.JOIN ? join(v, separator) : text(v);
+            boolean escaped = escape && !(filter == Filter.SAFE && v instanceof String);
+            if (s.length() >= REMEMBERED && encodesAlone(s)) {
+                byte[] known = seen.get(s);
+                if (known != null) {
+                    out.append(known);
+                    return;
+                }
+                if (seen.containsKey(s)) {
+                    seen.put(s, bytes(s, escaped));
+                } else {
+                    if (seen.size() >= REMEMBERED_STRINGS) {
+                        seen.clear();
+                    }
+                    seen.put(s, null);
+                }
+            }
+            print(s, escaped, out);
+        }
+
+        private static void print(String s, boolean escaped, Utf8Builder out) {
             if (holdsExpression(s)) {
                 // Jinjava's nested interpretation renders such a value as a template of its own
                 throw NeedsJinjava.INSTANCE;
             }
-            if (escape && !(filter == Filter.SAFE && v instanceof String)) {
+            if (escaped) {
                 out.appendEscaped(s);
             } else {
                 out.append(s);
             }
         }
+
+        private static byte[] bytes(String s, boolean escaped) {
+            Utf8Builder alone = new Utf8Builder(s.length() + 64);
+            print(s, escaped, alone);
+            return alone.toByteArray();
+        }
+
+        /** Neither end of {@code s} is half of a surrogate pair, which would join the page's text beside it. */
+        private static boolean encodesAlone(String s) {
+            return !Character.isLowSurrogate(s.charAt(0)) && !Character.isHighSurrogate(s.charAt(s.length() - 1));
+        }
     }
+
+    /** From this many chars a printed string is remembered. */
+    private static final int REMEMBERED = 256;
+
+    /** Strings remembered per printed value, at most (then forgotten at once: a fleet has few values files). */
+    private static final int REMEMBERED_STRINGS = 256;
 
     /** Whether {@code s} holds <code>&#123;&#123;</code> or <code>&#123;%</code>: Jinjava would render it again. */
     private static boolean holdsExpression(String s) {

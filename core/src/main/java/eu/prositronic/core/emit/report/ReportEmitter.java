@@ -45,6 +45,9 @@ public final class ReportEmitter implements Emitter {
         Templates templates = new Templates(overrides);
         ThreadLocal<Templates> perThread = ThreadLocal.withInitial(() -> new Templates(overrides));
         Neighbours neighbours = new Neighbours(c.plan(), c.catalog());
+        // a values file is shared by the deployments of one model x quant x hardware: read back once, and the pages
+        // print the same string (which the compiled templates then encode once)
+        java.util.Map<String, String> valuesTexts = new java.util.concurrent.ConcurrentHashMap<>();
         // the pages are independent: rendered in parallel, a batch at a time (a large fleet's pages are not held in
         // memory all at once), added in the plan's order (the same bytes either way)
         List<DeploymentPlan> all = c.plan().deployments();
@@ -56,7 +59,7 @@ public final class ReportEmitter implements Emitter {
                     BATCH,
                     d -> {
                         try {
-                            return pages(c, out, d, perThread.get(), neighbours);
+                            return pages(c, out, d, perThread.get(), neighbours, valuesTexts);
                         } catch (ProsiException e) {
                             throw new Failed(e);
                         }
@@ -103,7 +106,13 @@ public final class ReportEmitter implements Emitter {
         }
     }
 
-    private static Pages pages(EmitContext c, OutputTree out, DeploymentPlan d, Templates templates, Neighbours n)
+    private static Pages pages(
+            EmitContext c,
+            OutputTree out,
+            DeploymentPlan d,
+            Templates templates,
+            Neighbours n,
+            java.util.Map<String, String> valuesTexts)
             throws ProsiException {
         DeploymentPage page = DeploymentPage.of(d, c.plan().choice(d.name()));
         MemoryBars bars = MemoryBars.of(
@@ -116,11 +125,13 @@ public final class ReportEmitter implements Emitter {
                 page,
                 bars.svg(true),
                 bars,
-                text(
-                        out,
+                valuesTexts.computeIfAbsent(
                         d.valuesFile(),
-                        () -> Serializers.yaml(
-                                ChartValues.of(c.plan().catalogPages().getOrDefault(d.valuesFile(), d), c.images()))),
+                        path -> text(
+                                out,
+                                path,
+                                () -> Serializers.yaml(
+                                        ChartValues.of(c.plan().catalogPages().getOrDefault(path, d), c.images())))),
                 release,
                 text(out, release, () -> Serializers.yaml(ChartValues.Release.of(d, c.images()))),
                 n);

@@ -374,6 +374,30 @@ class CompiledTemplateTest {
         }
     }
 
+    @Test
+    void aLongStringPrintedOnPageAfterPageGivesJinjavasBytesEachTime() throws Exception {
+        // the compiled template copies a long string's bytes from the second time it prints it
+        Files.writeString(dir.resolve("long.html.jinja"), "{{ title }}|{{ title|safe }}|{{ blank }}");
+        String longTitle = "<b>\u00e9 & \u2013 'q' \"x\" \ud83d\ude00 ".repeat(20);
+        Model first = model(longTitle, "", "", 0, 1, List.of());
+        Model other = model(longTitle.substring(1), "", "", 0, 1, List.of());
+        String expected = render(Templates.Mode.JINJAVA, "long.html.jinja", first);
+        String expectedOther = render(Templates.Mode.JINJAVA, "long.html.jinja", other);
+        Templates own = new Templates(Optional.of(dir));
+        assertThat(own.compiled("long.html.jinja")).isTrue();
+        long jinjava0 = Templates.JINJAVA_PAGES.sum();
+        for (int i = 0; i < 4; i++) {
+            assertThat(new String(own.render("long.html.jinja", first), StandardCharsets.UTF_8))
+                    .as("page " + i)
+                    .isEqualTo(expected);
+            assertThat(new String(own.render("long.html.jinja", other), StandardCharsets.UTF_8))
+                    .as("other page " + i)
+                    .isEqualTo(expectedOther);
+        }
+        assertThat(Templates.JINJAVA_PAGES.sum() - jinjava0).isZero();
+        assertThat(expected).startsWith("&lt;b&gt;\u00e9 &amp; \u2013 &#39;q&#39; &quot;x&quot;");
+    }
+
     private String render(Templates.Mode mode, String name, Object model) throws ProsiException {
         Templates.mode = mode;
         try {
