@@ -47,7 +47,7 @@ public final class CatalogSite {
     private final String baseUrl;
     private final Templates templates;
     /** Pages are rendered in parallel; a {@link Templates} is not shared between threads. */
-    private final ThreadLocal<Templates> perThread;
+    private final Templates.Pool workers;
 
     /**
      * @param baseUrl where the site will be served ({@code https://models.example.org}), for the {@code curl} commands
@@ -57,7 +57,7 @@ public final class CatalogSite {
         this.catalog = catalog;
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.templates = new Templates(templateOverrides);
-        this.perThread = ThreadLocal.withInitial(() -> new Templates(templateOverrides));
+        this.workers = new Templates.Pool(templateOverrides);
     }
 
     /** One model × quantization × hardware: its values path and its fit, when it fits that hardware at all. */
@@ -155,7 +155,9 @@ public final class CatalogSite {
                     String values = Serializers.yaml(ChartValues.of(e.plan().get(), catalog.images()));
                     try {
                         return new Rendered(
-                                e, values, perThread.get().render("deployment.html.jinja", page(e, values, byModel)));
+                                e,
+                                values,
+                                workers.with(t -> t.render("deployment.html.jinja", page(e, values, byModel))));
                     } catch (ProsiException x) {
                         throw new Failed(x);
                     }

@@ -43,7 +43,7 @@ public final class ReportEmitter implements Emitter {
     public void emit(EmitContext c, OutputTree out) throws ProsiException {
         java.util.Optional<java.nio.file.Path> overrides = Templates.overridesBeside(c.inventoryFile());
         Templates templates = new Templates(overrides);
-        ThreadLocal<Templates> perThread = ThreadLocal.withInitial(() -> new Templates(overrides));
+        Templates.Pool workers = new Templates.Pool(overrides);
         Neighbours neighbours = new Neighbours(c.plan(), c.catalog());
         // a values file is shared by the deployments of one model x quant x hardware: read back once, and the pages
         // print the same string (which the compiled templates then encode once)
@@ -59,7 +59,7 @@ public final class ReportEmitter implements Emitter {
                     BATCH,
                     d -> {
                         try {
-                            return pages(c, out, d, perThread.get(), neighbours, valuesTexts);
+                            return workers.with(t -> pages(c, out, d, t, neighbours, valuesTexts));
                         } catch (ProsiException e) {
                             throw new Failed(e);
                         }
@@ -81,7 +81,7 @@ public final class ReportEmitter implements Emitter {
                 "report/index.html",
                 templates.render(
                         "index.html.jinja",
-                        fleetHtml(c.plan(), fleet, warnings, placed, templates, perThread, out, nodesPerPage)));
+                        fleetHtml(c.plan(), fleet, warnings, placed, templates, workers, out, nodesPerPage)));
     }
 
     /** Deployments rendered per batch. */
@@ -157,7 +157,7 @@ public final class ReportEmitter implements Emitter {
             List<FleetHtml.Warning> warnings,
             List<Placed> pages,
             Templates templates,
-            ThreadLocal<Templates> perThread,
+            Templates.Pool workers,
             OutputTree out,
             int perPage)
             throws ProsiException {
@@ -185,7 +185,7 @@ public final class ReportEmitter implements Emitter {
                         2,
                         from -> {
                             try {
-                                return nodesPage(plan, nodePages, from, perPage, byNode, perThread.get());
+                                return workers.with(t -> nodesPage(plan, nodePages, from, perPage, byNode, t));
                             } catch (ProsiException e) {
                                 throw new Failed(e);
                             }

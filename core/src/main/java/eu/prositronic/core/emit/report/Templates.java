@@ -95,6 +95,38 @@ final class Templates {
         });
     }
 
+    /**
+     * Templates for pages rendered in parallel: a worker takes one for a page and gives it back, so that none is used
+     * by two threads at once and the templates are parsed and compiled once per worker that ever ran. Not a {@code
+     * ThreadLocal}: the common pool's workers drop their thread locals after each task (JDK 17), which parsed and
+     * compiled every template again for every batch of a fleet's pages.
+     */
+    static final class Pool {
+        private final Optional<Path> overrides;
+        private final java.util.concurrent.ConcurrentLinkedQueue<Templates> idle =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+        Pool(Optional<Path> overrides) {
+            this.overrides = overrides;
+        }
+
+        interface Use<R> {
+            R apply(Templates templates) throws ProsiException;
+        }
+
+        <R> R with(Use<R> use) throws ProsiException {
+            Templates t = idle.poll();
+            if (t == null) {
+                t = new Templates(overrides);
+            }
+            try {
+                return use.apply(t);
+            } finally {
+                idle.offer(t);
+            }
+        }
+    }
+
     /** The override folder of an infra repo: {@code templates/report/} beside its inventory. */
     static Optional<Path> overridesBeside(Path inventoryFile) {
         Path parent = inventoryFile.toAbsolutePath().getParent();
