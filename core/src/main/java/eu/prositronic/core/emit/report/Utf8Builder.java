@@ -24,7 +24,10 @@ final class Utf8Builder {
         return length;
     }
 
-    /** Bytes already encoded (template text: it holds no lone surrogate). */
+    /**
+     * Bytes already encoded whole (template text, a string encoded alone): a high surrogate held back before them is a
+     * lone one.
+     */
     Utf8Builder append(byte[] encoded) {
         flushHigh();
         copy(encoded, 0, encoded.length);
