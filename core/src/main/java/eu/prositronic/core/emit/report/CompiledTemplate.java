@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * where a path is a page variable or a loop variable and then record components ({@code page.d.quant}), read by
- * as {@link PathExpressions#plain} reads them (the expression language's short way). Anything else in a template (a
+ * {@link PathExpressions.Reader} as the expression language's short way reads them. Anything else in a template (a
  * macro, {@code set}, {@code include}, another filter or tag, an {@code autoescape} block) leaves it to Jinjava whole:
  * {@link #of} gives null.
  *
@@ -133,7 +133,7 @@ final class CompiledTemplate {
     }
 
     private interface Value {
-        /** The plain value ({@link PathExpressions#plain}); never null. */
+        /** The plain value ({@link PathExpressions.Reader}); never null. */
         Object get(Page page);
     }
 

@@ -26,10 +26,10 @@ final class PathExpressions extends ExpressionFactory {
             Pattern.compile("#\\{\\s*([A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)*)\\s*}");
 
     /** Marks an expression that is not a plain path. */
-    private static final String[] NOT_A_PATH = new String[0];
+    private static final Reader NOT_A_PATH = new Reader(new String[] {""});
 
     private final ExpressionFactory jinjava;
-    private final ConcurrentHashMap<String, String[]> paths = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Reader> paths = new ConcurrentHashMap<>();
 
     PathExpressions(ExpressionFactory jinjava) {
         this.jinjava = jinjava;
@@ -37,16 +37,16 @@ final class PathExpressions extends ExpressionFactory {
 
     @Override
     public ValueExpression createValueExpression(ELContext context, String expression, Class<?> expectedType) {
-        String[] path = expectedType == Object.class ? paths.computeIfAbsent(expression, PathExpressions::path) : null;
+        Reader path = expectedType == Object.class ? paths.computeIfAbsent(expression, PathExpressions::path) : null;
         if (path == null || path == NOT_A_PATH) {
             return jinjava.createValueExpression(context, expression, expectedType);
         }
         return new Path(expression, path, jinjava);
     }
 
-    private static String[] path(String expression) {
+    private static Reader path(String expression) {
         var m = PATH.matcher(expression);
-        return m.matches() ? m.group(1).split("\\.") : NOT_A_PATH;
+        return m.matches() ? new Reader(m.group(1).split("\\.")) : NOT_A_PATH;
     }
 
     @Override
@@ -65,21 +65,7 @@ final class PathExpressions extends ExpressionFactory {
         return jinjava.coerceToType(value, targetType);
     }
 
-    /**
-     * The one reading of a plain path outside Jinjava (here and in {@link CompiledTemplate}): from {@code value} (the
-     * path's first step, already looked up), each of {@code steps} from {@code from} on as a record component. Returns
-     * the value where it is a string, boolean, int or long, or a list as it is (not yet wrapped as Jinjava wraps it);
-     * null where only Jinjava can tell what the path gives (null on the way, a map, a bean, an optional, a double, a
-     * step that is no record component).
-     */
-    static Object plain(Object value, String[] steps, int from) {
-        for (int i = from; i < steps.length && value != null; i++) {
-            value = value instanceof Record r ? RecordResolver.component(r, steps[i]) : null;
-        }
-        return plainValue(value);
-    }
-
-    /** {@link #plain}'s end: the value where it is plain, else null. */
+    /** A plain path's value where it is plain, else null (see {@link Reader}). */
     private static Object plainValue(Object value) {
         if (value instanceof String || value instanceof Boolean || value instanceof Integer || value instanceof Long) {
             return value;
@@ -88,9 +74,13 @@ final class PathExpressions extends ExpressionFactory {
     }
 
     /**
-     * A path read for every page (a compiled template's): {@link #plain} from the second step, with each step's
-     * accessor remembered for the record type it last met there (a path meets one type, or a few), rather than looked
-     * up by type and name for every value printed. Threads may share one: each remembered pair is immutable.
+     * The one reading of a plain path outside Jinjava (here and in {@link CompiledTemplate}): from the value of its
+     * first step (looked up by the caller), each further step as a record component. {@link #read} gives the value
+     * where it is a string, boolean, int or long, or a list as it is (not yet wrapped as Jinjava wraps it); null where
+     * only Jinjava can tell what the path gives (null on the way, a map, a bean, an optional, a double, a step that is
+     * no record component). Each step's accessor is remembered for the record type it last met there (a path meets one
+     * type, or a few) rather than looked up by type and name for every value printed. Threads may share a reader: each
+     * remembered pair is immutable.
      */
     static final class Reader {
         private final String[] steps;
@@ -104,7 +94,12 @@ final class PathExpressions extends ExpressionFactory {
             this.seen = new Type[steps.length];
         }
 
-        /** The plain value of the path whose first step gave {@code value}, or null as {@link #plain} gives it. */
+        /** The path's first step, the name its caller looks up. */
+        String first() {
+            return steps[0];
+        }
+
+        /** The plain value of the path whose first step gave {@code value}, or null. */
         Object read(Object value) {
             for (int i = 1; i < steps.length && value != null; i++) {
                 if (!(value instanceof Record)) {
@@ -124,12 +119,12 @@ final class PathExpressions extends ExpressionFactory {
     /** A plain path: read directly where it can be, else by Jinjava's own expression. */
     private static final class Path extends ValueExpression {
         private final String expression;
-        private final String[] steps;
+        private final transient Reader path;
         private final transient ExpressionFactory jinjava;
 
-        Path(String expression, String[] steps, ExpressionFactory jinjava) {
+        Path(String expression, Reader path, ExpressionFactory jinjava) {
             this.expression = expression;
-            this.steps = steps;
+            this.path = path;
             this.jinjava = jinjava;
         }
 
@@ -148,7 +143,7 @@ final class PathExpressions extends ExpressionFactory {
             if (interpreter == null || interpreter.getContext().getDynamicVariableResolver() != null) {
                 return null;
             }
-            Object value = plain(interpreter.getContext().get(steps[0]), steps, 1);
+            Object value = path.read(interpreter.getContext().get(path.first()));
             if (value instanceof List<?> list) {
                 @SuppressWarnings("unchecked")
                 List<Object> items = (List<Object>) list;

@@ -56,12 +56,6 @@ final class RecordResolver extends ELResolver {
         return vars;
     }
 
-    /** The component {@code name} of a record, or null where it has none (or it holds null). */
-    static Object component(Record base, String name) {
-        Method m = ACCESSORS.get(base.getClass()).get(name);
-        return m == null ? null : read(m, base);
-    }
-
     /** The accessor of the component {@code name} of the record type {@code type}, or null where it has none. */
     static Method accessor(Class<?> type, String name) {
         return ACCESSORS.get(type).get(name);
