@@ -155,7 +155,7 @@ public final class Compiler {
      * How the build plans an inventory: the solver where it leaves choices (its power objective reads the power model),
      * the planner alone where it does not; the one planning both the build and its what-if scenarios use.
      */
-    static Plan plan(InventoryRequest inventory, Catalog catalog) throws ProsiException {
+    public static Plan plan(InventoryRequest inventory, Catalog catalog) throws ProsiException {
         return Solver.plan(inventory, catalog, PowerModel::aloneLoadWatts);
     }
 

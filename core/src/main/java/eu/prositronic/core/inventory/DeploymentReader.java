@@ -303,15 +303,34 @@ final class DeploymentReader {
         }
         // the names are listed only on the error path: copying them per deployment was quadratic in the fleet
         if (nodeName.isBlank()) {
-            problems.at(n, "an empty node name", "name one of " + String.join(", ", nodes.keySet()) + ", or `auto`");
+            problems.at(
+                    n,
+                    "an empty node name",
+                    Suggestions.listed(nameable(nodes))
+                            .map(l -> "name one of " + l + ", or `auto`")
+                            .orElse("write `auto`, or a node's name once the nodes have valid names"));
             return Optional.empty();
         }
         Node node = nodes.get(nodeName);
         if (node == null) {
-            problems.at(n, "unknown node `" + nodeName + "`", Suggestions.fix(nodeName, List.copyOf(nodes.keySet())));
+            List<String> known = nameable(nodes);
+            problems.at(
+                    n,
+                    "unknown node `" + nodeName + "`",
+                    known.isEmpty() && !nodes.isEmpty()
+                            ? "no node has a valid name yet: mend the nodes' names, then name one of them here"
+                            : Suggestions.fix(nodeName, known));
             return Optional.empty();
         }
         return Optional.of(new NodeChoice.Fixed(node));
+    }
+
+    /**
+     * The node names a deployment can be pointed at: an invalid name is kept as the node's key (so that a deployment
+     * naming it gets no second problem), but is not offered as a fix.
+     */
+    private static List<String> nameable(Map<String, Node> nodes) {
+        return nodes.keySet().stream().filter(Labels::isLabel).toList();
     }
 
     /** The first few nodes with what a selector can match: name, labels, GPUs, VRAM. */

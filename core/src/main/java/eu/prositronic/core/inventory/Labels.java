@@ -12,9 +12,17 @@ final class Labels {
 
     private static final Pattern DNS_1123_LABEL = Pattern.compile("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$");
 
+    /** Kubernetes' limit on a DNS-1123 label. */
+    static final int DNS_1123_LABEL_MAX = 63;
+
     /** A required DNS-1123 label (nodes, deployments, namespaces become Kubernetes names). */
     static Optional<String> required(YamlMap m, String key, String example) {
-        return required(m, key, example, 63, false);
+        return required(m, key, example, DNS_1123_LABEL_MAX, false);
+    }
+
+    /** Whether {@link #required} accepts this name. */
+    static boolean isLabel(String name) {
+        return accepted(name, DNS_1123_LABEL_MAX, false);
     }
 
     private static Optional<String> required(

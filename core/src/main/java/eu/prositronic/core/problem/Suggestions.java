@@ -58,6 +58,9 @@ public final class Suggestions {
         String bestName = null;
         boolean tie = false;
         for (String k : known) {
+            if (k.isBlank()) {
+                continue;
+            }
             int d = distance(w, fold(k));
             if (d < best) {
                 best = d;
@@ -79,13 +82,22 @@ public final class Suggestions {
         if (best.isPresent()) {
             return "perhaps you meant `" + best.get() + "`";
         }
-        if (known.isEmpty()) {
-            return "there is none to choose from: define one first";
+        return listed(known).map(l -> "valid values: " + l).orElse("there is none to choose from: define one first");
+    }
+
+    /**
+     * The known names, sorted, at most {@link #MAX_LISTED} of them and how many more; empty when none can be written
+     * (a blank name, itself a problem elsewhere, would make an empty list).
+     */
+    public static Optional<String> listed(Collection<String> known) {
+        List<String> sorted =
+                known.stream().filter(k -> !k.isBlank()).distinct().sorted().toList();
+        if (sorted.isEmpty()) {
+            return Optional.empty();
         }
-        List<String> sorted = known.stream().distinct().sorted().toList();
         String listed = String.join(", ", sorted.subList(0, Math.min(MAX_LISTED, sorted.size())));
-        return "valid values: " + listed
-                + (sorted.size() > MAX_LISTED ? " … (" + (sorted.size() - MAX_LISTED) + " more)" : "");
+        return Optional.of(
+                listed + (sorted.size() > MAX_LISTED ? " … (" + (sorted.size() - MAX_LISTED) + " more)" : ""));
     }
 
     /** NFKC, lower case, look-alikes to their Latin letter, invisible characters dropped. */

@@ -31,6 +31,15 @@ class SuggestionsTest {
     }
 
     @Test
+    void aBlankNameIsNeitherSuggestedNorListed() {
+        assertThat(Suggestions.closest("a", List.of("", " ", "gpu-01"))).isEmpty();
+        assertThat(Suggestions.fix("node-0", List.of("", "gpu-01"))).isEqualTo("valid values: gpu-01");
+        assertThat(Suggestions.fix("node-0", List.of("", " ")))
+                .doesNotContain("valid values")
+                .isNotBlank();
+    }
+
+    @Test
     void aLongListIsCut() {
         List<String> many = java.util.stream.IntStream.range(0, 1000)
                 .mapToObj(i -> "node-" + i)

@@ -10,9 +10,8 @@ import eu.prositronic.core.emit.EmitContext;
 import eu.prositronic.core.emit.OutputTree;
 import eu.prositronic.core.fit.NoFitException;
 import eu.prositronic.core.fit.Plan;
-import eu.prositronic.core.fit.Planner;
-import eu.prositronic.core.inventory.Inventory;
 import eu.prositronic.core.inventory.InventoryLoader;
+import eu.prositronic.core.inventory.InventoryRequest;
 import eu.prositronic.core.problem.InvalidInputException;
 import eu.prositronic.core.problem.Problem;
 import eu.prositronic.core.problem.ProsiException;
@@ -113,10 +112,11 @@ public final class Outcome {
                 throw Compiler.allPhasesForTests(partial, file, text, List.of());
             }
             Catalog catalog = partial.catalog();
-            Inventory inventory = InventoryLoader.load(file, text.get(), catalog);
+            // as the build reads and plans it: a mutation can leave choices to the solver (a list of nodes, say)
+            InventoryRequest inventory = InventoryLoader.read(file, text.get(), catalog);
             Plan plan;
             try {
-                plan = Planner.plan(inventory, catalog);
+                plan = Compiler.plan(inventory, catalog);
             } catch (NoFitException e) {
                 String message = NoFitMessage.format(e.noFits());
                 check(!message.isBlank(), "a no-fit says why");
