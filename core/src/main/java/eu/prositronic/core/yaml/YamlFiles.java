@@ -79,14 +79,18 @@ public final class YamlFiles {
 
     /**
      * SnakeYAML's composer refuses deep nesting and many aliases without a position; the event stream has one, so
-     * walk it to the first event past the limit and place the problem there.
+     * walk it to the first event past the limit and place the problem there. A few of the scanner's own errors carry
+     * no position either (a byte-order mark inside a line: "A simple key is required only if it is the first token in
+     * the current line"): those are placed where the walk's reader stopped.
      */
     static Optional<Problem> limitProblem(Path file, String text, LoaderOptions options) {
+        org.yaml.snakeyaml.reader.StreamReader reader = new org.yaml.snakeyaml.reader.StreamReader(text);
+        org.yaml.snakeyaml.parser.Parser parser = new org.yaml.snakeyaml.parser.ParserImpl(reader, options);
         try {
             int depth = 0;
             int aliases = 0;
-            for (org.yaml.snakeyaml.events.Event e :
-                    new Yaml(new SafeConstructor(options)).parse(new StringReader(text))) {
+            while (!parser.checkEvent(org.yaml.snakeyaml.events.Event.ID.StreamEnd)) {
+                org.yaml.snakeyaml.events.Event e = parser.getEvent();
                 Mark m = e.getStartMark();
                 if (e instanceof org.yaml.snakeyaml.events.CollectionStartEvent) {
                     depth++;
@@ -116,8 +120,17 @@ public final class YamlFiles {
                     }
                 }
             }
+        } catch (MarkedYAMLException e) {
+            // placed by parse() already
         } catch (RuntimeException e) {
-            // the walk found nothing better to say
+            return Optional.of(new Problem(
+                    file,
+                    reader.getLine() + 1,
+                    reader.getColumn() + 1,
+                    "",
+                    null,
+                    "not valid YAML: " + e.getMessage(),
+                    "check the characters and quoting there, and above it: a quote opened earlier runs on to here"));
         }
         return Optional.empty();
     }
