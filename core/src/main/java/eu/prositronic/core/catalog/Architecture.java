@@ -2,6 +2,7 @@ package eu.prositronic.core.catalog;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The hyperparameters the fit engine needs, named after the GGUF keys ({@code <arch>.block_count} …) so a GGUF
@@ -33,6 +34,9 @@ public record Architecture(
 
     public record Moe(
             int expertCount, int expertUsedCount, int expertFeedForwardLength, int sharedExpertFeedForwardLength) {}
+
+    /** The GGUF architectures whose blocks are mixtures of experts: their weights and graph are sized by {@code moe}. */
+    public static final Set<String> MIXTURE_OF_EXPERTS = Set.of("gpt-oss", "qwen3moe", "qwen35moe");
 
     /**
      * All blocks llama.cpp loads: the transformer blocks plus MTP/NextN blocks (n_layer_all).

@@ -214,6 +214,17 @@ final class ModelReader {
                 && arch.attention().slidingWindow() == 0) {
             a.node().problems().at(a.node(), "sliding layers need `attention.slidingWindow`", "add the window size");
         }
+        if (Architecture.MIXTURE_OF_EXPERTS.contains(arch.ggufArchitecture())
+                && a.get(CatalogKeys.Architecture.MOE).isEmpty()) {
+            a.node()
+                    .problems()
+                    .at(
+                            a.node(),
+                            "`" + arch.ggufArchitecture() + "` is a mixture of experts: its weights and compute are"
+                                    + " sized by its experts",
+                            "add `moe: {expertCount: …, expertUsedCount: …, expertFeedForwardLength: …}` (the GGUF's"
+                                    + " `" + arch.ggufArchitecture() + ".expert_*` keys)");
+        }
         return Optional.of(arch);
     }
 
