@@ -17,7 +17,8 @@ import org.apache.maven.plugins.annotations.Parameter;
  * plan.json} (how each deployment fits its node), Helm values per model × quantization × hardware, a helmfile, the
  * {@code llama-server} chart, the Ansible collection {@code prositronic.infra} with an inventory and host variables,
  * and a report. Every input error is reported with its file, line, column and a suggested fix, and nothing is written
- * unless the whole input is valid.
+ * unless the whole input is valid. It prints where the output is and a fit table: one line per deployment, the first
+ * 100 of a larger fleet and how many more (the report and plan.json list every one).
  */
 @Mojo(name = "compile", defaultPhase = LifecyclePhase.GENERATE_RESOURCES, threadSafe = true)
 public class CompileMojo extends AbstractMojo {
@@ -86,7 +87,9 @@ public class CompileMojo extends AbstractMojo {
             OutputWriter.Summary s = result.summary();
             getLog().info("Prositronic output in " + outputDirectory + " (" + s.written() + " written, " + s.unchanged()
                     + " unchanged, " + s.removed() + " removed)");
-            FitTable.lines(result.plan()).forEach(getLog()::info);
+            if (getLog().isInfoEnabled()) { // mvn -q: a large fleet's table is not even formatted
+                FitTable.lines(result.plan()).forEach(getLog()::info);
+            }
             result.whatIf().forEach(getLog()::info);
         } catch (ProsiException e) {
             // the message says what and where and how to fix it; a stack trace would only hide it
