@@ -224,14 +224,31 @@ record MemoryBars(String title, int width, int height, List<Bar> bars, List<Lege
         x[0] += Math.max(0, w);
     }
 
+    /** A deployment's two pictures: its page's inline one and the file beside its Markdown page. */
+    record Pictures(String inline, String file) {}
+
+    /** Both pictures, from one drawing: they differ only in their header and ink. */
+    Pictures pictures() {
+        List<String> body = body();
+        return new Pictures(svg(true, body), svg(false, body));
+    }
+
     /**
      * The picture as SVG: standalone (a file, white background, fixed size) or inline (an HTML page's, scaled to its
      * width, text in the page's colour so that dark mode applies). Written here rather than by a template: it is
      * geometry, drawn for every page of the site, and a template took longer than the rest of a page.
      */
     String svg(boolean inline) {
+        return svg(inline, body());
+    }
+
+    private String svg(boolean inline, List<String> body) {
         String ink = inline ? "currentColor" : "#222222";
-        StringBuilder b = new StringBuilder(4096);
+        int length = 512 + (body.size() - 1) * ink.length();
+        for (String piece : body) {
+            length += piece.length();
+        }
+        StringBuilder b = new StringBuilder(length);
         b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" ");
         if (inline) {
             b.append("class=\"memory\" width=\"100%\" ");
@@ -258,14 +275,23 @@ record MemoryBars(String title, int width, int height, List<Bar> bars, List<Lege
                     .append(height)
                     .append("\" fill=\"#ffffff\"/>\n");
         }
+        for (int i = 0; i < body.size(); i++) {
+            if (i > 0) {
+                b.append(ink);
+            }
+            b.append(body.get(i));
+        }
+        return b.append("</svg>").toString();
+    }
+
+    /** The bars and the legend, cut where the ink's colour goes. */
+    private List<String> body() {
+        List<String> pieces = new ArrayList<>();
+        StringBuilder b = new StringBuilder(4096);
         for (Bar bar : bars) {
-            b.append("  <text x=\"0\" y=\"")
-                    .append(bar.y() + 13)
-                    .append("\" fill=\"")
-                    .append(ink)
-                    .append("\">")
-                    .append(xml(bar.caption()))
-                    .append("</text>\n");
+            b.append("  <text x=\"0\" y=\"").append(bar.y() + 13).append("\" fill=\"");
+            ink(b, pieces);
+            b.append("\">").append(xml(bar.caption())).append("</text>\n");
             for (Segment s : bar.segments()) {
                 b.append("  <rect class=\"part-")
                         .append(xml(s.part()))
@@ -285,9 +311,9 @@ record MemoryBars(String title, int width, int height, List<Bar> bars, List<Lege
                     .append(bar.y() + 20)
                     .append(".5\" width=\"")
                     .append(width - 1)
-                    .append("\" height=\"21\" fill=\"none\" stroke=\"")
-                    .append(ink)
-                    .append("\" stroke-opacity=\"0.6\"/>\n");
+                    .append("\" height=\"21\" fill=\"none\" stroke=\"");
+            ink(b, pieces);
+            b.append("\" stroke-opacity=\"0.6\"/>\n");
         }
         for (LegendItem item : legend) {
             b.append("  <rect x=\"")
@@ -296,19 +322,24 @@ record MemoryBars(String title, int width, int height, List<Bar> bars, List<Lege
                     .append(item.y())
                     .append("\" width=\"12\" height=\"12\" fill=\"")
                     .append(item.color())
-                    .append("\" stroke=\"")
-                    .append(ink)
-                    .append("\" stroke-opacity=\"0.4\"/>\n  <text x=\"")
+                    .append("\" stroke=\"");
+            ink(b, pieces);
+            b.append("\" stroke-opacity=\"0.4\"/>\n  <text x=\"")
                     .append(item.x() + 17)
                     .append("\" y=\"")
                     .append(item.y() + 11)
-                    .append("\" fill=\"")
-                    .append(ink)
-                    .append("\">")
-                    .append(xml(item.label()))
-                    .append("</text>\n");
+                    .append("\" fill=\"");
+            ink(b, pieces);
+            b.append("\">").append(xml(item.label())).append("</text>\n");
         }
-        return b.append("</svg>").toString();
+        pieces.add(b.toString());
+        return pieces;
+    }
+
+    /** Where the ink goes: the piece so far ends. */
+    private static void ink(StringBuilder b, List<String> pieces) {
+        pieces.add(b.toString());
+        b.setLength(0);
     }
 
     static String xml(String s) {

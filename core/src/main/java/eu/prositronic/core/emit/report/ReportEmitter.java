@@ -119,11 +119,12 @@ public final class ReportEmitter implements Emitter {
                 "Memory of " + d.name() + " per device (fit engine prediction)",
                 page.d().memory(),
                 true);
+        MemoryBars.Pictures pictures = bars.pictures();
         String release = ValuesEmitter.releaseFile(d);
         HtmlPage html = HtmlPage.fleet(
                 d,
                 page,
-                bars.svg(true),
+                pictures.inline(),
                 bars,
                 valuesTexts.computeIfAbsent(
                         d.valuesFile(),
@@ -139,7 +140,7 @@ public final class ReportEmitter implements Emitter {
                 d,
                 page.d().memory(),
                 templates.render("deployment.md.jinja", page),
-                utf8(bars.svg(false)),
+                utf8(pictures.file()),
                 templates.render("deployment.html.jinja", html),
                 html.warnings());
     }
