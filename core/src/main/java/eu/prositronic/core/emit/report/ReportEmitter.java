@@ -139,7 +139,10 @@ public final class ReportEmitter implements Emitter {
         return new Pages(
                 d,
                 page.d().memory(),
-                templates.render("deployment.md.jinja", page),
+                templates.render(
+                        "deployment.md.jinja",
+                        page,
+                        java.util.Map.of("variants", html.variants(), "neighbourScope", html.neighbourScope())),
                 utf8(pictures.file()),
                 templates.render("deployment.html.jinja", html),
                 html.warnings());
