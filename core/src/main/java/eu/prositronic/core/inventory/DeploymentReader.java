@@ -308,7 +308,10 @@ final class DeploymentReader {
                     "an empty node name",
                     Suggestions.listed(nameable(nodes))
                             .map(l -> "name one of " + l + ", or `auto`")
-                            .orElse("write `auto`, or a node's name once the nodes have valid names"));
+                            .orElse(
+                                    nodes.isEmpty()
+                                            ? "define a node under `nodes` first, or write `auto`"
+                                            : "write `auto`, or a node's name once the nodes have valid names"));
             return Optional.empty();
         }
         Node node = nodes.get(nodeName);

@@ -67,7 +67,7 @@ public final class YamlFiles {
                     "remove it or write it as an escape in a double-quoted string"));
             return Optional.empty();
         } catch (RuntimeException e) {
-            problems.add(limitProblem(file, text, options)
+            problems.add(positionedProblem(file, text, options)
                     .orElseGet(() -> new Problem(
                             file, 0, 0, "", null, "not valid YAML: " + e.getMessage(), "check the syntax")));
             return Optional.empty();
@@ -80,10 +80,10 @@ public final class YamlFiles {
     /**
      * SnakeYAML's composer refuses deep nesting and many aliases without a position; the event stream has one, so
      * walk it to the first event past the limit and place the problem there. A few of the scanner's own errors carry
-     * no position either (a byte-order mark inside a line: "A simple key is required only if it is the first token in
-     * the current line"): those are placed where the walk's reader stopped.
+     * no position either ("A simple key is required only if it is the first token in the current line", met in a
+     * mutated inventory with a stray quote and a byte-order mark): those are placed where the walk's reader stopped.
      */
-    static Optional<Problem> limitProblem(Path file, String text, LoaderOptions options) {
+    static Optional<Problem> positionedProblem(Path file, String text, LoaderOptions options) {
         org.yaml.snakeyaml.reader.StreamReader reader = new org.yaml.snakeyaml.reader.StreamReader(text);
         org.yaml.snakeyaml.parser.Parser parser = new org.yaml.snakeyaml.parser.ParserImpl(reader, options);
         try {
