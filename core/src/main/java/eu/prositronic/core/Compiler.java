@@ -88,7 +88,7 @@ public final class Compiler {
         Thread parser = new Thread(null, parsing, "prositronic-inventory", PARSER_STACK);
         parser.setDaemon(true);
         parser.start();
-        Catalog catalog = loadCatalog(request, debug);
+        Catalog catalog = loadCatalog(request, parsing, debug);
         debug.accept("catalog: " + catalog.models().size() + " models, "
                 + catalog.hardware().size() + " hardware entries");
         InventoryRequest inventory = InventoryLoader.read(parsed(parsing), catalog);
@@ -164,21 +164,23 @@ public final class Compiler {
      * reports both phases' problems (an inventory problem that only names a broken entry is left out: the catalog
      * problem is its cause).
      */
-    static Catalog loadCatalog(Request request, Consumer<String> debug) throws ProsiException {
+    static Catalog loadCatalog(
+            Request request, java.util.concurrent.FutureTask<InventoryLoader.Parsed> parsing, Consumer<String> debug)
+            throws ProsiException {
         CatalogLoader.Partial partial = CatalogLoader.loadPartial(request.catalogDirectory());
         if (partial.problems().isEmpty()) {
             return partial.catalog();
         }
-        Optional<String> text = Optional.empty();
+        Optional<InventoryLoader.Parsed> inventory = Optional.empty();
         List<eu.prositronic.core.problem.Problem> readProblems = List.of();
         try {
-            text = Optional.of(read(request.inventory()));
+            inventory = Optional.of(parsed(parsing));
         } catch (InvalidInputException e) {
             readProblems = e.problems();
         } catch (ProsiException e) {
             debug.accept("inventory not checked: " + e.getMessage());
         }
-        throw allPhases(partial, request.inventory(), text, readProblems);
+        throw allPhases(partial, inventory, readProblems);
     }
 
     /**
@@ -187,15 +189,14 @@ public final class Compiler {
      */
     static InvalidInputException allPhases(
             CatalogLoader.Partial partial,
-            Path inventory,
-            Optional<String> text,
+            Optional<InventoryLoader.Parsed> inventory,
             List<eu.prositronic.core.problem.Problem> readProblems) {
         Problems all = new Problems();
         partial.problems().forEach(all::add);
         readProblems.forEach(all::add);
-        if (partial.usable().isPresent() && text.isPresent()) {
+        if (partial.usable().isPresent() && inventory.isPresent()) {
             try {
-                InventoryLoader.read(inventory, text.get(), partial.catalog());
+                InventoryLoader.read(inventory.get(), partial.catalog());
             } catch (InvalidInputException e) {
                 e.problems().stream()
                         .filter(p -> p.value() == null || !partial.brokenIds().contains(p.value()))
@@ -213,10 +214,9 @@ public final class Compiler {
     /** {@link #allPhases} for the property tests, which compile in memory. */
     public static InvalidInputException allPhasesForTests(
             CatalogLoader.Partial partial,
-            Path inventory,
-            Optional<String> text,
+            Optional<InventoryLoader.Parsed> inventory,
             List<eu.prositronic.core.problem.Problem> readProblems) {
-        return allPhases(partial, inventory, text, readProblems);
+        return allPhases(partial, inventory, readProblems);
     }
 
     /** Every step into a tree in memory. */

@@ -106,10 +106,10 @@ public final class Outcome {
                 if (partial.problems().isEmpty()) {
                     throw e;
                 }
-                throw Compiler.allPhasesForTests(partial, file, Optional.empty(), e.problems());
+                throw Compiler.allPhasesForTests(partial, Optional.empty(), e.problems());
             }
             if (!partial.problems().isEmpty()) {
-                throw Compiler.allPhasesForTests(partial, file, text, List.of());
+                throw Compiler.allPhasesForTests(partial, text.map(t -> InventoryLoader.parse(file, t)), List.of());
             }
             Catalog catalog = partial.catalog();
             // as the build reads and plans it: a mutation can leave choices to the solver (a list of nodes, say)
