@@ -39,6 +39,23 @@ public record DeploymentPlan(
         notes = List.copyOf(notes);
     }
 
+    /** The same plan of another deployment that differs only in its names (the report's pages alike but for names). */
+    public DeploymentPlan renamed(Deployment other) {
+        return new DeploymentPlan(
+                other,
+                backend,
+                image,
+                layoutKind,
+                layout,
+                settings,
+                layers,
+                threads,
+                chatTemplateKwargs,
+                memory,
+                speed,
+                notes);
+    }
+
     /** The same plan with one more note (a finding about the fleet, made once every node is placed). */
     public DeploymentPlan withNote(String note) {
         List<String> more = new java.util.ArrayList<>(notes);

@@ -91,6 +91,29 @@ public record Deployment(
         return copy(quant, node, context, k, v);
     }
 
+    /** The same deployment under another name, on {@code other} (the report's pages alike but for names). */
+    public Deployment renamed(String otherName, Node other) {
+        return new Deployment(
+                otherName,
+                model,
+                quant,
+                other,
+                context,
+                cacheTypeK,
+                cacheTypeV,
+                flashAttn,
+                parallel,
+                batchSize,
+                ubatchSize,
+                thinking,
+                port,
+                metrics,
+                pins,
+                kvUnified,
+                vision,
+                draft);
+    }
+
     public Deployment on(Node other) {
         return copy(quant, other, context, cacheTypeK, cacheTypeV);
     }

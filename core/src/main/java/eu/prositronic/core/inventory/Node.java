@@ -100,6 +100,23 @@ public record Node(
         return java.util.OptionalInt.of(gpuSharing.map(GpuSharing::replicas).orElse(1));
     }
 
+    /** The same machine under another name and address (the report's pages alike but for names). */
+    public Node renamed(String otherName, String otherAddress) {
+        return new Node(
+                otherName,
+                otherAddress,
+                ram,
+                cpuCores,
+                memoryBandwidth,
+                gpus,
+                driverVersion,
+                cpuIsa,
+                serving,
+                power,
+                labels,
+                gpuSharing);
+    }
+
     /** The same machine with other GPU sharing (a relaxation the solver's conflict report proposes). */
     public Node withGpuSharing(Optional<GpuSharing> sharing) {
         return new Node(

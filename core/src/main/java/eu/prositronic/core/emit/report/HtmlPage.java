@@ -100,7 +100,7 @@ record HtmlPage(
             String valuesYaml,
             String releaseFile,
             String releaseYaml,
-            Neighbours neighbours) {
+            Variants variants) {
         PlanJson.Deployment j = page.d();
         List<Step> steps = new java.util.ArrayList<>();
         if (page.gpu()) {
@@ -134,11 +134,19 @@ record HtmlPage(
                 releaseFile,
                 releaseYaml,
                 Facts.whyLayers(d),
-                variants(neighbours.current(d), neighbours.quants(d), neighbours.contexts(d)),
-                neighbours.scope(d),
+                variants.rows(),
+                variants.scope(),
                 Facts.warnings(d, j.modelFile().verified()),
                 ollama(page, j.name()),
                 List.of(new Link("index.html", "Fleet report"), new Link(j.name() + ".md", "Markdown")));
+    }
+
+    /** The FAQ's variants of a deployment, fitted where it runs, and how they were fitted ({@link Neighbours}). */
+    record Variants(List<Neighbours.Option> rows, String scope) {
+        static Variants of(DeploymentPlan d, Neighbours neighbours) {
+            return new Variants(
+                    variants(neighbours.current(d), neighbours.quants(d), neighbours.contexts(d)), neighbours.scope(d));
+        }
     }
 
     /** The FAQ's rows in the order the page shows them. */

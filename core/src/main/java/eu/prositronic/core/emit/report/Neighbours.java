@@ -89,6 +89,11 @@ final class Neighbours {
         }
     }
 
+    /** Whether the variants are fitted on each deployment's own node (a fleet of at most {@link #ON_NODE_LIMIT}). */
+    boolean onNodes() {
+        return onNode;
+    }
+
     /** The tightest device of a fit: what stays free there beyond its reserve. */
     record Margin(String device, long bytes) {
         /** "10.25 GiB", or "7.10 GiB short". */

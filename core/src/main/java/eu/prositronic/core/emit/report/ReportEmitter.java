@@ -7,8 +7,10 @@ import eu.prositronic.core.emit.OutputTree;
 import eu.prositronic.core.emit.Parallel;
 import eu.prositronic.core.emit.PlanJson;
 import eu.prositronic.core.emit.ValuesEmitter;
+import eu.prositronic.core.emit.report.AlikePages.Pages;
 import eu.prositronic.core.fit.DeploymentPlan;
 import eu.prositronic.core.fit.Plan;
+import eu.prositronic.core.fit.SolverReport;
 import eu.prositronic.core.problem.ProsiException;
 import eu.prositronic.core.yaml.Serializers;
 import java.util.ArrayList;
@@ -24,14 +26,20 @@ import java.util.List;
  */
 public final class ReportEmitter implements Emitter {
     private final int nodesPerPage;
+    private final boolean alikePages;
 
     public ReportEmitter() {
-        this(NODES_PER_PAGE);
+        this(NODES_PER_PAGE, true);
     }
 
-    /** @param nodesPerPage node cards on the index, and on each further page */
-    ReportEmitter(int nodesPerPage) {
+    /**
+     * @param nodesPerPage node cards on the index, and on each further page
+     * @param alikePages whether deployments alike but for their names share one rendering ({@link AlikePages}); tests
+     *     compare both ways
+     */
+    ReportEmitter(int nodesPerPage, boolean alikePages) {
         this.nodesPerPage = nodesPerPage;
+        this.alikePages = alikePages;
     }
 
     @Override
@@ -45,6 +53,13 @@ public final class ReportEmitter implements Emitter {
         Templates templates = new Templates(overrides);
         Templates.Pool workers = new Templates.Pool(overrides);
         Neighbours neighbours = new Neighbours(c.plan(), c.catalog());
+        // with variants fitted on each node, every page names its node in their scope: none is alike another; an
+        // override may print a name otherwise than as it is (the jar's templates are checked on each key's first page)
+        AlikePages alike = alikePages
+                        && !neighbours.onNodes()
+                        && overrides.filter(java.nio.file.Files::isDirectory).isEmpty()
+                ? new AlikePages()
+                : null;
         // a values file is shared by the deployments of one model x quant x hardware: read back once, and the pages
         // print the same string (which the compiled templates then encode once)
         java.util.Map<String, String> valuesTexts = new java.util.concurrent.ConcurrentHashMap<>();
@@ -59,7 +74,7 @@ public final class ReportEmitter implements Emitter {
                     BATCH,
                     d -> {
                         try {
-                            return workers.with(t -> pages(c, out, d, t, neighbours, valuesTexts));
+                            return workers.with(t -> pages(c, out, d, t, neighbours, valuesTexts, alike));
                         } catch (ProsiException e) {
                             throw new Failed(e);
                         }
@@ -90,15 +105,6 @@ public final class ReportEmitter implements Emitter {
     /** What the fleet page needs of a deployment once its pages are written: where it runs and its memory. */
     private record Placed(DeploymentPlan d, PlanJson.Memory memory) {}
 
-    /** One deployment's pages, rendered and encoded (UTF-8, by the worker: the writer's thread only writes). */
-    private record Pages(
-            DeploymentPlan d,
-            PlanJson.Memory memory,
-            byte[] markdown,
-            byte[] svg,
-            byte[] html,
-            List<String> warnings) {}
-
     /** A template's failure inside the parallel render, unwrapped by {@link #emit}. */
     private static final class Failed extends RuntimeException {
         Failed(ProsiException cause) {
@@ -106,21 +112,47 @@ public final class ReportEmitter implements Emitter {
         }
     }
 
+    /**
+     * One deployment's pages, rendered and encoded (UTF-8, by the worker: the writer's thread only writes); through
+     * {@code alike} where it is not null.
+     */
     private static Pages pages(
             EmitContext c,
             OutputTree out,
             DeploymentPlan d,
             Templates templates,
             Neighbours n,
+            java.util.Map<String, String> valuesTexts,
+            AlikePages alike)
+            throws ProsiException {
+        java.util.Optional<SolverReport.Choice> choice = c.plan().choice(d.name());
+        // fitted where the deployment runs, beside the deployments of its node: under the real names
+        HtmlPage.Variants variants = HtmlPage.Variants.of(d, n);
+        String releaseYaml =
+                text(out, ValuesEmitter.releaseFile(d), () -> Serializers.yaml(ChartValues.Release.of(d, c.images())));
+        AlikePages.Rendering rendering =
+                (plan, release) -> render(c, out, plan, choice, variants, release, templates, valuesTexts);
+        return alike == null
+                ? rendering.pages(d, releaseYaml)
+                : alike.pages(d, choice, variants, releaseYaml, rendering);
+    }
+
+    private static Pages render(
+            EmitContext c,
+            OutputTree out,
+            DeploymentPlan d,
+            java.util.Optional<SolverReport.Choice> choice,
+            HtmlPage.Variants variants,
+            String releaseYaml,
+            Templates templates,
             java.util.Map<String, String> valuesTexts)
             throws ProsiException {
-        DeploymentPage page = DeploymentPage.of(d, c.plan().choice(d.name()));
+        DeploymentPage page = DeploymentPage.of(d, choice);
         MemoryBars bars = MemoryBars.of(
                 "Memory of " + d.name() + " per device (fit engine prediction)",
                 page.d().memory(),
                 true);
         MemoryBars.Pictures pictures = bars.pictures();
-        String release = ValuesEmitter.releaseFile(d);
         HtmlPage html = HtmlPage.fleet(
                 d,
                 page,
@@ -133,9 +165,9 @@ public final class ReportEmitter implements Emitter {
                                 path,
                                 () -> Serializers.yaml(
                                         ChartValues.of(c.plan().catalogPages().getOrDefault(path, d), c.images())))),
-                release,
-                text(out, release, () -> Serializers.yaml(ChartValues.Release.of(d, c.images()))),
-                n);
+                ValuesEmitter.releaseFile(d),
+                releaseYaml,
+                variants);
         return new Pages(
                 d,
                 page.d().memory(),

@@ -118,7 +118,7 @@ class CompiledTemplateTest {
                 () -> {
                     OutputTree out = new OutputTree();
                     new ValuesEmitter().emit(c, out);
-                    new ReportEmitter(perPage).emit(c, out);
+                    new ReportEmitter(perPage, true).emit(c, out);
                     return out;
                 },
                 plan.deployments().size() * 2 + 1 + nodePages);

@@ -20,7 +20,7 @@ class FleetPagesTest {
         EmitContext c = new EmitContext(plan, TestSupport.catalog(), Path.of("inventory.yaml"), "test");
         OutputTree out = new OutputTree();
         new ValuesEmitter().emit(c, out);
-        new ReportEmitter(5).emit(c, out);
+        new ReportEmitter(5, true).emit(c, out);
 
         String index = out.text("report/index.html");
         assertThat(out.text("report/nodes-2.html")).isNotNull();
@@ -50,7 +50,7 @@ class FleetPagesTest {
         EmitContext c = new EmitContext(plan, TestSupport.catalog(), Path.of("inventory.yaml"), "test");
         OutputTree out = new OutputTree();
         new ValuesEmitter().emit(c, out);
-        new ReportEmitter(5).emit(c, out);
+        new ReportEmitter(5, true).emit(c, out);
         assertThat(out.text("report/index.html")).doesNotContain("class=\"pages\"");
         assertThat(out.paths()).noneMatch(p -> p.startsWith("report/nodes-"));
     }

@@ -51,14 +51,19 @@ public final class ReportBench {
             double wall = (System.nanoTime() - t0) / 1e9;
             double cpu = (CatalogSiteBenchmark.processCpuNanos() - cpu0) / 1e9;
             int pages = 2 * plan.deployments().size() + 2;
+            long reused = AlikePages.REUSED.sumThenReset();
+            long rendered = AlikePages.RENDERED.sumThenReset();
             System.out.printf(
                     Locale.ROOT,
-                    "round %d: report %.2f s wall, %.2f s CPU, %.0f pages/s, %.0f pages per CPU second%n",
+                    "round %d: report %.2f s wall, %.2f s CPU, %.0f pages/s, %.0f pages per CPU second;"
+                            + " deployments' pages reused %d, rendered %d (AlikePages)%n",
                     r,
                     wall,
                     cpu,
                     pages / wall,
-                    pages / cpu);
+                    pages / cpu,
+                    reused,
+                    rendered);
         }
     }
 }
