@@ -42,6 +42,12 @@ public final class Planner {
     static final int CATALOG_PAGE_HOST_CORES = 8;
 
     public static Plan plan(Inventory inventory, Catalog catalog) throws NoFitException {
+        return plan(inventory, catalog, true);
+    }
+
+    /** @param shareFits whether alike deployments share their fits and plans ({@link FitMemo}); tests compare both */
+    static Plan plan(Inventory inventory, Catalog catalog, boolean shareFits) throws NoFitException {
+        FitMemo memo = shareFits ? new FitMemo() : null;
         Map<String, DeploymentPlan> byName = new LinkedHashMap<>();
         List<Plan.NodePlan> nodePlans = new ArrayList<>();
         Map<String, List<Deployment>> byNode = inventory.deploymentsByNode();
@@ -50,7 +56,7 @@ public final class Planner {
         // each node is placed on its own (its budget, its deployments), so the nodes are placed in parallel and
         // taken in the inventory's order
         List<Placement> placedInOrder = inventory.nodes().parallelStream()
-                .map(node -> place(node, byNode.get(node.name()), catalog))
+                .map(node -> place(node, byNode.get(node.name()), catalog, memo))
                 .toList();
         for (int n = 0; n < placedInOrder.size(); n++) {
             Node node = inventory.nodes().get(n);
@@ -164,6 +170,11 @@ public final class Planner {
     }
 
     static Placement place(Node node, List<Deployment> here, Catalog catalog) {
+        return place(node, here, catalog, null);
+    }
+
+    /** @param memo the fits and plans shared by the nodes of one planning, or null */
+    static Placement place(Node node, List<Deployment> here, Catalog catalog, FitMemo memo) {
         Placement placed = new Placement(node);
         placed.order.addAll(here.stream().filter(d -> !d.maxContext()).toList());
         placed.order.addAll(here.stream().filter(Deployment::maxContext).toList());
@@ -171,11 +182,15 @@ public final class Planner {
         for (Deployment d : placed.order) {
             int sharers = d.maxContext() ? maxLeft-- : 1;
             NodeBudget.Share share = placed.budget.share(sharers);
-            Fitter.Result result = fit(d, placed.budget, share, here.size(), catalog);
+            Fitter.Result result = memo != null
+                    ? memo.fit(d, placed.budget, share, here.size(), catalog)
+                    : fit(d, placed.budget, share, here.size(), catalog);
             placed.results.put(d.name(), result);
             placed.shares.put(d.name(), share);
             if (result instanceof Fitter.Fitted fitted) {
-                DeploymentPlan p = PlanBuilder.build(d, fitted, catalog, here.size());
+                DeploymentPlan p = memo != null
+                        ? memo.build(d, fitted, catalog, here.size())
+                        : PlanBuilder.build(d, fitted, catalog, here.size());
                 placed.budget.take(p.memory());
                 placed.plans.put(d.name(), p);
             }
@@ -251,9 +266,14 @@ public final class Planner {
 
     /** The context and layout of one deployment within its share of the node. */
     static Fitter.Result fit(Deployment d, NodeBudget budget, NodeBudget.Share share, int onNode, Catalog catalog) {
+        return Fitter.fit(PlanBuilder.memoryModel(d), request(d, budget, share, onNode, catalog));
+    }
+
+    /** What one deployment's fit within its share of the node asks of the fitter, besides the memory model. */
+    static Fitter.Request request(
+            Deployment d, NodeBudget budget, NodeBudget.Share share, int onNode, Catalog catalog) {
         Backend backend = BackendSelector.select(d.node().devices(), d.node().driverVersion(), catalog.images());
-        MemoryModel mm = PlanBuilder.memoryModel(d);
-        Fitter.Request request = new Fitter.Request(
+        return new Fitter.Request(
                 PlanBuilder.baseSettings(d, onNode),
                 d.context(),
                 d.model().architecture().contextLength(),
@@ -266,6 +286,5 @@ public final class Planner {
                 HOST_RUNTIME,
                 d.node().cpuIsa(),
                 d.pins());
-        return Fitter.fit(mm, request);
     }
 }
