@@ -39,7 +39,7 @@ public record DeploymentPlan(
         notes = List.copyOf(notes);
     }
 
-    /** The same plan of another deployment that differs only in its names (the report's pages alike but for names). */
+    /** The same plan of another deployment that differs from this one in its names only (FitMemo, AlikePages). */
     public DeploymentPlan renamed(Deployment other) {
         return new DeploymentPlan(
                 other,

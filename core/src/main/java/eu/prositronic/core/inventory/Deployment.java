@@ -80,48 +80,36 @@ public record Deployment(
     }
 
     public Deployment withQuant(QuantFile q) {
-        return copy(q, node, context, cacheTypeK, cacheTypeV);
+        return copy(name, q, node, context, cacheTypeK, cacheTypeV);
     }
 
     public Deployment withContext(OptionalLong ctx) {
-        return copy(quant, node, ctx, cacheTypeK, cacheTypeV);
+        return copy(name, quant, node, ctx, cacheTypeK, cacheTypeV);
     }
 
     public Deployment withCache(CacheType k, CacheType v) {
-        return copy(quant, node, context, k, v);
+        return copy(name, quant, node, context, k, v);
     }
 
-    /** The same deployment under another name, on {@code other} (the report's pages alike but for names). */
+    /**
+     * The same deployment under another name, on {@code other}: the same machine under another name (for work shared by
+     * deployments alike but for their names).
+     */
     public Deployment renamed(String otherName, Node other) {
-        return new Deployment(
-                otherName,
-                model,
-                quant,
-                other,
-                context,
-                cacheTypeK,
-                cacheTypeV,
-                flashAttn,
-                parallel,
-                batchSize,
-                ubatchSize,
-                thinking,
-                port,
-                metrics,
-                pins,
-                kvUnified,
-                vision,
-                draft);
+        return copy(otherName, quant, other, context, cacheTypeK, cacheTypeV);
     }
 
     public Deployment on(Node other) {
-        return copy(quant, other, context, cacheTypeK, cacheTypeV);
+        return copy(name, quant, other, context, cacheTypeK, cacheTypeV);
     }
 
-    /** The same deployment with the parts a no-fit alternative changes: file, node, context, cache types. */
-    private Deployment copy(QuantFile q, Node n, OptionalLong ctx, CacheType k, CacheType v) {
+    /**
+     * The same deployment with the parts a no-fit alternative changes (file, node, context, cache types) or a name; the
+     * layout pins hold on the same hardware only.
+     */
+    private Deployment copy(String named, QuantFile q, Node n, OptionalLong ctx, CacheType k, CacheType v) {
         return new Deployment(
-                name,
+                named,
                 model,
                 q,
                 n,

@@ -100,7 +100,7 @@ public record Node(
         return java.util.OptionalInt.of(gpuSharing.map(GpuSharing::replicas).orElse(1));
     }
 
-    /** The same machine under another name and address (the report's pages alike but for names). */
+    /** The same machine under another name and address (for work shared by deployments alike but for their names). */
     public Node renamed(String otherName, String otherAddress) {
         return new Node(
                 otherName,
