@@ -41,27 +41,19 @@ public record DeploymentPlan(
 
     /** The same plan of another deployment that differs from this one in its names only (FitMemo, AlikePages). */
     public DeploymentPlan renamed(Deployment other) {
-        return new DeploymentPlan(
-                other,
-                backend,
-                image,
-                layoutKind,
-                layout,
-                settings,
-                layers,
-                threads,
-                chatTemplateKwargs,
-                memory,
-                speed,
-                notes);
+        return copy(other, notes);
     }
 
     /** The same plan with one more note (a finding about the fleet, made once every node is placed). */
     public DeploymentPlan withNote(String note) {
         List<String> more = new java.util.ArrayList<>(notes);
         more.add(note);
+        return copy(deployment, more);
+    }
+
+    private DeploymentPlan copy(Deployment otherDeployment, List<String> otherNotes) {
         return new DeploymentPlan(
-                deployment,
+                otherDeployment,
                 backend,
                 image,
                 layoutKind,
@@ -72,7 +64,7 @@ public record DeploymentPlan(
                 chatTemplateKwargs,
                 memory,
                 speed,
-                more);
+                otherNotes);
     }
 
     /** A pinned image: {@code repository:tag}, kept apart so nothing has to split the reference again. */

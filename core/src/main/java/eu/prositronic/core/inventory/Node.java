@@ -73,19 +73,7 @@ public record Node(
      */
     public Node withHardware(List<GpuGroup> otherGpus, Bytes otherRam) {
         boolean same = otherGpus.equals(gpus) && otherRam.equals(ram);
-        return new Node(
-                name,
-                address,
-                otherRam,
-                cpuCores,
-                memoryBandwidth,
-                otherGpus,
-                driverVersion,
-                cpuIsa,
-                serving,
-                same ? power : Optional.empty(),
-                labels,
-                gpuSharing);
+        return copy(name, address, otherRam, otherGpus, same ? power : Optional.empty(), gpuSharing);
     }
 
     /**
@@ -102,34 +90,33 @@ public record Node(
 
     /** The same machine under another name and address (for work shared by deployments alike but for their names). */
     public Node renamed(String otherName, String otherAddress) {
-        return new Node(
-                otherName,
-                otherAddress,
-                ram,
-                cpuCores,
-                memoryBandwidth,
-                gpus,
-                driverVersion,
-                cpuIsa,
-                serving,
-                power,
-                labels,
-                gpuSharing);
+        return copy(otherName, otherAddress, ram, gpus, power, gpuSharing);
     }
 
     /** The same machine with other GPU sharing (a relaxation the solver's conflict report proposes). */
     public Node withGpuSharing(Optional<GpuSharing> sharing) {
+        return copy(name, address, ram, gpus, power, sharing);
+    }
+
+    /** The same machine with the parts its copies change: name, address, RAM, GPUs, measured draw, GPU sharing. */
+    private Node copy(
+            String otherName,
+            String otherAddress,
+            Bytes otherRam,
+            List<GpuGroup> otherGpus,
+            Optional<NodePower> otherPower,
+            Optional<GpuSharing> sharing) {
         return new Node(
-                name,
-                address,
-                ram,
+                otherName,
+                otherAddress,
+                otherRam,
                 cpuCores,
                 memoryBandwidth,
-                gpus,
+                otherGpus,
                 driverVersion,
                 cpuIsa,
                 serving,
-                power,
+                otherPower,
                 labels,
                 sharing);
     }

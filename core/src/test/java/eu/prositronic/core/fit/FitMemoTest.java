@@ -1,7 +1,7 @@
 package eu.prositronic.core.fit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import eu.prositronic.TestSupport;
 import eu.prositronic.core.inventory.Inventory;
@@ -37,28 +37,12 @@ class FitMemoTest {
     @Test
     void aFleetWithDeploymentsThatDoNotFitFailsTheSameBothWays() throws Exception {
         Inventory failing = TestSupport.inventory(FleetGenerator.inventory(200, 3));
-        String shared = messageOf(() -> Planner.plan(failing, TestSupport.catalog(), true));
-        assertThat(shared).isEqualTo(messageOf(() -> Planner.plan(failing, TestSupport.catalog(), false)));
-    }
-
-    private interface Planning {
-        void run() throws Exception;
-    }
-
-    private static String messageOf(Planning p) {
-        Throwable[] caught = new Throwable[1];
-        assertThatThrownBy(() -> {
-                    try {
-                        p.run();
-                    } catch (NoFitException e) {
-                        caught[0] = e;
-                        throw e;
-                    }
-                })
-                .isInstanceOf(NoFitException.class);
-        return eu.prositronic.core.fit.NoFitException.class
-                .cast(caught[0])
-                .noFits()
-                .toString();
+        NoFitException shared =
+                catchThrowableOfType(() -> Planner.plan(failing, TestSupport.catalog(), true), NoFitException.class);
+        NoFitException alone =
+                catchThrowableOfType(() -> Planner.plan(failing, TestSupport.catalog(), false), NoFitException.class);
+        assertThat(shared).isNotNull();
+        assertThat(alone).isNotNull();
+        assertThat(shared.noFits().toString()).isEqualTo(alone.noFits().toString());
     }
 }
